@@ -33,8 +33,10 @@ public:
     bool modifyLabels(const QString &id, const QStringList &add, const QStringList &remove);
     std::optional<StoredMessage> message(const QString &id) const;
     QList<StoredMessage> messages() const; // newest internalDate first (Gmail's list order)
-    QList<StoredMessage> thread(const QString &threadId) const;      // oldest first
-    QList<HistoryRecord> historySince(quint64 startHistoryId) const; // records with id > start, in order
+    QList<StoredMessage> thread(const QString &threadId) const; // oldest first
+    // Records with id > start, in order. One modifyLabels call that both adds and removes labels gives
+    // a LabelAdded and a LabelRemoved record with the same id (one Gmail history entry).
+    QList<HistoryRecord> historySince(quint64 startHistoryId) const;
     void expireHistory(); // drop all history records kept so far (oldest := current+1)
     int messagesTotal() const;
     int threadsTotal() const;
@@ -51,7 +53,10 @@ private:
         }
     };
 
-    QString newIdLocked();
+    QString newIdLocked(qint64 internalDateMs);
+    QStringList internLabels(const QStringList &labels);
+    std::map<Key, StoredMessage>::iterator findLocked(const QString &id);
+    std::map<Key, StoredMessage>::const_iterator findLocked(const QString &id) const;
     QString threadForLocked(const QByteArray &raw) const;
     void notify(quint64 historyId) const;
 
@@ -59,9 +64,10 @@ private:
     mutable QMutex m_mutex;
     quint64 m_historyId = 1;
     quint64 m_oldestHistoryId = 1;
-    quint64 m_nextId = 0;
-    QHash<QString, StoredMessage> m_messages;             // id → message
-    std::map<Key, QString> m_order;                       // list order → id
+    quint64 m_idCounter = 0;
+    QHash<QString, QString> m_labelPool;                  // one shared copy of each label name
+    std::map<Key, StoredMessage> m_messages;              // in list order, so listing needs no index lookups
+    QHash<QString, qint64> m_dates;                       // id → internalDate, to find a message's Key
     QHash<QString, QList<QString>> m_threads;             // threadId → message ids
     QHash<QByteArray, QString> m_messageIdHeaderToThread; // RFC 5322 Message-ID → threadId
     std::deque<HistoryRecord> m_history;
