@@ -1,0 +1,61 @@
+#include "KeyProviderChain.h"
+
+#include "crypto/EnvKeyProvider.h"
+#include "crypto/KeyFileProvider.h"
+#include "crypto/KeychainKeyProvider.h"
+
+#include <QStringList>
+
+namespace crypto {
+
+void KeyProviderChain::append(std::unique_ptr<MasterKeyProvider> provider) {
+    m_providers.push_back(std::move(provider));
+}
+
+std::unique_ptr<KeyProviderChain> KeyProviderChain::standard(const QString &keyFileOption) {
+    auto chain = std::make_unique<KeyProviderChain>();
+    const QString keyFile =
+        keyFileOption.isEmpty() ? qEnvironmentVariable(KeyFileProvider::VariableName) : keyFileOption;
+    chain->append(std::make_unique<KeyFileProvider>(keyFile));
+    chain->append(std::make_unique<EnvKeyProvider>());
+    chain->append(std::make_unique<KeychainKeyProvider>());
+    return chain;
+}
+
+MasterKeyProvider *KeyProviderChain::active(QString *error) const {
+    for (const auto &provider : m_providers) {
+        if (provider->isConfigured())
+            return provider.get();
+    }
+    if (error) {
+        QStringList tried;
+        for (const auto &provider : m_providers)
+            tried << provider->description();
+        *error = QStringLiteral("no master key source is configured (tried: %1)")
+                     .arg(tried.join(QStringLiteral(", ")));
+    }
+    return nullptr;
+}
+
+QString KeyProviderChain::description() const {
+    QString ignored;
+    const MasterKeyProvider *provider = active(&ignored);
+    return provider ? provider->description() : QStringLiteral("no master key source");
+}
+
+bool KeyProviderChain::isConfigured() const {
+    QString ignored;
+    return active(&ignored) != nullptr;
+}
+
+std::optional<MasterKey> KeyProviderChain::currentKey(QString *error) {
+    MasterKeyProvider *provider = active(error);
+    return provider ? provider->currentKey(error) : std::nullopt;
+}
+
+std::optional<MasterKey> KeyProviderChain::keyById(const QString &keyId, QString *error) {
+    MasterKeyProvider *provider = active(error);
+    return provider ? provider->keyById(keyId, error) : std::nullopt;
+}
+
+} // namespace crypto

@@ -1,0 +1,37 @@
+#pragma once
+
+#include "crypto/MasterKeyProvider.h"
+
+#include <memory>
+#include <vector>
+
+namespace crypto {
+
+// Master-key sources in the configured order. The first source that is configured is the one used:
+// if it fails, that failure is reported (a broken GMAIL_SYNC_MASTER_KEY must not silently fall
+// through to a different key in the keychain, which would seal data nobody can find again).
+class KeyProviderChain final : public MasterKeyProvider {
+public:
+    KeyProviderChain() = default;
+    KeyProviderChain(const KeyProviderChain &) = delete;
+    KeyProviderChain &operator=(const KeyProviderChain &) = delete;
+
+    void append(std::unique_ptr<MasterKeyProvider> provider);
+
+    // The default order for the programs: --key-file (or GMAIL_SYNC_KEY_FILE), then
+    // GMAIL_SYNC_MASTER_KEY, then the OS keychain.
+    static std::unique_ptr<KeyProviderChain> standard(const QString &keyFileOption);
+
+    // The source in use, or nullptr with *error when none is configured.
+    MasterKeyProvider *active(QString *error) const;
+
+    QString description() const override;
+    bool isConfigured() const override;
+    std::optional<MasterKey> currentKey(QString *error) override;
+    std::optional<MasterKey> keyById(const QString &keyId, QString *error) override;
+
+private:
+    std::vector<std::unique_ptr<MasterKeyProvider>> m_providers;
+};
+
+} // namespace crypto

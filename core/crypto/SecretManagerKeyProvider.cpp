@@ -1,0 +1,156 @@
+#include "SecretManagerKeyProvider.h"
+
+#include <QEventLoop>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QRegularExpression>
+
+#include <openssl/crypto.h>
+
+namespace crypto {
+
+namespace {
+
+// CRC32C (Castagnoli, reflected polynomial 0x82F63B78), which Secret Manager reports as dataCrc32c.
+quint32 crc32c(QByteArrayView data) {
+    quint32 crc = 0xFFFFFFFFu;
+    for (const char c : data) {
+        crc ^= quint8(c);
+        for (int bit = 0; bit < 8; ++bit)
+            crc = (crc >> 1) ^ (0x82F63B78u & (0u - (crc & 1u)));
+    }
+    return ~crc;
+}
+
+} // namespace
+
+SecretManagerKeyProvider::SecretManagerKeyProvider(Params params)
+    : m_params(std::move(params)) {}
+
+QString SecretManagerKeyProvider::description() const {
+    return QStringLiteral("Secret Manager secret projects/%1/secrets/%2/versions/%3")
+        .arg(m_params.project, m_params.secret, m_params.version);
+}
+
+bool SecretManagerKeyProvider::isConfigured() const {
+    return !m_params.project.isEmpty() && !m_params.secret.isEmpty();
+}
+
+int SecretManagerKeyProvider::requestCount() const {
+    QMutexLocker lock(&m_mutex);
+    return m_requests;
+}
+
+bool SecretManagerKeyProvider::parseResourceName(const QString &name, Params *params) {
+    static const QRegularExpression pattern(
+        QStringLiteral("^projects/([^/]+)/secrets/([^/]+)(?:/versions/([^/]+))?$"));
+    const auto match = pattern.match(name);
+    if (!match.hasMatch())
+        return false;
+    params->project = match.captured(1);
+    params->secret = match.captured(2);
+    params->version = match.captured(3).isEmpty() ? QStringLiteral("latest") : match.captured(3);
+    return true;
+}
+
+std::optional<MasterKey> SecretManagerKeyProvider::currentKey(QString *error) {
+    // One fetch at a time; others wait for its result instead of asking again.
+    QMutexLocker lock(&m_mutex);
+    if (m_cached && QDateTime::currentDateTimeUtc() < m_cachedUntil)
+        return m_cached;
+    m_cached.reset();
+    auto key = fetch(error);
+    if (key) {
+        m_cached = key;
+        m_cachedUntil = QDateTime::currentDateTimeUtc().addMSecs(m_params.cacheFor.count());
+    }
+    return key;
+}
+
+std::optional<MasterKey> SecretManagerKeyProvider::fetch(QString *error) {
+    auto failWith = [&](const QString &reason) -> std::optional<MasterKey> {
+        if (error)
+            *error = QStringLiteral("%1: %2").arg(description(), reason);
+        return std::nullopt;
+    };
+    if (!isConfigured())
+        return failWith(QStringLiteral("project and secret are required"));
+    if (!m_params.token)
+        return failWith(QStringLiteral("no access token source configured"));
+    QString tokenError;
+    const auto token = m_params.token(&tokenError);
+    if (!token)
+        return failWith(QStringLiteral("cannot get an access token: ") + tokenError);
+
+    QUrl url = m_params.baseUrl;
+    QString path = url.path();
+    if (path.endsWith(QLatin1Char('/')))
+        path.chop(1);
+    path += QStringLiteral("/v1/projects/%1/secrets/%2/versions/%3:access")
+                .arg(QString::fromLatin1(QUrl::toPercentEncoding(m_params.project)),
+                     QString::fromLatin1(QUrl::toPercentEncoding(m_params.secret)),
+                     QString::fromLatin1(QUrl::toPercentEncoding(m_params.version)));
+    url.setPath(path, QUrl::StrictMode);
+
+    QNetworkRequest request(url);
+    request.setRawHeader("Authorization", "Bearer " + token->toUtf8());
+    request.setRawHeader("Accept", "application/json");
+    request.setTransferTimeout(int(m_params.timeout.count()));
+    QNetworkAccessManager network;
+    ++m_requests;
+    QNetworkReply *reply = network.get(request);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    if (!reply->isFinished())
+        loop.exec(QEventLoop::ExcludeUserInputEvents);
+    QByteArray body = reply->readAll();
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const QString networkErrorText = reply->errorString();
+    reply->deleteLater();
+
+    const QJsonObject json = QJsonDocument::fromJson(body).object();
+    OPENSSL_cleanse(body.data(), body.size());
+    if (status != 200) {
+        if (status == 0)
+            return failWith(QStringLiteral("request failed: ") + networkErrorText);
+        // Google's error body: {"error": {"code", "message", "status"}} — safe to show.
+        const QString message =
+            json.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString();
+        return failWith(QStringLiteral("HTTP %1%2")
+                            .arg(status)
+                            .arg(message.isEmpty() ? QString() : QStringLiteral(": ") + message));
+    }
+    const QJsonObject payload = json.value(QStringLiteral("payload")).toObject();
+    QByteArray encoded = payload.value(QStringLiteral("data")).toString().toLatin1();
+    auto decoded = QByteArray::fromBase64Encoding(encoded, QByteArray::AbortOnBase64DecodingErrors);
+    OPENSSL_cleanse(encoded.data(), encoded.size());
+    if (!decoded || decoded.decoded.isEmpty())
+        return failWith(QStringLiteral("the response has no base64 payload.data"));
+    QByteArray data = std::move(*decoded);
+
+    const QJsonValue crcValue = payload.value(QStringLiteral("dataCrc32c"));
+    if (!crcValue.isUndefined()) {
+        // int64 fields are JSON strings in Google's REST mapping.
+        bool ok = false;
+        const qulonglong expected =
+            crcValue.isString() ? crcValue.toString().toULongLong(&ok) : qulonglong(crcValue.toDouble(-1));
+        if ((crcValue.isString() && !ok) || expected != crc32c(data)) {
+            OPENSSL_cleanse(data.data(), data.size());
+            return failWith(
+                QStringLiteral("payload.dataCrc32c does not match the data (corrupted in transit)"));
+        }
+    }
+    QString reason;
+    std::optional<MasterKey> key = data.size() == MasterKey::Size ? MasterKey::fromBytes(data, &reason)
+                                                                  : MasterKey::fromBase64(data, &reason);
+    OPENSSL_cleanse(data.data(), data.size());
+    if (!key)
+        return failWith(
+            QStringLiteral("the secret must hold 32 bytes or base64 of 32 bytes (%1)").arg(reason));
+    return key;
+}
+
+} // namespace crypto
