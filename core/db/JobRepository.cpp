@@ -1,0 +1,367 @@
+#include "db/JobRepository.h"
+
+#include "db/Database.h"
+
+#include <QJsonDocument>
+#include <QSqlQuery>
+#include <QVariant>
+
+namespace db {
+
+namespace {
+
+// Same order as readJob().
+#define GSA_JOB_COLUMNS                                                                                      \
+    "j.id, j.tenant_id, j.kind, j.status, j.params::text, j.checkpoint::text, j.force, j.attempts, "         \
+    "j.run_after,"                                                                                           \
+    " j.worker_id, j.heartbeat_at, j.phase, j.progress_total, j.messages_per_second, j.processed_count,"     \
+    " j.inserted_count, j.updated_count, j.deleted_count, j.skipped_count, j.start_history_id,"              \
+    " j.end_history_id, j.error_message, j.error_detail, j.created_at, j.started_at, j.finished_at"
+
+QJsonObject toObject(const QVariant &v) {
+    return QJsonDocument::fromJson(v.toString().toUtf8()).object();
+}
+
+QString toJsonText(const QJsonObject &o) {
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+
+QDateTime utc(const QVariant &v) {
+    QDateTime dt = v.toDateTime();
+    return dt.isValid() ? dt.toUTC() : QDateTime();
+}
+
+std::optional<qint64> optLong(const QVariant &v) {
+    if (v.isNull())
+        return std::nullopt;
+    return v.toLongLong();
+}
+
+SyncJob readJob(const QSqlQuery &q) {
+    SyncJob j;
+    j.id = q.value(0).toLongLong();
+    j.tenantId = q.value(1).toString();
+    j.kind = q.value(2).toString();
+    j.status = q.value(3).toString();
+    j.params = toObject(q.value(4));
+    j.checkpoint = toObject(q.value(5));
+    j.force = q.value(6).toBool();
+    j.attempts = q.value(7).toInt();
+    j.runAfter = utc(q.value(8));
+    j.workerId = q.value(9).toString();
+    j.heartbeatAt = utc(q.value(10));
+    j.phase = q.value(11).toString();
+    j.progressTotal = optLong(q.value(12));
+    j.messagesPerSecond = q.value(13).toDouble();
+    j.processed = q.value(14).toLongLong();
+    j.inserted = q.value(15).toLongLong();
+    j.updated = q.value(16).toLongLong();
+    j.deleted = q.value(17).toLongLong();
+    j.skipped = q.value(18).toLongLong();
+    j.startHistoryId = optLong(q.value(19));
+    j.endHistoryId = optLong(q.value(20));
+    j.errorMessage = q.value(21).toString();
+    j.errorDetail = q.value(22).toString();
+    j.createdAt = utc(q.value(23));
+    j.startedAt = utc(q.value(24));
+    j.finishedAt = utc(q.value(25));
+    return j;
+}
+
+} // namespace
+
+JobRepository::JobRepository(QSqlDatabase db)
+    : m_db(std::move(db)) {}
+
+bool JobRepository::fail(const QString &what, const QSqlQuery &q) {
+    m_error = what + QStringLiteral(": ") + Database::describeError(q.lastError());
+    return false;
+}
+
+std::optional<qint64> JobRepository::enqueue(const QString &tenantId, const QString &kind,
+                                             const QJsonObject &params, bool force) {
+    m_error.clear();
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("INSERT INTO sync_jobs (tenant_id, kind, params, force)"
+                             " VALUES (:tenant, :kind, CAST(:params AS jsonb), :force) RETURNING id"));
+    q.bindValue(QStringLiteral(":tenant"), tenantId);
+    q.bindValue(QStringLiteral(":kind"), kind);
+    q.bindValue(QStringLiteral(":params"), toJsonText(params));
+    q.bindValue(QStringLiteral(":force"), force);
+    if (!q.exec() || !q.next()) {
+        fail(QStringLiteral("cannot queue a %1 sync for tenant %2").arg(kind, tenantId), q);
+        return std::nullopt;
+    }
+    return q.value(0).toLongLong();
+}
+
+bool JobRepository::claimNext(const ClaimOptions &options, std::optional<SyncJob> *job) {
+    m_error.clear();
+    job->reset();
+    QSqlQuery q(m_db);
+    // Runnable: queued and due, or running under a dead worker (stale heartbeat: resumed from its
+    // checkpoint). Never a second job of a tenant whose sync is alive. The start limit counts job starts
+    // of the tenant in the last minute; force jobs and resumptions ignore it; a limited job simply
+    // stays queued. SKIP LOCKED: concurrent claimers pass over each other's candidate rows.
+    q.prepare(QStringLiteral(
+        "WITH c AS ("
+        "  SELECT j.id FROM sync_jobs j"
+        "  WHERE ((j.status = 'queued' AND j.run_after <= now())"
+        "      OR (j.status = 'running' AND j.heartbeat_at < now() - make_interval(secs => :stale)))"
+        "    AND (:anyJob OR j.id = :onlyJob)"
+        "    AND NOT EXISTS (SELECT 1 FROM sync_jobs r WHERE r.tenant_id = j.tenant_id AND r.id <> j.id"
+        "                    AND r.status = 'running' AND r.heartbeat_at >= now() - make_interval(secs => "
+        ":stale2))"
+        "    AND (j.force OR j.status = 'running' OR (SELECT count(*) FROM sync_jobs s WHERE s.tenant_id = "
+        "j.tenant_id"
+        "         AND s.started_at > now() - interval '1 minute') < :limit)"
+        "  ORDER BY j.run_after, j.id"
+        "  LIMIT 1 FOR UPDATE OF j SKIP LOCKED"
+        ") UPDATE sync_jobs j SET status = 'running', worker_id = :worker, heartbeat_at = now(),"
+        "    started_at = now(), finished_at = NULL"
+        "  FROM c WHERE j.id = c.id RETURNING " GSA_JOB_COLUMNS));
+    q.bindValue(QStringLiteral(":stale"), options.jobStaleAfterSeconds);
+    q.bindValue(QStringLiteral(":stale2"), options.jobStaleAfterSeconds);
+    q.bindValue(QStringLiteral(":anyJob"), !options.onlyJobId.has_value());
+    q.bindValue(QStringLiteral(":onlyJob"), options.onlyJobId.value_or(0));
+    q.bindValue(QStringLiteral(":limit"), options.startLimitPerMinute);
+    q.bindValue(QStringLiteral(":worker"), options.workerId);
+    if (!q.exec())
+        return fail(QStringLiteral("cannot claim a sync job"), q);
+    if (q.next())
+        *job = readJob(q);
+    return true;
+}
+
+bool JobRepository::release(qint64 jobId, const QString &workerId, int delaySeconds) {
+    m_error.clear();
+    QSqlQuery q(m_db);
+    // started_at cleared: a start that did not happen does not count against the start limit.
+    q.prepare(QStringLiteral("UPDATE sync_jobs SET status = 'queued', worker_id = NULL, heartbeat_at = NULL,"
+                             " started_at = NULL, run_after = now() + make_interval(secs => :delay)"
+                             " WHERE id = :id AND worker_id = :worker AND status = 'running'"));
+    q.bindValue(QStringLiteral(":delay"), delaySeconds);
+    q.bindValue(QStringLiteral(":id"), jobId);
+    q.bindValue(QStringLiteral(":worker"), workerId);
+    if (!q.exec())
+        return fail(QStringLiteral("cannot release job %1").arg(jobId), q);
+    return true;
+}
+
+bool JobRepository::heartbeat(qint64 jobId, const QString &workerId) {
+    m_error.clear();
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("UPDATE sync_jobs SET heartbeat_at = now()"
+                             " WHERE id = :id AND worker_id = :worker AND status = 'running'"));
+    q.bindValue(QStringLiteral(":id"), jobId);
+    q.bindValue(QStringLiteral(":worker"), workerId);
+    if (!q.exec())
+        return fail(QStringLiteral("cannot record the heartbeat of job %1").arg(jobId), q);
+    if (q.numRowsAffected() != 1) {
+        m_error =
+            QStringLiteral("job %1 is no longer held by this worker (cancelled or taken over)").arg(jobId);
+        return false;
+    }
+    return true;
+}
+
+bool JobRepository::progress(qint64 jobId, const QString &tenantId, const QString &phase, qint64 processed,
+                             std::optional<qint64> total, double rate) {
+    m_error.clear();
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("UPDATE sync_jobs SET phase = :phase, progress_total = :total,"
+                             " messages_per_second = :rate WHERE id = :id"));
+    q.bindValue(QStringLiteral(":phase"), phase);
+    q.bindValue(QStringLiteral(":total"), total ? QVariant(*total) : QVariant(QMetaType::fromType<qint64>()));
+    q.bindValue(QStringLiteral(":rate"), rate);
+    q.bindValue(QStringLiteral(":id"), jobId);
+    if (!q.exec())
+        return fail(QStringLiteral("cannot record progress of job %1").arg(jobId), q);
+    const QJsonObject payload{{QStringLiteral("jobId"), jobId},
+                              {QStringLiteral("tenantId"), tenantId},
+                              {QStringLiteral("phase"), phase},
+                              {QStringLiteral("processed"), processed},
+                              {QStringLiteral("total"), total ? QJsonValue(*total) : QJsonValue()},
+                              {QStringLiteral("rate"), qRound64(rate * 10) / 10.0}};
+    QSqlQuery n(m_db);
+    n.prepare(QStringLiteral("SELECT pg_notify('gsa_sync_progress', :payload)"));
+    n.bindValue(QStringLiteral(":payload"), toJsonText(payload));
+    if (!n.exec())
+        return fail(QStringLiteral("cannot notify progress of job %1").arg(jobId), n);
+    return true;
+}
+
+bool JobRepository::checkpoint(qint64 jobId, const QString &workerId, const QJsonObject &checkpoint,
+                               const JobCounts &counts) {
+    m_error.clear();
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("UPDATE sync_jobs SET checkpoint = CAST(:cp AS jsonb), heartbeat_at = now(),"
+                             " processed_count = processed_count + :p, inserted_count = inserted_count + :i,"
+                             " updated_count = updated_count + :u, deleted_count = deleted_count + :d, "
+                             "skipped_count = skipped_count + :s"
+                             " WHERE id = :id AND worker_id = :worker AND status = 'running'"));
+    q.bindValue(QStringLiteral(":cp"), toJsonText(checkpoint));
+    q.bindValue(QStringLiteral(":p"), counts.processed);
+    q.bindValue(QStringLiteral(":i"), counts.inserted);
+    q.bindValue(QStringLiteral(":u"), counts.updated);
+    q.bindValue(QStringLiteral(":d"), counts.deleted);
+    q.bindValue(QStringLiteral(":s"), counts.skipped);
+    q.bindValue(QStringLiteral(":id"), jobId);
+    q.bindValue(QStringLiteral(":worker"), workerId);
+    if (!q.exec())
+        return fail(QStringLiteral("cannot save the checkpoint of job %1").arg(jobId), q);
+    if (q.numRowsAffected() != 1) {
+        m_error =
+            QStringLiteral("job %1 is no longer held by this worker (cancelled or taken over)").arg(jobId);
+        return false;
+    }
+    return true;
+}
+
+bool JobRepository::setHistoryIds(qint64 jobId, std::optional<qint64> start, std::optional<qint64> end) {
+    m_error.clear();
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("UPDATE sync_jobs SET start_history_id = coalesce(:start, start_history_id),"
+                             " end_history_id = coalesce(:end, end_history_id) WHERE id = :id"));
+    const QVariant nullLong(QMetaType::fromType<qint64>());
+    q.bindValue(QStringLiteral(":start"), start ? QVariant(*start) : nullLong);
+    q.bindValue(QStringLiteral(":end"), end ? QVariant(*end) : nullLong);
+    q.bindValue(QStringLiteral(":id"), jobId);
+    if (!q.exec())
+        return fail(QStringLiteral("cannot record history ids of job %1").arg(jobId), q);
+    return true;
+}
+
+bool JobRepository::note(qint64 jobId, const QString &line) {
+    m_error.clear();
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral(
+        "UPDATE sync_jobs SET error_detail = concat_ws(E'\\n', error_detail, :line) WHERE id = :id"));
+    q.bindValue(QStringLiteral(":line"), line);
+    q.bindValue(QStringLiteral(":id"), jobId);
+    if (!q.exec())
+        return fail(QStringLiteral("cannot annotate job %1").arg(jobId), q);
+    return true;
+}
+
+bool JobRepository::succeed(qint64 jobId, const QString &workerId) {
+    m_error.clear();
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("UPDATE sync_jobs SET status = 'succeeded', phase = 'done', finished_at = now(),"
+                             " heartbeat_at = now(), error_message = NULL"
+                             " WHERE id = :id AND worker_id = :worker AND status = 'running'"));
+    q.bindValue(QStringLiteral(":id"), jobId);
+    q.bindValue(QStringLiteral(":worker"), workerId);
+    if (!q.exec())
+        return fail(QStringLiteral("cannot mark job %1 succeeded").arg(jobId), q);
+    if (q.numRowsAffected() != 1) {
+        m_error =
+            QStringLiteral("job %1 is no longer held by this worker (cancelled or taken over)").arg(jobId);
+        return false;
+    }
+    return true;
+}
+
+bool JobRepository::failStep(qint64 jobId, const QString &workerId, const QString &message,
+                             const QString &detail, bool permanent, int maxRetries, int backoffBaseSeconds,
+                             bool *finalFailure) {
+    m_error.clear();
+    QSqlQuery q(m_db);
+    // In SET, `attempts` is the value before this failure: the n-th retry waits base · 2^(n-1).
+    q.prepare(QStringLiteral(
+        "UPDATE sync_jobs SET attempts = attempts + 1,"
+        " status = CASE WHEN :permanent OR attempts + 1 > :maxRetries THEN 'failed' ELSE 'queued' END,"
+        " finished_at = CASE WHEN :permanent2 OR attempts + 1 > :maxRetries2 THEN now() END,"
+        " run_after = now() + make_interval(secs => :base * power(2, least(attempts, 16))),"
+        " worker_id = NULL, error_message = :message, error_detail = :detail"
+        " WHERE id = :id AND (worker_id = :worker OR worker_id IS NULL) AND status = 'running'"
+        " RETURNING status"));
+    q.bindValue(QStringLiteral(":permanent"), permanent);
+    q.bindValue(QStringLiteral(":permanent2"), permanent);
+    q.bindValue(QStringLiteral(":maxRetries"), maxRetries);
+    q.bindValue(QStringLiteral(":maxRetries2"), maxRetries);
+    q.bindValue(QStringLiteral(":base"), backoffBaseSeconds);
+    q.bindValue(QStringLiteral(":message"), message);
+    q.bindValue(QStringLiteral(":detail"),
+                detail.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : detail);
+    q.bindValue(QStringLiteral(":id"), jobId);
+    q.bindValue(QStringLiteral(":worker"), workerId);
+    if (!q.exec())
+        return fail(QStringLiteral("cannot record the failure of job %1").arg(jobId), q);
+    if (finalFailure)
+        *finalFailure = q.next() && q.value(0).toString() == QLatin1String("failed");
+    return true;
+}
+
+bool JobRepository::cancel(qint64 jobId) {
+    m_error.clear();
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("UPDATE sync_jobs SET status = 'cancelled', finished_at = now()"
+                             " WHERE id = :id AND status IN ('queued', 'running')"));
+    q.bindValue(QStringLiteral(":id"), jobId);
+    if (!q.exec())
+        return fail(QStringLiteral("cannot cancel job %1").arg(jobId), q);
+    return true;
+}
+
+bool JobRepository::stillOwned(qint64 jobId, const QString &workerId, bool *owned) {
+    m_error.clear();
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral(
+        "SELECT 1 FROM sync_jobs WHERE id = :id AND worker_id = :worker AND status = 'running'"));
+    q.bindValue(QStringLiteral(":id"), jobId);
+    q.bindValue(QStringLiteral(":worker"), workerId);
+    if (!q.exec())
+        return fail(QStringLiteral("cannot read job %1").arg(jobId), q);
+    *owned = q.next();
+    return true;
+}
+
+std::optional<SyncJob> JobRepository::find(qint64 jobId) {
+    m_error.clear();
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT " GSA_JOB_COLUMNS " FROM sync_jobs j WHERE j.id = :id"));
+    q.bindValue(QStringLiteral(":id"), jobId);
+    if (!q.exec()) {
+        fail(QStringLiteral("cannot read job %1").arg(jobId), q);
+        return std::nullopt;
+    }
+    if (!q.next()) {
+        m_error = QStringLiteral("job %1 does not exist").arg(jobId);
+        return std::nullopt;
+    }
+    return readJob(q);
+}
+
+std::optional<QList<SyncJob>> JobRepository::listForTenant(const QString &tenantId, int limit) {
+    m_error.clear();
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT " GSA_JOB_COLUMNS " FROM sync_jobs j WHERE j.tenant_id = :tenant"
+                             " ORDER BY j.created_at DESC, j.id DESC LIMIT :limit"));
+    q.bindValue(QStringLiteral(":tenant"), tenantId);
+    q.bindValue(QStringLiteral(":limit"), limit);
+    if (!q.exec()) {
+        fail(QStringLiteral("cannot list jobs of tenant %1").arg(tenantId), q);
+        return std::nullopt;
+    }
+    QList<SyncJob> out;
+    while (q.next())
+        out.append(readJob(q));
+    return out;
+}
+
+std::optional<int> JobRepository::startsLastMinute(const QString &tenantId) {
+    m_error.clear();
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT count(*) FROM sync_jobs WHERE tenant_id = :tenant"
+                             " AND started_at > now() - interval '1 minute'"));
+    q.bindValue(QStringLiteral(":tenant"), tenantId);
+    if (!q.exec() || !q.next()) {
+        fail(QStringLiteral("cannot count job starts of tenant %1").arg(tenantId), q);
+        return std::nullopt;
+    }
+    return q.value(0).toInt();
+}
+
+} // namespace db

@@ -1,0 +1,72 @@
+#pragma once
+
+#include "db/SyncJob.h"
+
+#include <QList>
+#include <QSqlDatabase>
+#include <QString>
+
+#include <optional>
+
+namespace db {
+
+struct ClaimOptions {
+    QString workerId;                // host:pid:thread
+    int jobStaleAfterSeconds = 120;  // a running job whose heartbeat is older belongs to a dead worker
+    int startLimitPerMinute = 10;    // per tenant; force jobs ignore it
+    std::optional<qint64> onlyJobId; // claim this job only (the CLI runs the job it enqueued)
+};
+
+// All SQL of `sync_jobs`: a durable queue. Claims use SELECT … FOR UPDATE SKIP LOCKED, so any number
+// of workers in any number of processes can poll one table without handing a job out twice.
+// Mutations of a claimed job are fenced by (id, worker_id, status = 'running'): a worker that lost its
+// job (cancelled, or taken over after it stalled) sees `false` and must stop without writing.
+class JobRepository final {
+public:
+    explicit JobRepository(QSqlDatabase db);
+
+    std::optional<qint64> enqueue(const QString &tenantId, const QString &kind, const QJsonObject &params,
+                                  bool force);
+    // *job stays empty when nothing is runnable now. False only on a database error.
+    Q_REQUIRED_RESULT bool claimNext(const ClaimOptions &options, std::optional<SyncJob> *job);
+    // Gives a claimed job back without counting an attempt (its tenant was busy), runnable after delay.
+    Q_REQUIRED_RESULT bool release(qint64 jobId, const QString &workerId, int delaySeconds);
+
+    Q_REQUIRED_RESULT bool heartbeat(qint64 jobId, const QString &workerId);
+    // Progress figures on the row plus NOTIFY gsa_sync_progress {"jobId","tenantId","phase","processed",
+    // "total","rate"} (delivered at commit when called inside a transaction).
+    Q_REQUIRED_RESULT bool progress(qint64 jobId, const QString &tenantId, const QString &phase,
+                                    qint64 processed, std::optional<qint64> total, double rate);
+    // Saves the step's checkpoint and adds its counts; call inside the transaction that stored the step.
+    Q_REQUIRED_RESULT bool checkpoint(qint64 jobId, const QString &workerId, const QJsonObject &checkpoint,
+                                      const JobCounts &counts);
+    Q_REQUIRED_RESULT bool setHistoryIds(qint64 jobId, std::optional<qint64> start,
+                                         std::optional<qint64> end);
+    // Appends a line to error_detail without failing the job (e.g. why a full resync ran).
+    Q_REQUIRED_RESULT bool note(qint64 jobId, const QString &line);
+    Q_REQUIRED_RESULT bool succeed(qint64 jobId, const QString &workerId);
+    // A step failed: attempts + 1; requeued with exponential backoff (base · 2^attempts seconds), or
+    // 'failed' once more than maxRetries retries were spent, or at once when permanent. *finalFailure
+    // tells which.
+    Q_REQUIRED_RESULT bool failStep(qint64 jobId, const QString &workerId, const QString &message,
+                                    const QString &detail, bool permanent, int maxRetries,
+                                    int backoffBaseSeconds, bool *finalFailure);
+    Q_REQUIRED_RESULT bool cancel(qint64 jobId);
+    // Whether the job is still running for this worker (false: cancelled or taken over).
+    Q_REQUIRED_RESULT bool stillOwned(qint64 jobId, const QString &workerId, bool *owned);
+
+    std::optional<SyncJob> find(qint64 jobId);
+    std::optional<QList<SyncJob>> listForTenant(const QString &tenantId, int limit); // newest first
+    // Job starts of the tenant in the last minute (the start limit's measure).
+    std::optional<int> startsLastMinute(const QString &tenantId);
+
+    QString errorString() const { return m_error; }
+
+private:
+    bool fail(const QString &what, const QSqlQuery &q);
+
+    QSqlDatabase m_db;
+    QString m_error;
+};
+
+} // namespace db

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QString>
+
+#include <optional>
+
+namespace db {
+
+// One row of `sync_jobs`.
+struct SyncJob {
+    qint64 id = 0;
+    QString tenantId;
+    QString kind;   // initial | incremental | historical | push
+    QString status; // queued | running | succeeded | failed | cancelled
+    QJsonObject params;
+    QJsonObject checkpoint;
+    bool force = false;
+    int attempts = 0;
+    QDateTime runAfter;
+    QString workerId;
+    QDateTime heartbeatAt;
+    QString phase;
+    std::optional<qint64> progressTotal;
+    double messagesPerSecond = 0;
+    qint64 processed = 0;
+    qint64 inserted = 0;
+    qint64 updated = 0;
+    qint64 deleted = 0;
+    qint64 skipped = 0;
+    std::optional<qint64> startHistoryId;
+    std::optional<qint64> endHistoryId;
+    QString errorMessage;
+    QString errorDetail;
+    QDateTime createdAt;
+    QDateTime startedAt;
+    QDateTime finishedAt;
+
+    bool isFinished() const {
+        return status == QLatin1String("succeeded") || status == QLatin1String("failed") ||
+               status == QLatin1String("cancelled");
+    }
+};
+
+// Counts added to a job's totals by one step (committed with the step's checkpoint).
+struct JobCounts {
+    qint64 processed = 0;
+    qint64 inserted = 0;
+    qint64 updated = 0;
+    qint64 deleted = 0;
+    qint64 skipped = 0;
+};
+
+} // namespace db

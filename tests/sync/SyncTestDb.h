@@ -1,0 +1,57 @@
+#pragma once
+
+#include "TestDatabase.h"
+
+#include "db/ConnectionSettings.h"
+#include "db/Database.h"
+#include "db/Migrator.h"
+
+#include <QSqlQuery>
+#include <QTest>
+
+// Sync tests: a migrated database of their own as the process default, plus tenants in it.
+namespace synctest {
+
+// Returns false (with a QTest failure message) when the database cannot be prepared.
+inline bool prepare(testsupport::TestDatabase &tdb) {
+    if (!tdb.isValid()) {
+        qWarning("%s", qPrintable(tdb.errorString()));
+        return false;
+    }
+    QString error;
+    const auto settings = db::ConnectionSettings::fromUrl(tdb.url(), &error);
+    if (!settings) {
+        qWarning("%s", qPrintable(error));
+        return false;
+    }
+    db::Database::setDefaultSettings(*settings);
+    if (!db::Database::open(&error)) {
+        qWarning("%s", qPrintable(error));
+        return false;
+    }
+    db::Migrator migrator(db::Database::connection());
+    if (!migrator.migrate()) {
+        qWarning("%s", qPrintable(migrator.errorString()));
+        return false;
+    }
+    return true;
+}
+
+// Test fixture data only (the product adds tenants through db::TenantRepository).
+inline bool addTenant(const QString &id, const QString &email) {
+    QSqlQuery q(db::Database::connection());
+    q.prepare(QStringLiteral("INSERT INTO tenants (id, gmail_address) VALUES (:id, :email)"));
+    q.bindValue(QStringLiteral(":id"), id);
+    q.bindValue(QStringLiteral(":email"), email);
+    return q.exec();
+}
+
+// Runs one scalar query of test-only inspection SQL.
+inline QVariant scalar(const QString &sql) {
+    QSqlQuery q(db::Database::connection());
+    if (!q.exec(sql) || !q.next())
+        return {};
+    return q.value(0);
+}
+
+} // namespace synctest
