@@ -55,3 +55,21 @@ inline QVariant scalar(const QString &sql) {
 }
 
 } // namespace synctest
+
+namespace synctest {
+
+// A second, independent connection in this thread (concurrency tests: another "worker").
+inline QSqlDatabase extraConnection(const QString &name) {
+    const db::ConnectionSettings s = db::Database::defaultSettings();
+    QSqlDatabase c = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
+    c.setHostName(s.host);
+    c.setPort(s.port);
+    c.setUserName(s.user);
+    c.setPassword(s.password);
+    c.setDatabaseName(s.database);
+    c.setConnectOptions(s.options);
+    c.open();
+    return c;
+}
+
+} // namespace synctest
