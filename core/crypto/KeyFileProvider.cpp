@@ -60,15 +60,11 @@ std::optional<MasterKey> KeyFileProvider::currentKey(QString *error) {
     ::close(fd);
     content.truncate(got);
 
-    std::optional<MasterKey> key;
     QString reason;
-    if (content.size() == MasterKey::Size)
-        key = MasterKey::fromBytes(content, &reason);
-    else
-        key = MasterKey::fromBase64(content, &reason);
+    auto key = MasterKey::fromKeyMaterial(content, &reason);
     OPENSSL_cleanse(content.data(), content.size());
     if (!key)
-        return failWith(QStringLiteral("must hold exactly 32 bytes or base64 of 32 bytes (%1)").arg(reason));
+        return failWith(reason);
     return key;
 }
 

@@ -48,6 +48,20 @@ std::optional<MasterKey> MasterKey::fromBase64(QByteArrayView text, QString *err
     return key;
 }
 
+std::optional<MasterKey> MasterKey::fromKeyMaterial(QByteArrayView content, QString *error) {
+    QByteArray trimmed = content.toByteArray().trimmed();
+    const bool isBase64 =
+        !trimmed.isEmpty() &&
+        bool(QByteArray::fromBase64Encoding(trimmed, QByteArray::AbortOnBase64DecodingErrors));
+    OPENSSL_cleanse(trimmed.data(), trimmed.size());
+    if (!isBase64 && content.size() == Size)
+        return fromBytes(content, error);
+    auto key = fromBase64(content, error);
+    if (!key && error)
+        *error = QStringLiteral("expected base64 of %1 bytes or %1 raw bytes: ").arg(Size) + *error;
+    return key;
+}
+
 std::optional<MasterKey> MasterKey::generate(QString *error) {
     MasterKey key;
     if (RAND_bytes(key.m_bytes.data(), Size) != 1) {

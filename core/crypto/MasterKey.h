@@ -22,6 +22,9 @@ public:
     static std::optional<MasterKey> fromBytes(QByteArrayView bytes, QString *error);
     // Strict base64 (standard alphabet, padding optional, surrounding whitespace ignored) of 32 bytes.
     static std::optional<MasterKey> fromBase64(QByteArrayView text, QString *error);
+    // What a key file or secret holds: base64 text of 32 bytes, or the 32 raw bytes. Text that is
+    // valid base64 is read as base64 (32 random bytes are all base64 characters with odds 4^-32).
+    static std::optional<MasterKey> fromKeyMaterial(QByteArrayView content, QString *error);
     // A fresh key from OpenSSL's CSPRNG (RAND_bytes); nullopt only if the CSPRNG fails.
     static std::optional<MasterKey> generate(QString *error);
 

@@ -144,12 +144,10 @@ std::optional<MasterKey> SecretManagerKeyProvider::fetch(QString *error) {
         }
     }
     QString reason;
-    std::optional<MasterKey> key = data.size() == MasterKey::Size ? MasterKey::fromBytes(data, &reason)
-                                                                  : MasterKey::fromBase64(data, &reason);
+    auto key = MasterKey::fromKeyMaterial(data, &reason);
     OPENSSL_cleanse(data.data(), data.size());
     if (!key)
-        return failWith(
-            QStringLiteral("the secret must hold 32 bytes or base64 of 32 bytes (%1)").arg(reason));
+        return failWith(QStringLiteral("the secret's payload: ") + reason);
     return key;
 }
 
