@@ -1,0 +1,25 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+namespace gmail {
+
+// Turns the bytes of a text part into UTF-16 from whatever charset it declares. Follows the WHATWG
+// Encoding Standard's habit of reading a label as its superset (iso-8859-1 → windows-1252,
+// gb2312 → gb18030, shift_jis → cp932, ks_c_5601 → cp949) because mail clients mislabel that way.
+// Never drops text: invalid bytes become U+FFFD, an unknown charset is read as UTF-8 when the bytes
+// are valid UTF-8 and as windows-1252 otherwise, each with a warning. NUL characters are removed.
+class CharsetDecoder final {
+public:
+    static QString decode(const QByteArray &bytes, const QByteArray &charset, QStringList *warnings);
+
+    // windows-1252 with the five undefined bytes mapped to C1 controls (WHATWG); total, never fails.
+    static QString decodeWindows1252(const QByteArray &bytes);
+
+private:
+    CharsetDecoder() = delete;
+};
+
+} // namespace gmail

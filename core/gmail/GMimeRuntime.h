@@ -1,0 +1,15 @@
+#pragma once
+
+namespace gmail {
+
+// GMime must be initialised once per process before any thread uses it (g_mime_init is not
+// re-entrant). Every GMime user in core/gmail calls ensure() first; it is cheap after the first call.
+class GMimeRuntime final {
+public:
+    static void ensure();
+
+private:
+    GMimeRuntime() = delete;
+};
+
+} // namespace gmail

@@ -1,0 +1,459 @@
+#include "gmail/MessageParser.h"
+
+#include "gmail/CharsetDecoder.h"
+#include "gmail/EncodedWords.h"
+#include "gmail/GMimeRuntime.h"
+
+#include <gmime/gmime.h>
+
+#include <memory>
+#include <vector>
+
+namespace gmail {
+
+QString priorityName(Priority p) {
+    switch (p) {
+    case Priority::High:
+        return QStringLiteral("high");
+    case Priority::Low:
+        return QStringLiteral("low");
+    case Priority::Normal:
+        break;
+    }
+    return QStringLiteral("normal");
+}
+
+namespace {
+
+// Limit on message/multipart nesting we walk ourselves (GMime limits its parser too).
+constexpr int kMaxDepth = 64;
+
+struct GObjectDeleter {
+    void operator()(gpointer p) const {
+        if (p)
+            g_object_unref(p);
+    }
+};
+template<typename T>
+using GPtr = std::unique_ptr<T, GObjectDeleter>;
+
+QString clean(const char *utf8) {
+    if (!utf8)
+        return {};
+    QString s = QString::fromUtf8(utf8);
+    s.remove(QChar(0));
+    return s.trimmed();
+}
+
+void addWarning(QStringList *warnings, const QString &w) {
+    if (!warnings->contains(w))
+        warnings->append(w);
+}
+
+// GMime's parser warnings, only those that mean something could not be read. Items (header
+// values) are left out on purpose: warnings are stored and logged, message content is not.
+void onParserWarning(gint64, GMimeParserWarning code, const gchar *, gpointer userData) {
+    auto *warnings = static_cast<QStringList *>(userData);
+    QString w;
+    switch (code) {
+    case GMIME_WARN_INVALID_CONTENT_TYPE:
+        w = QStringLiteral("invalid Content-Type; read as application/octet-stream");
+        break;
+    case GMIME_WARN_INVALID_RFC2047_HEADER_VALUE:
+        w = QStringLiteral("invalid RFC 2047 encoded word in a header");
+        break;
+    case GMIME_WARN_MALFORMED_MULTIPART:
+        w = QStringLiteral("multipart without parts");
+        break;
+    case GMIME_WARN_TRUNCATED_MESSAGE:
+        w = QStringLiteral("message is truncated (missing closing boundary)");
+        break;
+    case GMIME_WARN_MALFORMED_MESSAGE:
+        w = QStringLiteral("malformed message");
+        break;
+    case GMIME_CRIT_INVALID_HEADER_NAME:
+        w = QStringLiteral("invalid header line skipped");
+        break;
+    case GMIME_CRIT_CONFLICTING_HEADER:
+        w = QStringLiteral("conflicting headers");
+        break;
+    case GMIME_CRIT_CONFLICTING_PARAMETER:
+        w = QStringLiteral("conflicting header parameters");
+        break;
+    case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY:
+        w = QStringLiteral("multipart without boundary parameter");
+        break;
+    case GMIME_WARN_INVALID_PARAMETER:
+        w = QStringLiteral("invalid header parameter");
+        break;
+    case GMIME_WARN_INVALID_ADDRESS_LIST:
+        w = QStringLiteral("invalid address list");
+        break;
+    case GMIME_CRIT_NESTING_OVERFLOW:
+        w = QStringLiteral("MIME nesting too deep; inner parts skipped");
+        break;
+    case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT:
+        w = QStringLiteral("MIME part without headers or content");
+        break;
+    default: // duplicated headers/parameters, 8-bit headers, empty parts: read anyway
+        return;
+    }
+    addWarning(warnings, w);
+}
+
+QByteArray decodedContent(GMimePart *part) {
+    GMimeDataWrapper *content = g_mime_part_get_content(part);
+    if (!content)
+        return {};
+    GPtr<GMimeStream> mem(g_mime_stream_mem_new());
+    g_mime_data_wrapper_write_to_stream(content, mem.get());
+    GByteArray *bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem.get()));
+    return QByteArray(reinterpret_cast<const char *>(bytes->data), static_cast<qsizetype>(bytes->len));
+}
+
+qint64 decodedSize(GMimePart *part) {
+    GMimeDataWrapper *content = g_mime_part_get_content(part);
+    if (!content)
+        return 0;
+    GPtr<GMimeStream> counter(g_mime_stream_null_new());
+    g_mime_data_wrapper_write_to_stream(content, counter.get());
+    return static_cast<qint64>(GMIME_STREAM_NULL(counter.get())->written);
+}
+
+// GMime's base64 decoder skips characters outside the alphabet; say so when that happened.
+bool hasInvalidBase64(GMimePart *part) {
+    if (g_mime_part_get_content_encoding(part) != GMIME_CONTENT_ENCODING_BASE64)
+        return false;
+    GMimeDataWrapper *content = g_mime_part_get_content(part);
+    GMimeStream *encoded = content ? g_mime_data_wrapper_get_stream(content) : nullptr;
+    if (!encoded)
+        return false;
+    g_mime_stream_reset(encoded);
+    char buffer[4096];
+    bool invalid = false;
+    for (gssize n; !invalid && (n = g_mime_stream_read(encoded, buffer, sizeof buffer)) > 0;) {
+        for (gssize i = 0; i < n; ++i) {
+            const auto c = static_cast<unsigned char>(buffer[i]);
+            if (!(g_ascii_isalnum(c) || c == '+' || c == '/' || c == '=' || g_ascii_isspace(c))) {
+                invalid = true;
+                break;
+            }
+        }
+    }
+    g_mime_stream_reset(encoded);
+    return invalid;
+}
+
+QString formatAddress(InternetAddress *ia) {
+    const QString addr = clean(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia)));
+    if (clean(internet_address_get_name(ia)).isEmpty())
+        return addr;
+    // encode=FALSE: UTF-8 display name, quoted per RFC 5322 §3.2.4 when it holds specials.
+    char *text = internet_address_to_string(ia, nullptr, FALSE);
+    const QString s = clean(text);
+    g_free(text);
+    return s;
+}
+
+void collectAddresses(InternetAddressList *list, QStringList *out,
+                      QList<InternetAddress *> *mailboxes = nullptr) {
+    if (!list)
+        return;
+    const int n = internet_address_list_length(list);
+    for (int i = 0; i < n; ++i) {
+        InternetAddress *ia = internet_address_list_get_address(list, i);
+        if (INTERNET_ADDRESS_IS_GROUP(ia)) { // RFC 5322 §3.4 group: keep its members
+            collectAddresses(internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia)), out, mailboxes);
+        } else if (INTERNET_ADDRESS_IS_MAILBOX(ia)) {
+            const QString s = formatAddress(ia);
+            if (!s.isEmpty())
+                out->append(s);
+            if (mailboxes)
+                mailboxes->append(ia);
+        }
+    }
+}
+
+QString msgIdList(GMimeParserOptions *options, const char *headerValue) {
+    if (!headerValue)
+        return {};
+    GMimeReferences *refs = g_mime_references_parse(options, headerValue);
+    QStringList ids;
+    const int n = refs ? g_mime_references_length(refs) : 0;
+    for (int i = 0; i < n; ++i)
+        ids.append(QLatin1Char('<') + clean(g_mime_references_get_message_id(refs, i)) + QLatin1Char('>'));
+    if (refs)
+        g_mime_references_free(refs);
+    if (ids.isEmpty())
+        return clean(headerValue);
+    return ids.join(QLatin1Char(' '));
+}
+
+Priority headerPriority(GMimeObject *message) {
+    const auto header = [message](const char *name) {
+        return clean(g_mime_object_get_header(message, name)).toLower();
+    };
+    // X-Priority: "1 (Highest)" … "5 (Lowest)"; Importance (RFC 2156 §5.3): high|normal|low;
+    // Priority (RFC 2156): urgent|normal|non-urgent; X-MSMail-Priority: High|Normal|Low.
+    const QString x = header("X-Priority");
+    if (!x.isEmpty() && (x.startsWith(QLatin1Char('1')) || x.startsWith(QLatin1Char('2'))))
+        return Priority::High;
+    if (!x.isEmpty() && (x.startsWith(QLatin1Char('4')) || x.startsWith(QLatin1Char('5'))))
+        return Priority::Low;
+    const QString importance = header("Importance");
+    const QString priority = header("Priority");
+    const QString ms = header("X-MSMail-Priority");
+    if (importance == u"high" || priority == u"urgent" || ms == u"high")
+        return Priority::High;
+    if (importance == u"low" || priority == u"non-urgent" || ms == u"low")
+        return Priority::Low;
+    return Priority::Normal;
+}
+
+class Walker {
+public:
+    Walker(const ParseContext &context, ParsedMessage *out)
+        : m_context(context)
+        , m_out(out) {}
+
+    void walk(GMimeObject *object, const QString &partId, int depth) {
+        if (!object)
+            return;
+        if (depth > kMaxDepth) {
+            addWarning(&m_out->warnings, QStringLiteral("MIME nesting too deep; inner parts skipped"));
+            return;
+        }
+        if (GMIME_IS_MULTIPART(object)) {
+            GMimeMultipart *multipart = GMIME_MULTIPART(object);
+            const int n = g_mime_multipart_get_count(multipart);
+            if (n == 0)
+                addWarning(&m_out->warnings, QStringLiteral("multipart without parts"));
+            for (int i = 0; i < n; ++i)
+                walk(g_mime_multipart_get_part(multipart, i), childId(partId, i), depth + 1);
+        } else if (GMIME_IS_MESSAGE_PART(object)) {
+            addAttachedMessage(GMIME_MESSAGE_PART(object), partId);
+        } else if (GMIME_IS_PART(object)) {
+            addLeaf(GMIME_PART(object), partId);
+        }
+    }
+
+private:
+    // Gmail's partId numbering (users.messages payload): children of the root are "0", "1", …;
+    // their children "1.0", "1.1", …
+    static QString childId(const QString &parent, int index) {
+        return parent.isEmpty() ? QString::number(index) : parent + QLatin1Char('.') + QString::number(index);
+    }
+
+    QString mimeType(GMimeObject *object) const {
+        GMimeContentType *type = g_mime_object_get_content_type(object);
+        if (!type)
+            return QStringLiteral("application/octet-stream");
+        return (clean(g_mime_content_type_get_media_type(type)) + QLatin1Char('/') +
+                clean(g_mime_content_type_get_media_subtype(type)))
+            .toLower();
+    }
+
+    QString attachmentIdFor(const QString &partId) const {
+        return m_context.attachmentIds.value(partId, partId);
+    }
+
+    void addAttachedMessage(GMimeMessagePart *part, const QString &partId) {
+        GMimeObject *object = GMIME_OBJECT(part);
+        ParsedAttachment a;
+        a.mimeType = mimeType(object);
+        a.filename = clean(g_mime_object_get_content_disposition_parameter(object, "filename"));
+        if (a.filename.isEmpty())
+            a.filename = clean(g_mime_object_get_content_type_parameter(object, "name"));
+        GMimeMessage *inner = g_mime_message_part_get_message(part);
+        if (inner) {
+            if (a.filename.isEmpty()) {
+                const QString subject = clean(g_mime_message_get_subject(inner));
+                a.filename =
+                    (subject.isEmpty() ? QStringLiteral("message") : subject) + QStringLiteral(".eml");
+            }
+            // Size in the canonical CRLF form (RFC 5322 §2.1), as it travelled inside the outer message.
+            std::unique_ptr<GMimeFormatOptions, decltype(&g_mime_format_options_free)> format(
+                g_mime_format_options_new(), &g_mime_format_options_free);
+            g_mime_format_options_set_newline_format(format.get(), GMIME_NEWLINE_FORMAT_DOS);
+            GPtr<GMimeStream> counter(g_mime_stream_null_new());
+            g_mime_object_write_to_stream(GMIME_OBJECT(inner), format.get(), counter.get());
+            a.size = static_cast<qint64>(GMIME_STREAM_NULL(counter.get())->written);
+        }
+        a.attachmentId = attachmentIdFor(partId);
+        m_out->attachments.append(a);
+    }
+
+    void addLeaf(GMimePart *part, const QString &partId) {
+        GMimeObject *object = GMIME_OBJECT(part);
+        const QString type = mimeType(object);
+        const QString filename = clean(g_mime_part_get_filename(part)); // RFC 2231 / 2047 decoded
+        const char *disposition = g_mime_object_get_disposition(object);
+        const bool isAttachment = disposition && g_ascii_strcasecmp(disposition, "attachment") == 0;
+        const bool isBody =
+            !isAttachment && filename.isEmpty() && (type == u"text/plain" || type == u"text/html");
+
+        if (hasInvalidBase64(part))
+            addWarning(&m_out->warnings,
+                       QStringLiteral("invalid base64 in part %1; decoded what could be read").arg(partId));
+
+        if (isBody) {
+            const QByteArray bytes = decodedContent(part);
+            const QByteArray charset = g_mime_object_get_content_type_parameter(object, "charset");
+            // Bodies are stored with LF line ends (format=raw has CRLF on the wire, RFC 5322 §2.1).
+            QString text = CharsetDecoder::decode(bytes, charset, &m_out->warnings);
+            text.replace(QStringLiteral("\r\n"), QStringLiteral("\n"));
+            QString &body = type == u"text/html" ? m_out->bodyHtml : m_out->bodyText;
+            if (!body.isEmpty() && !text.isEmpty())
+                body += QLatin1Char('\n');
+            body += text;
+            return;
+        }
+        ParsedAttachment a;
+        a.filename = filename;
+        a.mimeType = type;
+        a.size = decodedSize(part);
+        a.attachmentId = attachmentIdFor(partId);
+        a.contentId = clean(g_mime_object_get_content_id(object));
+        a.inlinePart = !isAttachment;
+        m_out->attachments.append(a);
+    }
+
+    const ParseContext &m_context;
+    ParsedMessage *m_out;
+};
+
+// The raw (folded, undecoded) value of a header with adjacent encoded words joined; empty when the
+// header is absent or needed no joining, so GMime's own decoded value can be used.
+QByteArray mergedRawHeader(GMimeObject *object, const char *name) {
+    GMimeHeaderList *headers = g_mime_object_get_header_list(object);
+    GMimeHeader *header = headers ? g_mime_header_list_get_header(headers, name) : nullptr;
+    const char *rawValue = header ? g_mime_header_get_raw_value(header) : nullptr;
+    if (!rawValue)
+        return {};
+    const QByteArray raw(rawValue);
+    const QByteArray merged = EncodedWords::mergeAdjacent(raw);
+    if (merged == raw)
+        return {};
+    char *unfolded = g_mime_utils_header_unfold(merged.constData());
+    const QByteArray result(unfolded);
+    g_free(unfolded);
+    return result;
+}
+
+QString decodedSubject(GMimeMessage *message, GMimeParserOptions *options) {
+    const QByteArray merged = mergedRawHeader(GMIME_OBJECT(message), "Subject");
+    if (merged.isEmpty())
+        return clean(g_mime_message_get_subject(message));
+    char *text = g_mime_utils_header_decode_text(options, merged.constData());
+    const QString s = clean(text);
+    g_free(text);
+    return s;
+}
+
+// Addresses of one header; reparsed from the joined raw value only when words had to be joined.
+void headerAddresses(GMimeMessage *message, GMimeParserOptions *options, GMimeAddressType type,
+                     const char *name, QStringList *out, QList<InternetAddress *> *mailboxes,
+                     std::vector<GPtr<InternetAddressList>> *keep) {
+    const QByteArray merged = mergedRawHeader(GMIME_OBJECT(message), name);
+    if (merged.isEmpty()) {
+        collectAddresses(g_mime_message_get_addresses(message, type), out, mailboxes);
+        return;
+    }
+    keep->emplace_back(internet_address_list_parse(options, merged.constData()));
+    collectAddresses(keep->back().get(), out, mailboxes);
+}
+
+QDateTime toQDateTime(GDateTime *dt) {
+    const qint64 secs = g_date_time_to_unix(dt);
+    const int offsetSecs = static_cast<int>(g_date_time_get_utc_offset(dt) / G_TIME_SPAN_SECOND);
+    return QDateTime::fromSecsSinceEpoch(secs, Qt::OffsetFromUTC, offsetSecs);
+}
+
+} // namespace
+
+MessageParser::MessageParser() {
+    GMimeRuntime::ensure();
+}
+
+ParsedMessage MessageParser::parse(const QByteArray &raw, const ParseContext &context) const {
+    ParsedMessage out;
+
+    // Own options per call: GMime's defaults are process-global, ours must not leak across threads.
+    std::unique_ptr<GMimeParserOptions, decltype(&g_mime_parser_options_free)> options(
+        g_mime_parser_options_new(), &g_mime_parser_options_free);
+    g_mime_parser_options_set_rfc2047_compliance_mode(options.get(), GMIME_RFC_COMPLIANCE_LOOSE);
+    g_mime_parser_options_set_parameter_compliance_mode(options.get(), GMIME_RFC_COMPLIANCE_LOOSE);
+    g_mime_parser_options_set_address_compliance_mode(options.get(), GMIME_RFC_COMPLIANCE_LOOSE);
+    g_mime_parser_options_set_allow_addresses_without_domain(options.get(), TRUE);
+    // Raw 8-bit header text: UTF-8 when it is valid UTF-8, else windows-1252 (mail from old clients).
+    const char *fallbacks[] = {"UTF-8", "windows-1252", nullptr};
+    g_mime_parser_options_set_fallback_charsets(options.get(), fallbacks);
+    g_mime_parser_options_set_warning_callback(options.get(), &onParserWarning, &out.warnings);
+
+    if (raw.contains('\0'))
+        addWarning(&out.warnings, QStringLiteral("NUL bytes removed"));
+    QByteArray bytes = raw;
+    bytes.replace('\0', QByteArray()); // PostgreSQL text cannot hold NUL; GMime would stop at them
+
+    GPtr<GMimeStream> stream(
+        g_mime_stream_mem_new_with_buffer(bytes.constData(), static_cast<gsize>(bytes.size())));
+    GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
+    g_mime_parser_set_format(parser.get(), GMIME_FORMAT_MESSAGE);
+    GPtr<GMimeMessage> message(g_mime_parser_construct_message(parser.get(), options.get()));
+    if (!message) {
+        addWarning(&out.warnings, QStringLiteral("not a MIME message; nothing could be read"));
+        out.sentAt = context.internalDate;
+        if (context.labelIds.contains(QStringLiteral("IMPORTANT")))
+            out.priority = Priority::High;
+        return out;
+    }
+    GMimeObject *root = GMIME_OBJECT(message.get());
+
+    out.subject = decodedSubject(message.get(), options.get());
+
+    std::vector<GPtr<InternetAddressList>> reparsed; // owns lists the InternetAddress pointers point into
+    const auto addresses = [&](GMimeAddressType type, const char *name, QStringList *list,
+                               QList<InternetAddress *> *mailboxes = nullptr) {
+        headerAddresses(message.get(), options.get(), type, name, list, mailboxes, &reparsed);
+    };
+    QStringList from;
+    QList<InternetAddress *> fromMailboxes;
+    addresses(GMIME_ADDRESS_TYPE_FROM, "From", &from, &fromMailboxes);
+    if (!fromMailboxes.isEmpty()) {
+        out.fromName = clean(internet_address_get_name(fromMailboxes.first()));
+        out.fromAddress =
+            clean(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(fromMailboxes.first())));
+    } else if (g_mime_object_get_header(root, "From")) {
+        addWarning(&out.warnings, QStringLiteral("unreadable From header"));
+    }
+    addresses(GMIME_ADDRESS_TYPE_TO, "To", &out.to);
+    addresses(GMIME_ADDRESS_TYPE_CC, "Cc", &out.cc);
+    addresses(GMIME_ADDRESS_TYPE_BCC, "Bcc", &out.bcc);
+    QStringList replyTo;
+    addresses(GMIME_ADDRESS_TYPE_REPLY_TO, "Reply-To", &replyTo);
+    out.replyTo = replyTo.join(QStringLiteral(", "));
+
+    const QString messageId = clean(g_mime_message_get_message_id(message.get()));
+    if (!messageId.isEmpty())
+        out.messageIdHeader = QLatin1Char('<') + messageId + QLatin1Char('>');
+    out.inReplyTo = msgIdList(options.get(), g_mime_object_get_header(root, "In-Reply-To"));
+    out.references = msgIdList(options.get(), g_mime_object_get_header(root, "References"));
+
+    if (GDateTime *date = g_mime_message_get_date(message.get())) {
+        out.sentAt = toQDateTime(date);
+    } else {
+        addWarning(&out.warnings, g_mime_object_get_header(root, "Date")
+                                      ? QStringLiteral("unreadable Date header; internalDate used")
+                                      : QStringLiteral("no Date header; internalDate used"));
+        out.sentAt = context.internalDate;
+    }
+
+    Walker walker(context, &out);
+    walker.walk(g_mime_message_get_mime_part(message.get()), QString(), 0);
+
+    out.priority =
+        context.labelIds.contains(QStringLiteral("IMPORTANT")) ? Priority::High : headerPriority(root);
+    return out;
+}
+
+} // namespace gmail
