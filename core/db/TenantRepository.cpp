@@ -1,0 +1,347 @@
+#include "TenantRepository.h"
+
+#include <QRegularExpression>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QSqlRecord>
+#include <QVariant>
+
+namespace db {
+
+namespace {
+
+const QString kColumns = QStringLiteral(
+    "t.id, t.display_name, t.gmail_address, t.gmail_history_id, t.sync_locked_by, t.sync_locked_at, "
+    "t.sync_heartbeat_at, t.last_sync_at, t.watch_topic, t.watch_expires_at, t.created_at, t.updated_at");
+constexpr int kColumnCount = 12;
+
+QDateTime toDateTime(const QVariant &value) {
+    return value.isNull() ? QDateTime() : value.toDateTime();
+}
+
+// Reads kColumns starting at `first`.
+Tenant readTenant(const QSqlQuery &q, int first = 0) {
+    Tenant t;
+    t.id = q.value(first + 0).toString();
+    t.displayName = q.value(first + 1).toString();
+    t.gmailAddress = q.value(first + 2).toString();
+    if (!q.value(first + 3).isNull())
+        t.historyId = q.value(first + 3).toLongLong();
+    t.syncLockedBy = q.value(first + 4).toString();
+    t.syncLockedAt = toDateTime(q.value(first + 5));
+    t.syncHeartbeatAt = toDateTime(q.value(first + 6));
+    t.lastSyncAt = toDateTime(q.value(first + 7));
+    t.watchTopic = q.value(first + 8).toString();
+    t.watchExpiresAt = toDateTime(q.value(first + 9));
+    t.createdAt = toDateTime(q.value(first + 10));
+    t.updatedAt = toDateTime(q.value(first + 11));
+    return t;
+}
+
+QVariant nullableText(const QString &text) {
+    return text.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(text);
+}
+
+QVariant nullableDateTime(const QDateTime &dt) {
+    return dt.isValid() ? QVariant(dt.toUTC()) : QVariant(QMetaType::fromType<QDateTime>());
+}
+
+} // namespace
+
+TenantRepository::TenantRepository(QSqlDatabase db)
+    : m_db(std::move(db)) {}
+
+bool TenantRepository::isValidId(const QString &id) {
+    static const QRegularExpression pattern(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"));
+    return pattern.match(id).hasMatch();
+}
+
+bool TenantRepository::isValidAddress(const QString &address) {
+    static const QRegularExpression pattern(QStringLiteral("^[^@\\s]+@[^@\\s]+$"));
+    return address.size() <= 320 && pattern.match(address).hasMatch();
+}
+
+bool TenantRepository::fail(const QString &message, bool notFound) {
+    m_error = message;
+    m_notFound = notFound;
+    return false;
+}
+
+bool TenantRepository::prepareAndExec(QSqlQuery &query, const QString &what) {
+    if (query.exec())
+        return true;
+    return fail(QStringLiteral("%1 failed: %2").arg(what, Database::describeError(query.lastError())));
+}
+
+bool TenantRepository::add(const Tenant &tenant) {
+    m_error.clear();
+    m_notFound = false;
+    if (!isValidId(tenant.id))
+        return fail(QStringLiteral("invalid tenant id \"%1\": use 1-64 letters, digits, '.', '_' or '-', "
+                                   "starting with a letter or digit")
+                        .arg(tenant.id));
+    const QString address = tenant.gmailAddress.trimmed();
+    if (!isValidAddress(address))
+        return fail(QStringLiteral("invalid Gmail address \"%1\": expected name@domain").arg(address));
+
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral(
+        "INSERT INTO tenants (id, display_name, gmail_address) VALUES (:id, coalesce(:name, ''), :address)"));
+    q.bindValue(QStringLiteral(":id"), tenant.id);
+    q.bindValue(QStringLiteral(":name"), tenant.displayName.trimmed());
+    q.bindValue(QStringLiteral(":address"), address);
+    if (q.exec())
+        return true;
+
+    // 23505 unique_violation (PostgreSQL Appendix A); the constraint name tells which key.
+    const QSqlError error = q.lastError();
+    if (error.nativeErrorCode() == QLatin1String("23505")) {
+        if (error.databaseText().contains(QLatin1String("tenants_pkey")))
+            return fail(QStringLiteral("tenant \"%1\" already exists").arg(tenant.id));
+        if (error.databaseText().contains(QLatin1String("tenants_gmail_address_lower_key"))) {
+            const std::optional<Tenant> owner = findByAddress(address);
+            return fail(
+                owner ? QStringLiteral("address %1 is already used by tenant \"%2\"").arg(address, owner->id)
+                      : QStringLiteral("address %1 is already used by another tenant").arg(address));
+        }
+    }
+    return fail(
+        QStringLiteral("adding tenant \"%1\" failed: %2").arg(tenant.id, Database::describeError(error)));
+}
+
+bool TenantRepository::remove(const QString &tenantId) {
+    return updateOne(QStringLiteral("DELETE FROM tenants WHERE id = :id"), tenantId, {},
+                     QStringLiteral("removing tenant \"%1\"").arg(tenantId));
+}
+
+std::optional<QList<Tenant>> TenantRepository::list() {
+    m_error.clear();
+    m_notFound = false;
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM tenants t ORDER BY t.id"));
+    if (!prepareAndExec(q, QStringLiteral("listing tenants")))
+        return std::nullopt;
+    QList<Tenant> result;
+    while (q.next())
+        result.append(readTenant(q));
+    return result;
+}
+
+std::optional<Tenant> TenantRepository::findBy(const QString &condition, const QString &value,
+                                               const QString &missing) {
+    m_error.clear();
+    m_notFound = false;
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM tenants t WHERE ") + condition);
+    q.bindValue(QStringLiteral(":value"), value);
+    if (!prepareAndExec(q, QStringLiteral("reading tenant")))
+        return std::nullopt;
+    if (!q.next()) {
+        fail(missing, true);
+        return std::nullopt;
+    }
+    return readTenant(q);
+}
+
+std::optional<Tenant> TenantRepository::find(const QString &tenantId) {
+    return findBy(QStringLiteral("t.id = :value"), tenantId,
+                  QStringLiteral("no tenant \"%1\"").arg(tenantId));
+}
+
+std::optional<Tenant> TenantRepository::findByAddress(const QString &gmailAddress) {
+    // Uses the unique index on lower(gmail_address).
+    return findBy(QStringLiteral("lower(t.gmail_address) = lower(:value)"), gmailAddress.trimmed(),
+                  QStringLiteral("no tenant with address %1").arg(gmailAddress));
+}
+
+std::optional<QList<TenantSummary>> TenantRepository::summaries(int staleAfterSeconds) {
+    m_error.clear();
+    m_notFound = false;
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT ") + kColumns +
+              QStringLiteral(", (SELECT count(*) FROM emails e WHERE e.tenant_id = t.id),"
+                             " t.sync_locked_by IS NOT NULL AND t.sync_heartbeat_at >= now() - "
+                             "   make_interval(secs => CAST(:stale AS double precision)),"
+                             " CAST(extract(epoch FROM now() - t.sync_locked_at) AS bigint)"
+                             " FROM tenants t ORDER BY t.id"));
+    q.bindValue(QStringLiteral(":stale"), staleAfterSeconds);
+    if (!prepareAndExec(q, QStringLiteral("listing tenants")))
+        return std::nullopt;
+    QList<TenantSummary> result;
+    while (q.next()) {
+        TenantSummary s;
+        s.tenant = readTenant(q);
+        s.emailCount = q.value(kColumnCount).toLongLong();
+        s.syncInProgress = q.value(kColumnCount + 1).toBool();
+        s.lockAgeSeconds = q.value(kColumnCount + 2).isNull() ? -1 : q.value(kColumnCount + 2).toLongLong();
+        result.append(s);
+    }
+    return result;
+}
+
+bool TenantRepository::updateOne(const QString &sql, const QString &tenantId,
+                                 const QList<QPair<QString, QVariant>> &values, const QString &what) {
+    m_error.clear();
+    m_notFound = false;
+    QSqlQuery q(m_db);
+    q.prepare(sql);
+    q.bindValue(QStringLiteral(":id"), tenantId);
+    for (const auto &[name, value] : values)
+        q.bindValue(name, value);
+    if (!prepareAndExec(q, what))
+        return false;
+    if (q.numRowsAffected() == 0)
+        return fail(QStringLiteral("no tenant \"%1\"").arg(tenantId), true);
+    return true;
+}
+
+bool TenantRepository::setHistoryId(const QString &tenantId, qint64 historyId) {
+    return updateOne(QStringLiteral("UPDATE tenants SET gmail_history_id = :history WHERE id = :id"),
+                     tenantId, {{QStringLiteral(":history"), historyId}},
+                     QStringLiteral("saving the history id of tenant \"%1\"").arg(tenantId));
+}
+
+bool TenantRepository::recordSuccessfulSync(const QString &tenantId, qint64 historyId) {
+    return updateOne(
+        QStringLiteral("UPDATE tenants SET gmail_history_id = :history, last_sync_at = now() WHERE id = :id"),
+        tenantId, {{QStringLiteral(":history"), historyId}},
+        QStringLiteral("recording the sync of tenant \"%1\"").arg(tenantId));
+}
+
+bool TenantRepository::setWatch(const QString &tenantId, const QString &topic, const QDateTime &expiresAt) {
+    return updateOne(
+        QStringLiteral("UPDATE tenants SET watch_topic = :topic, watch_expires_at = :expires WHERE id = :id"),
+        tenantId,
+        {{QStringLiteral(":topic"), nullableText(topic)},
+         {QStringLiteral(":expires"), topic.isEmpty() ? nullableDateTime({}) : nullableDateTime(expiresAt)}},
+        QStringLiteral("saving the watch of tenant \"%1\"").arg(tenantId));
+}
+
+std::optional<LeaseResult> TenantRepository::tryAcquireLease(const QString &tenantId, const QString &holder,
+                                                             int staleAfterSeconds) {
+    m_error.clear();
+    m_notFound = false;
+    if (holder.isEmpty()) {
+        fail(QStringLiteral("a lease holder name is required"));
+        return std::nullopt;
+    }
+    // A lease released between our UPDATE and the SELECT that reports its holder is simply retried.
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        // The CTE locks the row (FOR UPDATE): a concurrent caller waits, then re-reads the new holder
+        // under READ COMMITTED and finds the lease taken (PostgreSQL docs §13.2.1).
+        QSqlQuery q(m_db);
+        q.prepare(QStringLiteral(
+            "WITH args AS (SELECT CAST(:id AS text) AS id, CAST(:holder AS text) AS holder,"
+            "                     make_interval(secs => CAST(:stale AS double precision)) AS stale),"
+            "     prev AS (SELECT t.id, t.sync_locked_by, t.sync_locked_at, t.sync_heartbeat_at"
+            "              FROM tenants t, args WHERE t.id = args.id FOR UPDATE OF t)"
+            " UPDATE tenants t SET sync_locked_by = args.holder,"
+            "   sync_locked_at = CASE WHEN prev.sync_locked_by = args.holder THEN prev.sync_locked_at ELSE "
+            "now() END,"
+            "   sync_heartbeat_at = now()"
+            " FROM prev, args"
+            " WHERE t.id = prev.id AND (prev.sync_locked_by IS NULL OR prev.sync_locked_by = args.holder"
+            "   OR prev.sync_heartbeat_at IS NULL OR prev.sync_heartbeat_at < now() - args.stale)"
+            " RETURNING t.sync_locked_at, t.sync_heartbeat_at, prev.sync_locked_by, prev.sync_heartbeat_at"));
+        q.bindValue(QStringLiteral(":id"), tenantId);
+        q.bindValue(QStringLiteral(":holder"), holder);
+        q.bindValue(QStringLiteral(":stale"), staleAfterSeconds);
+        if (!prepareAndExec(q, QStringLiteral("taking the sync lease of tenant \"%1\"").arg(tenantId)))
+            return std::nullopt;
+        if (q.next()) {
+            LeaseResult r;
+            r.acquired = true;
+            r.heldBy = holder;
+            r.heldSince = toDateTime(q.value(0));
+            r.heartbeatAt = toDateTime(q.value(1));
+            const QString previous = q.value(2).toString();
+            if (!previous.isEmpty() && previous != holder) {
+                r.previousHolder = previous;
+                r.previousHeartbeatAt = toDateTime(q.value(3));
+            }
+            return r;
+        }
+        const std::optional<Tenant> current = find(tenantId);
+        if (!current)
+            return std::nullopt;
+        if (current->syncLockedBy.isEmpty())
+            continue;
+        LeaseResult r;
+        r.heldBy = current->syncLockedBy;
+        r.heldSince = current->syncLockedAt;
+        r.heartbeatAt = current->syncHeartbeatAt;
+        return r;
+    }
+    fail(QStringLiteral("the sync lease of tenant \"%1\" is changing hands too fast; try again")
+             .arg(tenantId));
+    return std::nullopt;
+}
+
+bool TenantRepository::heartbeatLease(const QString &tenantId, const QString &holder) {
+    m_error.clear();
+    m_notFound = false;
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral(
+        "UPDATE tenants SET sync_heartbeat_at = now() WHERE id = :id AND sync_locked_by = :holder"));
+    q.bindValue(QStringLiteral(":id"), tenantId);
+    q.bindValue(QStringLiteral(":holder"), holder);
+    if (!prepareAndExec(q, QStringLiteral("renewing the sync lease of tenant \"%1\"").arg(tenantId)))
+        return false;
+    if (q.numRowsAffected() == 1)
+        return true;
+    const std::optional<Tenant> current = find(tenantId);
+    if (!current)
+        return false;
+    return fail(current->syncLockedBy.isEmpty()
+                    ? QStringLiteral("the sync lease of tenant \"%1\" was released (unlocked)").arg(tenantId)
+                    : QStringLiteral("the sync lease of tenant \"%1\" is now held by %2")
+                          .arg(tenantId, current->syncLockedBy));
+}
+
+bool TenantRepository::releaseLease(const QString &tenantId, const QString &holder) {
+    m_error.clear();
+    m_notFound = false;
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral(
+        "UPDATE tenants SET sync_locked_by = NULL, sync_locked_at = NULL, sync_heartbeat_at = NULL"
+        " WHERE id = :id AND sync_locked_by = :holder"));
+    q.bindValue(QStringLiteral(":id"), tenantId);
+    q.bindValue(QStringLiteral(":holder"), holder);
+    if (!prepareAndExec(q, QStringLiteral("releasing the sync lease of tenant \"%1\"").arg(tenantId)))
+        return false;
+    if (q.numRowsAffected() == 1)
+        return true;
+    const std::optional<Tenant> current = find(tenantId);
+    if (!current)
+        return false;
+    return fail(QStringLiteral("the sync lease of tenant \"%1\" is not held by %2").arg(tenantId, holder));
+}
+
+std::optional<UnlockResult> TenantRepository::forceUnlock(const QString &tenantId) {
+    m_error.clear();
+    m_notFound = false;
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral(
+        "WITH prev AS (SELECT id, sync_locked_by, sync_locked_at, sync_heartbeat_at FROM tenants"
+        "              WHERE id = :id FOR UPDATE)"
+        " UPDATE tenants t SET sync_locked_by = NULL, sync_locked_at = NULL, sync_heartbeat_at = NULL"
+        " FROM prev WHERE t.id = prev.id"
+        " RETURNING prev.sync_locked_by, prev.sync_locked_at, prev.sync_heartbeat_at"));
+    q.bindValue(QStringLiteral(":id"), tenantId);
+    if (!prepareAndExec(q, QStringLiteral("unlocking tenant \"%1\"").arg(tenantId)))
+        return std::nullopt;
+    if (!q.next()) {
+        fail(QStringLiteral("no tenant \"%1\"").arg(tenantId), true);
+        return std::nullopt;
+    }
+    UnlockResult r;
+    r.previousHolder = q.value(0).toString();
+    r.wasLocked = !r.previousHolder.isEmpty();
+    r.lockedSince = toDateTime(q.value(1));
+    r.heartbeatAt = toDateTime(q.value(2));
+    return r;
+}
+
+} // namespace db
