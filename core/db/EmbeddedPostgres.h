@@ -1,0 +1,64 @@
+#pragma once
+
+#include "db/ConnectionSettings.h"
+
+#include <QString>
+#include <QStringList>
+
+namespace db {
+
+// A private PostgreSQL cluster for when no database is configured: created on first use under
+// AppLocalDataLocation/postgres with the distribution's initdb/pg_ctl, reachable only through a Unix
+// socket in that folder (listen_addresses = '', no TCP), database `gmail_sync`. A cluster that is
+// already running there is reused; stop() (and the destructor) stop it only if this object started it.
+// PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` system user in
+// /var/lib/gmail-sync/postgres-<hash of the folder> (postgres cannot enter /root).
+class EmbeddedPostgres final {
+public:
+    explicit EmbeddedPostgres(QString baseDirectory = defaultBaseDirectory());
+    ~EmbeddedPostgres();
+    EmbeddedPostgres(const EmbeddedPostgres &) = delete;
+    EmbeddedPostgres &operator=(const EmbeddedPostgres &) = delete;
+
+    static QString defaultBaseDirectory();
+    static QString databaseName() { return QStringLiteral("gmail_sync"); }
+    // The newest /usr/lib/postgresql/<version>/bin that has initdb and pg_ctl; empty if none.
+    static QString findServerBinDirectory();
+    // Overrides findServerBinDirectory() (tests).
+    void setServerBinDirectory(const QString &directory) { m_binDir = directory; }
+
+    // Initialises the cluster if needed, starts it unless it already runs, creates the database.
+    Q_REQUIRED_RESULT bool start();
+    // Stops the server if this object started it; true when nothing is left to do.
+    bool stop();
+    bool startedByUs() const { return m_startedByUs; }
+    // Whether a server is running in the cluster directory (pg_ctl status).
+    bool isRunning();
+
+    // Where to connect once start() succeeded: the socket directory, user postgres, gmail_sync.
+    ConnectionSettings settings() const;
+    QString baseDirectory() const { return m_baseDir; }
+    QString clusterDirectory() const { return m_clusterDir; }
+    QString errorString() const { return m_error; }
+
+private:
+    bool resolvePaths();
+    bool prepareDirectories();
+    bool initCluster();
+    bool createDatabase();
+    // Runs a server binary (as `postgres` when we are root); *output gets stdout+stderr.
+    int runTool(const QString &tool, const QStringList &args, QString *output, int timeoutMs = 120000);
+    bool fail(const QString &message);
+    QString lastLogLine(const QString &file) const;
+
+    QString m_baseDir;
+    QString m_clusterDir;
+    QString m_dataDir;
+    QString m_socketDir;
+    QString m_binDir;
+    QString m_error;
+    bool m_asRoot = false;
+    bool m_startedByUs = false;
+};
+
+} // namespace db
