@@ -63,9 +63,18 @@ QStringList TokenStore::scopesForAccessToken(const QString &token) const {
     return {};
 }
 
-void TokenStore::revokeAccessToken(const QString &token) {
+bool TokenStore::revokeAccessToken(const QString &token) {
     QMutexLocker lock(&m_mutex);
-    m_access.remove(token);
+    const auto it = m_access.constFind(token);
+    if (it == m_access.cend())
+        return false;
+    if (!it->refreshToken.isEmpty()) {
+        const auto grant = m_refresh.find(it->refreshToken);
+        if (grant != m_refresh.end())
+            grant->revoked = true;
+    }
+    m_access.erase(it);
+    return true;
 }
 
 QString TokenStore::issueRefreshToken(const QString &email, const QString &clientId,
@@ -84,11 +93,13 @@ std::optional<TokenStore::RefreshGrant> TokenStore::refreshGrant(const QString &
     return *it;
 }
 
-void TokenStore::revokeRefreshToken(const QString &refreshToken) {
+bool TokenStore::revokeRefreshToken(const QString &refreshToken) {
     QMutexLocker lock(&m_mutex);
     const auto it = m_refresh.find(refreshToken);
-    if (it != m_refresh.end())
-        it->revoked = true; // kept so a later refresh answers invalid_grant, not "unknown"
+    if (it == m_refresh.end())
+        return false;
+    it->revoked = true; // kept so a later refresh answers invalid_grant, not "unknown"
+    return true;
 }
 
 void TokenStore::revokeAllFor(const QString &email) {

@@ -27,12 +27,13 @@ public:
     QString issueAccessTokenFromRefresh(const QString &refreshToken, int ttlSeconds = 3600);
     std::optional<QString> emailForAccessToken(const QString &token) const;
     QStringList scopesForAccessToken(const QString &token) const;
-    // Revokes one access token (POST /revoke with an access token).
-    void revokeAccessToken(const QString &token);
+    // POST /revoke with an access token: Google revokes the whole grant, so its refresh token dies too.
+    // False if the token is unknown.
+    bool revokeAccessToken(const QString &token);
 
     QString issueRefreshToken(const QString &email, const QString &clientId, const QStringList &scopes);
     std::optional<RefreshGrant> refreshGrant(const QString &refreshToken) const;
-    void revokeRefreshToken(const QString &refreshToken);
+    bool revokeRefreshToken(const QString &refreshToken); // false if unknown
     void revokeAllFor(const QString &email);
 
 private:
