@@ -1,0 +1,107 @@
+#include "sync/InitialSync.h"
+
+#include <QSet>
+
+namespace syncengine {
+
+namespace {
+
+// Lists ids only (no fetch): rebuilds the set of ids of the window after a resumed run.
+StepOutcome listAllIds(JobContext &ctx, const QString &query, QStringList *ids) {
+    QString token;
+    do {
+        if (ctx.stopRequested())
+            return StepOutcome::stopped();
+        if (StepOutcome alive = ctx.keepAlive(); !alive.ok())
+            return alive;
+        SourceError error;
+        const auto page = ctx.source().listMessages(query, token, ctx.options().listPageSize, &error);
+        if (!page)
+            return ctx.sourceFailure(QStringLiteral("listing messages failed"), error);
+        *ids += page->ids;
+        token = page->nextPageToken;
+    } while (!token.isEmpty());
+    return StepOutcome::success();
+}
+
+} // namespace
+
+StepOutcome InitialSync::run(JobContext &ctx, const QString &mode, qint64 *historyId) {
+    QJsonObject cp = ctx.checkpoint();
+    const bool fresh =
+        cp.value(QStringLiteral("mode")).toString() != mode || !cp.contains(QStringLiteral("historyId"));
+    if (fresh) {
+        SourceError error;
+        const auto profile = ctx.source().profile(&error);
+        if (!profile)
+            return ctx.sourceFailure(QStringLiteral("reading the Gmail profile failed"), error);
+        const int days =
+            ctx.job().params.value(QStringLiteral("days")).toInt(ctx.options().initialWindowDays);
+        const qint64 after = QDateTime::currentSecsSinceEpoch() - qint64(days) * 86400;
+        cp = QJsonObject{{QStringLiteral("mode"), mode},
+                         {QStringLiteral("historyId"), QString::number(profile->historyId)},
+                         {QStringLiteral("after"), after},
+                         {QStringLiteral("pageToken"), QString()},
+                         {QStringLiteral("listed"), false}};
+        if (StepOutcome o = ctx.commitStep({}, cp); !o.ok())
+            return o;
+        ctx.setHistoryIds(profile->historyId, std::nullopt);
+        ctx.setPhase(mode, -1);
+    }
+    *historyId = cp.value(QStringLiteral("historyId")).toString().toLongLong();
+    const qint64 after = cp.value(QStringLiteral("after")).toInteger();
+    const QDateTime windowStart = QDateTime::fromSecsSinceEpoch(after, Qt::UTC);
+    const QString query = QStringLiteral("after:%1").arg(after - MarginSeconds);
+    // Whether this run lists the window from its first page (then `seen` is complete for the sweep).
+    const bool listsFromStart = cp.value(QStringLiteral("pageToken")).toString().isEmpty() &&
+                                !cp.value(QStringLiteral("listed")).toBool();
+    ctx.setPhase(mode);
+
+    QStringList seen;
+    QString token = cp.value(QStringLiteral("pageToken")).toString();
+    bool firstPage = true;
+    while (!cp.value(QStringLiteral("listed")).toBool()) {
+        if (ctx.stopRequested())
+            return StepOutcome::stopped();
+        if (StepOutcome alive = ctx.keepAlive(); !alive.ok())
+            return alive;
+        SourceError error;
+        const auto page = ctx.source().listMessages(query, token, ctx.options().listPageSize, &error);
+        if (!page)
+            return ctx.sourceFailure(QStringLiteral("listing messages failed"), error);
+        if (firstPage && token.isEmpty())
+            ctx.setPhase(mode, page->resultSizeEstimate);
+        firstPage = false;
+        StepWrite write;
+        write.processed = page->ids.size();
+        if (StepOutcome o =
+                ctx.fetch(page->ids, &write.records, &write.skipped,
+                          [&windowStart](const db::EmailRecord &r) { return r.internalDate >= windowStart; });
+            !o.ok())
+            return o;
+        seen += page->ids;
+        cp.insert(QStringLiteral("pageToken"), page->nextPageToken);
+        cp.insert(QStringLiteral("listed"), page->nextPageToken.isEmpty());
+        if (StepOutcome o = ctx.commitStep(write, cp); !o.ok())
+            return o;
+        token = page->nextPageToken;
+    }
+
+    if (!cp.value(QStringLiteral("swept")).toBool()) {
+        if (!listsFromStart) {
+            seen.clear();
+            if (StepOutcome o = listAllIds(ctx, query, &seen); !o.ok())
+                return o;
+        }
+        StepWrite sweep;
+        sweep.sweep = true;
+        sweep.sweepFrom = windowStart;
+        sweep.sweepKeep = seen;
+        cp.insert(QStringLiteral("swept"), true);
+        if (StepOutcome o = ctx.commitStep(sweep, cp); !o.ok())
+            return o;
+    }
+    return StepOutcome::success();
+}
+
+} // namespace syncengine

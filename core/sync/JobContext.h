@@ -1,0 +1,98 @@
+#pragma once
+
+#include "db/EmailRepository.h"
+#include "db/JobRepository.h"
+#include "db/SyncJob.h"
+#include "db/TenantRepository.h"
+#include "gmail/MessageParser.h"
+#include "sync/MailSource.h"
+#include "sync/MessageMapper.h"
+#include "sync/StepOutcome.h"
+#include "sync/SyncOptions.h"
+
+#include <QElapsedTimer>
+#include <QJsonObject>
+
+#include <atomic>
+#include <functional>
+
+namespace syncengine {
+
+// Progress as the engine reports it (signals, job row, NOTIFY gsa_sync_progress).
+struct ProgressUpdate {
+    qint64 jobId = 0;
+    QString tenantId;
+    QString phase;
+    qint64 processed = 0;
+    qint64 estimatedTotal = -1; // -1: unknown
+    double messagesPerSecond = 0;
+};
+using ProgressCallback = std::function<void(const ProgressUpdate &)>;
+
+// What one step writes; committed in one transaction together with the job's checkpoint, so a stop or a
+// crash leaves either the whole step or none of it.
+struct StepWrite {
+    QList<db::EmailRecord> records;
+    QStringList deletes;
+    QList<db::LabelChange> labelChanges;
+    qint64 processed = 0; // messages/changes handled by the step
+    qint64 skipped = 0;   // vanished between list and get
+    // Full (re)sync of a window: rows in [from, ∞) not in keep are removed (counted as deleted).
+    bool sweep = false;
+    QDateTime sweepFrom;
+    QStringList sweepKeep;
+};
+
+// The state and services of one running job on one worker thread: the job row, this thread's
+// repositories, the Gmail source, the parser, heartbeats and progress. The sync kinds work through it.
+class JobContext final {
+public:
+    JobContext(db::SyncJob job, QString workerId, const SyncOptions &options, MailSource &source,
+               const gmail::MessageParser &parser, const std::atomic_bool &stop, ProgressCallback progress);
+
+    const db::SyncJob &job() const { return m_job; }
+    const QJsonObject &checkpoint() const { return m_job.checkpoint; }
+    const SyncOptions &options() const { return m_options; }
+    MailSource &source() { return m_source; }
+    db::TenantRepository &tenants() { return m_tenants; }
+    bool stopRequested() const { return m_stop.load(); }
+    const QString &workerId() const { return m_workerId; }
+
+    // Fetches ids in chunks (checking stop and keeping the leases alive between chunks) and maps them
+    // to rows. `accept` filters rows (exact date windows); rejected rows are dropped silently.
+    StepOutcome fetch(const QStringList &ids, QList<db::EmailRecord> *records, qint64 *skipped,
+                      const std::function<bool(const db::EmailRecord &)> &accept = {});
+    // Commits the step and the new checkpoint in one transaction.
+    StepOutcome commitStep(const StepWrite &write, const QJsonObject &checkpoint);
+    // Heartbeats job and tenant lease when the interval has passed; Lost when either is gone.
+    StepOutcome keepAlive(bool force = false);
+    void setPhase(const QString &phase, qint64 estimatedTotal = -1);
+    void addEstimated(qint64 n) { m_estimatedTotal = qMax<qint64>(m_estimatedTotal, 0) + n; }
+    void note(const QString &line); // error_detail annotation (e.g. why a resync ran)
+    void setHistoryIds(std::optional<qint64> start, std::optional<qint64> end);
+    StepOutcome sourceFailure(const QString &what, const SourceError &error);
+
+private:
+    void report(bool force);
+
+    db::SyncJob m_job;
+    QString m_workerId;
+    const SyncOptions &m_options;
+    MailSource &m_source;
+    MessageMapper m_mapper;
+    const std::atomic_bool &m_stop;
+    ProgressCallback m_progress;
+    QSqlDatabase m_db;
+    db::JobRepository m_jobs;
+    db::EmailRepository m_emails;
+    db::TenantRepository m_tenants;
+    QElapsedTimer m_started;
+    QElapsedTimer m_lastHeartbeat;
+    QElapsedTimer m_lastReport;
+    QString m_phase;
+    qint64 m_processedThisRun = 0; // committed by this run
+    qint64 m_inFlight = 0;         // fetched, not yet committed
+    qint64 m_estimatedTotal = -1;
+};
+
+} // namespace syncengine

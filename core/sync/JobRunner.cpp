@@ -1,0 +1,175 @@
+#include "sync/JobRunner.h"
+
+#include "db/Database.h"
+#include "db/JobRepository.h"
+#include "db/TenantRepository.h"
+#include "log/LogEvent.h"
+#include "sync/HistoricalSync.h"
+#include "sync/IncrementalSync.h"
+#include "sync/InitialSync.h"
+
+#include <QElapsedTimer>
+
+namespace syncengine {
+
+JobRunner::JobRunner(const SyncOptions &options, QString workerId, const std::atomic_bool &stop,
+                     ProgressCallback progress)
+    : m_options(options)
+    , m_workerId(std::move(workerId))
+    , m_stop(stop)
+    , m_progress(std::move(progress)) {}
+
+QString JobRunner::resultName(Result r) {
+    switch (r) {
+    case Result::Succeeded:
+        return QStringLiteral("succeeded");
+    case Result::Retrying:
+        return QStringLiteral("retrying");
+    case Result::Failed:
+        return QStringLiteral("failed");
+    case Result::TenantBusy:
+        return QStringLiteral("tenant busy");
+    case Result::Stopped:
+        return QStringLiteral("stopped");
+    case Result::Lost:
+        return QStringLiteral("lost");
+    }
+    return {};
+}
+
+JobRunner::Report JobRunner::run(const db::SyncJob &job) {
+    QSqlDatabase conn = db::Database::connection();
+    db::TenantRepository tenants(conn);
+    db::JobRepository jobs(conn);
+    Report report;
+
+    logging::LogEvent(logging::Level::Info, "job started")
+        .tenant(job.tenantId)
+        .job(job.id)
+        .worker(m_workerId)
+        .step(job.kind)
+        .count("attempts", job.attempts)
+        .write();
+
+    const auto tenant = tenants.find(job.tenantId);
+    if (!tenant) {
+        bool final = true;
+        const QString error = tenants.errorString();
+        if (!jobs.failStep(job.id, m_workerId, error, {}, tenants.isNotFound(), m_options.maxRetries,
+                           m_options.retryBackoffBaseSeconds, &final))
+            return {Result::Lost, jobs.errorString(), {}, {}};
+        return {final ? Result::Failed : Result::Retrying, error, {}, {}};
+    }
+
+    const auto lease = tenants.tryAcquireLease(job.tenantId, m_workerId, m_options.leaseStaleAfterSeconds);
+    if (!lease || !lease->acquired) {
+        // Another live sync holds the tenant: give the job back untouched (no attempt spent).
+        if (!jobs.release(job.id, m_workerId, m_options.busyTenantDelaySeconds))
+            return {Result::Lost, jobs.errorString(), {}, {}};
+        if (!lease)
+            return {Result::Retrying, tenants.errorString(), {}, {}};
+        return {Result::TenantBusy, {}, lease->heldBy, lease->heldSince};
+    }
+
+    QString sourceError;
+    std::unique_ptr<MailSource> source =
+        m_options.mailSourceFactory
+            ? m_options.mailSourceFactory(tenant->id, tenant->gmailAddress, &sourceError)
+            : nullptr;
+    if (!source) {
+        if (sourceError.isEmpty())
+            sourceError = QStringLiteral("no Gmail access is configured for the sync engine");
+        report = settle(nullptr, job, StepOutcome::failed(sourceError, true), 0);
+        if (!tenants.releaseLease(job.tenantId, m_workerId)) { /* lease already gone: nothing to undo */
+        }
+        return report;
+    }
+
+    JobContext ctx(job, m_workerId, m_options, *source, m_parser, m_stop, m_progress);
+    if (!lease->previousHolder.isEmpty()) {
+        ctx.note(QStringLiteral("overrode the stale sync lease of %1 (last heartbeat %2)")
+                     .arg(lease->previousHolder, lease->previousHeartbeatAt.toUTC().toString(Qt::ISODate)));
+    }
+
+    qint64 historyId = 0;
+    StepOutcome outcome;
+    if (job.kind == QLatin1String("initial"))
+        outcome = InitialSync::run(ctx, QStringLiteral("initial"), &historyId);
+    else if (job.kind == QLatin1String("incremental") || job.kind == QLatin1String("push"))
+        outcome = IncrementalSync::run(ctx, &historyId);
+    else if (job.kind == QLatin1String("historical"))
+        outcome = HistoricalSync::run(ctx);
+    else
+        outcome = StepOutcome::failed(QStringLiteral("unknown sync kind %1").arg(job.kind), true);
+
+    report = settle(&ctx, job, outcome, historyId);
+    if (!tenants.releaseLease(job.tenantId, m_workerId)) {
+        logging::LogEvent(logging::Level::Warning, "sync lease was gone at release")
+            .tenant(job.tenantId)
+            .job(job.id)
+            .error(tenants.errorString())
+            .write();
+    }
+    return report;
+}
+
+JobRunner::Report JobRunner::settle(JobContext *ctx, const db::SyncJob &job, const StepOutcome &outcome,
+                                    qint64 historyId) {
+    QSqlDatabase conn = db::Database::connection();
+    db::TenantRepository tenants(conn);
+    db::JobRepository jobs(conn);
+    Report report;
+    switch (outcome.status) {
+    case StepOutcome::Status::Ok: {
+        // The tenant's history position moves only after the whole window/history was stored.
+        if (historyId > 0 && !tenants.recordSuccessfulSync(job.tenantId, historyId)) {
+            report = settle(ctx, job, StepOutcome::failed(tenants.errorString()), 0);
+            return report;
+        }
+        if (historyId > 0 && ctx)
+            ctx->setHistoryIds(std::nullopt, historyId);
+        if (!jobs.succeed(job.id, m_workerId))
+            return {Result::Lost, jobs.errorString(), {}, {}};
+        report.result = Result::Succeeded;
+        break;
+    }
+    case StepOutcome::Status::Failed: {
+        bool final = false;
+        if (!jobs.failStep(job.id, m_workerId, outcome.error, outcome.detail, outcome.permanent,
+                           m_options.maxRetries, m_options.retryBackoffBaseSeconds, &final))
+            return {Result::Lost, jobs.errorString(), {}, {}};
+        report.result = final ? Result::Failed : Result::Retrying;
+        report.error = outcome.error;
+        break;
+    }
+    case StepOutcome::Status::Stopped:
+        // Everything committed stays; the checkpoint lets any worker resume at once.
+        if (!jobs.release(job.id, m_workerId, 0))
+            return {Result::Lost, jobs.errorString(), {}, {}};
+        report.result = Result::Stopped;
+        break;
+    case StepOutcome::Status::Lost:
+        report.result = Result::Lost;
+        report.error = outcome.error;
+        break;
+    }
+    const auto row = jobs.find(job.id);
+    logging::LogEvent(report.result == Result::Succeeded || report.result == Result::Stopped
+                          ? logging::Level::Info
+                          : logging::Level::Warning,
+                      "job settled")
+        .tenant(job.tenantId)
+        .job(job.id)
+        .worker(m_workerId)
+        .step(resultName(report.result))
+        .count("processed", row ? row->processed : 0)
+        .count("inserted", row ? row->inserted : 0)
+        .count("updated", row ? row->updated : 0)
+        .count("deleted", row ? row->deleted : 0)
+        .count("skipped", row ? row->skipped : 0)
+        .error(report.error)
+        .write();
+    return report;
+}
+
+} // namespace syncengine

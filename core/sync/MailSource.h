@@ -1,0 +1,78 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace syncengine {
+
+// What the sync kinds need from Gmail, in the engine's own terms. GmailMailSource implements it over
+// gmail::GmailClient (retries, batch, pacing live there); the kinds never see HTTP.
+
+struct SourceError {
+    QString message;        // one line: what failed (never a token or message content)
+    bool permanent = false; // retrying cannot help (e.g. invalid_grant: re-authorize)
+};
+
+struct MailboxProfile {
+    QString emailAddress;
+    qint64 historyId = 0;
+    qint64 messagesTotal = 0;
+};
+
+struct MessageIdPage {
+    QStringList ids;
+    QString nextPageToken; // empty: last page
+    qint64 resultSizeEstimate = 0;
+};
+
+struct FetchedMessage {
+    QString id;
+    QString threadId;
+    QStringList labelIds;
+    qint64 historyId = 0;
+    qint64 internalDateMs = 0;
+    int sizeEstimate = 0;
+    QString snippet;
+    QByteArray raw; // RFC 5322 bytes (format=raw, decoded)
+};
+
+struct FetchResult {
+    QList<FetchedMessage> messages;
+    QStringList notFound; // vanished between list and get (404): skipped
+};
+
+// One history record, reduced to what the engine applies (users.history.list, in order).
+struct HistoryChange {
+    enum class Type { MessageAdded, MessageDeleted, LabelsAdded, LabelsRemoved };
+    Type type = Type::MessageAdded;
+    QString messageId;
+    QStringList labelIds; // for label changes: the labels added or removed
+};
+
+struct HistoryPage {
+    QList<HistoryChange> changes;
+    QString nextPageToken;
+    qint64 historyId = 0;       // the mailbox's current history id
+    bool historyTooOld = false; // 404: startHistoryId outside the kept range → full resync
+};
+
+class MailSource {
+public:
+    virtual ~MailSource() = default;
+    virtual std::optional<MailboxProfile> profile(SourceError *error) = 0;
+    // users.messages.list with q (includeSpamTrash true: the table mirrors the whole mailbox).
+    virtual std::optional<MessageIdPage> listMessages(const QString &query, const QString &pageToken,
+                                                      int maxResults, SourceError *error) = 0;
+    // format=raw through batch requests; every id ends up in messages or notFound, or the call fails.
+    virtual std::optional<FetchResult> fetchRaw(const QStringList &ids, SourceError *error) = 0;
+    virtual std::optional<HistoryPage> listHistory(qint64 startHistoryId, const QString &pageToken,
+                                                   SourceError *error) = 0;
+    // Cooperative cancellation of the request in flight (any thread).
+    virtual void cancel() = 0;
+};
+
+} // namespace syncengine

@@ -1,0 +1,54 @@
+#include "sync/MessageMapper.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace syncengine {
+
+MessageMapper::MessageMapper(const gmail::MessageParser &parser)
+    : m_parser(parser) {}
+
+db::EmailRecord MessageMapper::map(const FetchedMessage &m) const {
+    gmail::ParseContext context;
+    context.internalDate = QDateTime::fromMSecsSinceEpoch(m.internalDateMs, Qt::UTC);
+    context.labelIds = m.labelIds;
+    const gmail::ParsedMessage p = m_parser.parse(m.raw, context);
+
+    db::EmailRecord r;
+    r.gmailMessageId = m.id;
+    r.threadId = m.threadId;
+    if (m.historyId > 0)
+        r.historyId = m.historyId;
+    r.subject = p.subject;
+    r.fromName = p.fromName;
+    r.fromAddress = p.fromAddress;
+    r.to = p.to;
+    r.cc = p.cc;
+    r.bcc = p.bcc;
+    r.replyTo = p.replyTo;
+    r.messageIdHeader = p.messageIdHeader;
+    r.inReplyTo = p.inReplyTo;
+    r.references = p.references;
+    r.sentAt = p.sentAt;
+    r.internalDate = context.internalDate;
+    r.labels = m.labelIds;
+    r.snippet = m.snippet;
+    r.bodyHtml = p.bodyHtml.isEmpty() ? QString() : p.bodyHtml;
+    r.bodyText = p.bodyText.isEmpty() ? QString() : p.bodyText;
+    QJsonArray attachments;
+    for (const gmail::ParsedAttachment &a : p.attachments) {
+        attachments.append(QJsonObject{{QStringLiteral("filename"), a.filename},
+                                       {QStringLiteral("mimeType"), a.mimeType},
+                                       {QStringLiteral("size"), a.size},
+                                       {QStringLiteral("attachmentId"), a.attachmentId}});
+    }
+    r.attachmentsJson = QJsonDocument(attachments).toJson(QJsonDocument::Compact);
+    r.priority = gmail::priorityName(p.priority);
+    if (m.sizeEstimate > 0)
+        r.sizeEstimate = m.sizeEstimate;
+    r.parseWarnings = p.warnings;
+    return r;
+}
+
+} // namespace syncengine

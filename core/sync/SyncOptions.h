@@ -1,0 +1,50 @@
+#pragma once
+
+#include <QString>
+#include <QUrl>
+
+#include <functional>
+#include <memory>
+
+namespace auth {
+class AccessTokenProvider;
+}
+
+namespace syncengine {
+
+class MailSource;
+
+// Where a tenant's bearer token comes from (the credentials layer in production, a static sandbox token
+// in tests and the demo). Providers must be thread-safe (auth::AccessTokenProvider's contract).
+using TokenProviderFactory =
+    std::function<std::shared_ptr<auth::AccessTokenProvider>(const QString &tenantId)>;
+
+// Builds the Gmail access for one job on the calling (worker) thread. The default, set by SyncEngine,
+// makes a GmailMailSource over gmail::GmailClient; tests never replace it (they use the real sandbox).
+using MailSourceFactory = std::function<std::unique_ptr<MailSource>(
+    const QString &tenantId, const QString &gmailAddress, QString *error)>;
+
+// Knobs of the engine; defaults are the product's.
+struct SyncOptions {
+    QUrl gmailApiUrl = QUrl(QStringLiteral("https://gmail.googleapis.com"));
+    TokenProviderFactory tokenProviderFactory;
+    MailSourceFactory mailSourceFactory; // empty → GmailMailSource(gmailApiUrl, tokenProviderFactory)
+
+    int initialWindowDays = 30;       // initial sync and the resync after a history 404
+    int listPageSize = 500;           // users.messages.list maxResults (Gmail's maximum)
+    int fetchChunk = 100;             // ids handed to one fetchRaw (the client batches ≤ 50 per request)
+    double quotaUnitsPerSecond = 250; // per tenant (developers.google.com/gmail/api/reference/quota)
+
+    int leaseStaleAfterSeconds = 30 * 60; // tenant lease of a silent holder may be overridden after this
+    int jobStaleAfterSeconds = 5 * 60;    // running job with an older heartbeat belongs to a dead worker
+    int heartbeatIntervalSeconds = 10;
+    int startLimitPerMinute = 10;     // per tenant; force jobs ignore it
+    int maxRetries = 3;               // failed steps retried with backoff, then the job fails
+    int retryBackoffBaseSeconds = 30; // base · 2^(attempt-1)
+    int busyTenantDelaySeconds = 15;  // a claimed job whose tenant is locked waits this long
+
+    int concurrency = 2;       // worker threads (SyncEngine)
+    int pollIntervalMs = 1000; // how often an idle worker looks for jobs
+};
+
+} // namespace syncengine
