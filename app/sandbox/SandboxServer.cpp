@@ -1,0 +1,273 @@
+#include "SandboxServer.h"
+
+#include "BatchHandler.h"
+#include "GoogleError.h"
+
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QPointer>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTimer>
+
+// ==== oauth: includes of the OAuth / Pub/Sub / Secret Manager services go here.
+// ==== end oauth
+
+namespace sandbox {
+
+namespace {
+
+// A copy of what a handler needs: QtHttpServer 6.4 reuses its request object for the connection's next
+// request, and answers may be sent later (latency faults).
+ApiRequest copyRequest(const QHttpServerRequest &request) {
+    ApiRequest r;
+    switch (request.method()) {
+    case QHttpServerRequest::Method::Get:
+        r.method = "GET";
+        break;
+    case QHttpServerRequest::Method::Post:
+        r.method = "POST";
+        break;
+    case QHttpServerRequest::Method::Put:
+        r.method = "PUT";
+        break;
+    case QHttpServerRequest::Method::Delete:
+        r.method = "DELETE";
+        break;
+    case QHttpServerRequest::Method::Patch:
+        r.method = "PATCH";
+        break;
+    case QHttpServerRequest::Method::Head:
+        r.method = "HEAD";
+        break;
+    case QHttpServerRequest::Method::Options:
+        r.method = "OPTIONS";
+        break;
+    default:
+        r.method = "OTHER";
+        break;
+    }
+    const QUrl url = request.url();
+    r.path = url.path(QUrl::FullyDecoded);
+    // '+' in a query means a space (HTML form encoding, which some clients use for q=).
+    r.query = QUrlQuery(url.query(QUrl::FullyEncoded).replace(QLatin1Char('+'), QStringLiteral("%20")));
+    r.headers = request.headers();
+    r.body = request.body();
+    r.remoteAddress = request.remoteAddress();
+    return r;
+}
+
+bool isGmailPath(const QString &path) {
+    return path.startsWith(QStringLiteral("/gmail/v1/"));
+}
+
+bool isBatchPath(const QString &path) {
+    return path == QStringLiteral("/batch/gmail/v1") || path == QStringLiteral("/batch");
+}
+
+} // namespace
+
+SandboxServer::SandboxServer(QObject *parent)
+    : QObject(parent)
+    , m_gmail(m_store, m_tokens)
+    , m_control(*this) {
+    m_http.setMissingHandler([this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        dispatch(request, std::move(responder));
+    });
+
+    // ==== oauth: construct the OAuth / Pub/Sub / Secret Manager services and register their routes here:
+    // route them on m_http (QHttpServer::route), keep them alive in m_services, add stats with
+    // addStatsSource(), e.g.
+    //   auto oauth = std::make_shared<OAuthService>(*this); oauth->registerRoutes(m_http);
+    //   m_services.push_back(oauth);
+    // ==== end oauth
+}
+
+SandboxServer::~SandboxServer() = default;
+
+bool SandboxServer::listen(const QHostAddress &host, quint16 port) {
+    auto *tcp = new QTcpServer(&m_http);
+    if (!tcp->listen(host, port)) {
+        m_error = QStringLiteral("cannot listen on %1:%2: %3")
+                      .arg(host.toString())
+                      .arg(port)
+                      .arg(tcp->errorString());
+        delete tcp;
+        return false;
+    }
+    m_http.bind(tcp);
+    m_port = tcp->serverPort();
+    return true;
+}
+
+QUrl SandboxServer::baseUrl() const {
+    QUrl url;
+    url.setScheme(QStringLiteral("http"));
+    url.setHost(QStringLiteral("127.0.0.1"));
+    url.setPort(m_port);
+    return url;
+}
+
+void SandboxServer::setDefaultQuotaUnitsPerSecond(double units) {
+    m_defaultQuota = units;
+    m_quota.setUnitsPerSecond(units);
+}
+
+void SandboxServer::dispatch(const QHttpServerRequest &httpRequest, QHttpServerResponder &&responder) {
+    QTcpSocket *socket = responder.socket();
+    const ApiRequest request = copyRequest(httpRequest);
+
+    if (request.path.startsWith(QStringLiteral("/_sandbox/"))) {
+        ++m_requests[QStringLiteral("control")];
+        if (!request.remoteAddress.isLoopback()) {
+            send(socket,
+                 GoogleError::make(403, QStringLiteral("The control API answers loopback clients only."),
+                                   QStringLiteral("forbidden")),
+                 FaultInjector::Fault::None);
+            return;
+        }
+        const std::optional<ApiResponse> answer = m_control.handle(request);
+        send(socket, answer ? *answer : GoogleError::notFound(), FaultInjector::Fault::None);
+        return;
+    }
+
+    const bool gmail = isGmailPath(request.path);
+    const bool batch = isBatchPath(request.path) && request.method == "POST";
+    if (!gmail && !batch) {
+        ++m_requests[QStringLiteral("unknown")];
+        send(socket, GoogleError::notFound(), FaultInjector::Fault::None);
+        return;
+    }
+
+    // One draw for the HTTP exchange itself; a batch's parts then draw on their own.
+    const FaultInjector::Fault fault = m_faults.next();
+    ApiResponse response;
+    if (batch) {
+        ++m_requests[QStringLiteral("batch")];
+        if (fault == FaultInjector::Fault::Drop || fault == FaultInjector::Fault::Truncate ||
+            fault == FaultInjector::Fault::None) {
+            response = BatchHandler::handle(
+                request, [this](const ApiRequest &part) { return callGmail(part, m_faults.next(true)); });
+        } else {
+            response = callGmail(ApiRequest{}, fault); // the whole batch fails, as Google's front end can
+        }
+    } else {
+        response = callGmail(request, fault);
+    }
+
+    const int latency = m_faults.config().latencyMs;
+    if (latency <= 0) {
+        send(socket, response, fault);
+        return;
+    }
+    // Answer later without blocking the thread; the socket as context drops the timer if it goes away.
+    QPointer<QTcpSocket> guarded(socket);
+    QTimer::singleShot(latency, socket, [this, guarded, response, fault]() {
+        if (guarded)
+            send(guarded, response, fault);
+    });
+}
+
+ApiResponse SandboxServer::callGmail(const ApiRequest &request, FaultInjector::Fault fault) {
+    const auto withRetryAfter = [this](ApiResponse r) {
+        if (m_faults.config().retryAfterSeconds > 0)
+            r.addHeader("Retry-After", QByteArray::number(m_faults.config().retryAfterSeconds));
+        return r;
+    };
+    ApiResponse response;
+    switch (fault) {
+    case FaultInjector::Fault::RateLimit429:
+        response = withRetryAfter(GoogleError::rateLimitExceeded());
+        break;
+    case FaultInjector::Fault::UserRateLimit403:
+        response = withRetryAfter(GoogleError::userRateLimitExceeded());
+        break;
+    case FaultInjector::Fault::Backend500:
+        response = GoogleError::backendError();
+        break;
+    case FaultInjector::Fault::Unavailable503:
+        response = withRetryAfter(GoogleError::serviceUnavailable());
+        break;
+    default: {
+        const std::optional<GmailRoutes::Call> call = GmailRoutes::resolve(request);
+        if (!call) {
+            ++m_requests[QStringLiteral("unknown")];
+            response = GoogleError::notFound();
+            break;
+        }
+        ++m_requests[call->method];
+        const std::optional<QString> email = m_gmail.authenticate(request, &response);
+        if (!email)
+            break;
+        qint64 retryAfterMs = 0;
+        if (!m_quota.tryConsume(email->toLower(), QuotaLimiter::cost(call->method), &retryAfterMs)) {
+            response = withRetryAfter(GoogleError::quotaExceeded(retryAfterMs));
+            break;
+        }
+        response = m_gmail.handle(*call, request, *email);
+        break;
+    }
+    }
+    countStatus(response.status);
+    return response;
+}
+
+void SandboxServer::send(QTcpSocket *socket, const ApiResponse &response, FaultInjector::Fault fault) {
+    if (!socket || socket->state() != QAbstractSocket::ConnectedState)
+        return;
+    switch (fault) {
+    case FaultInjector::Fault::Drop:
+        socket->abort(); // no answer at all: the client sees the connection close
+        return;
+    case FaultInjector::Fault::Truncate:
+        // The full Content-Length, half the body, then close: the client must notice the short read.
+        socket->write(response.serializeHead());
+        socket->write(response.body.first(response.body.size() / 2));
+        socket->disconnectFromHost();
+        return;
+    default:
+        socket->write(response.serialize());
+        return;
+    }
+}
+
+void SandboxServer::countStatus(int status) {
+    ++m_statuses[status];
+}
+
+void SandboxServer::addStatsSource(const QString &key, std::function<QJsonObject()> source,
+                                   std::function<void()> reset) {
+    m_statsSources.insert(key, StatsSource{std::move(source), std::move(reset)});
+}
+
+QJsonObject SandboxServer::statsJson() const {
+    QJsonObject requests;
+    for (auto it = m_requests.cbegin(); it != m_requests.cend(); ++it)
+        requests.insert(it.key(), it.value());
+    QJsonObject statuses;
+    for (auto it = m_statuses.cbegin(); it != m_statuses.cend(); ++it)
+        statuses.insert(QString::number(it.key()), it.value());
+    const QJsonObject quota = m_quota.statsJson();
+    QJsonObject stats{{QStringLiteral("requests"), requests},
+                      {QStringLiteral("responses"), statuses},
+                      {QStringLiteral("unitsUsed"), quota.value(QStringLiteral("unitsUsed"))},
+                      {QStringLiteral("quotaRejected"), quota.value(QStringLiteral("rejected"))},
+                      {QStringLiteral("faultsInjected"), m_faults.statsJson()},
+                      {QStringLiteral("responses429"), m_statuses.value(429)}};
+    for (auto it = m_statsSources.cbegin(); it != m_statsSources.cend(); ++it)
+        stats.insert(it.key(), it->stats ? it->stats() : QJsonObject());
+    return stats;
+}
+
+void SandboxServer::resetStats() {
+    m_requests.clear();
+    m_statuses.clear();
+    m_quota.resetStats();
+    m_faults.resetStats();
+    for (const StatsSource &source : std::as_const(m_statsSources)) {
+        if (source.reset)
+            source.reset();
+    }
+}
+
+} // namespace sandbox
