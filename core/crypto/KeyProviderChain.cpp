@@ -37,6 +37,28 @@ MasterKeyProvider *KeyProviderChain::active(QString *error) const {
     return nullptr;
 }
 
+std::optional<Vault> KeyProviderChain::vault(const QStringList &keyIds, QString *error) {
+    const auto current = currentKey(error);
+    if (!current)
+        return std::nullopt;
+    Vault vault(*current);
+    for (const QString &keyId : keyIds) {
+        if (keyId.isEmpty() || vault.hasKey(keyId))
+            continue;
+        QString reason;
+        const auto key = keyById(keyId, &reason);
+        if (!key) {
+            if (error)
+                *error = QStringLiteral("stored credentials are sealed with master key %1, which %2 cannot "
+                                        "provide: %3")
+                             .arg(keyId, description(), reason);
+            return std::nullopt;
+        }
+        vault.addKey(*key);
+    }
+    return vault;
+}
+
 QString KeyProviderChain::description() const {
     QString ignored;
     const MasterKeyProvider *provider = active(&ignored);

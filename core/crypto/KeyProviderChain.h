@@ -1,6 +1,9 @@
 #pragma once
 
 #include "crypto/MasterKeyProvider.h"
+#include "crypto/Vault.h"
+
+#include <QStringList>
 
 #include <memory>
 #include <vector>
@@ -24,6 +27,10 @@ public:
 
     // The source in use, or nullptr with *error when none is configured.
     MasterKeyProvider *active(QString *error) const;
+
+    // A vault sealing with the current key that can also open envelopes sealed with `keyIds` (the
+    // key ids the stored rows name, e.g. from before a rotation). Fails naming a key it cannot get.
+    std::optional<Vault> vault(const QStringList &keyIds, QString *error);
 
     QString description() const override;
     bool isConfigured() const override;
