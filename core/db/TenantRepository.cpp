@@ -61,6 +61,21 @@ bool TenantRepository::isValidAddress(const QString &address) {
     return address.size() <= 320 && pattern.match(address).hasMatch();
 }
 
+bool TenantRepository::validate(const Tenant &tenant, QString *error) {
+    if (!isValidId(tenant.id)) {
+        *error = QStringLiteral("invalid tenant id \"%1\": use 1-64 letters, digits, '.', '_' or '-', "
+                                "starting with a letter or digit")
+                     .arg(tenant.id);
+        return false;
+    }
+    if (!isValidAddress(tenant.gmailAddress.trimmed())) {
+        *error = QStringLiteral("invalid Gmail address \"%1\": expected name@domain")
+                     .arg(tenant.gmailAddress.trimmed());
+        return false;
+    }
+    return true;
+}
+
 bool TenantRepository::fail(const QString &message, bool notFound) {
     m_error = message;
     m_notFound = notFound;
@@ -76,13 +91,10 @@ bool TenantRepository::prepareAndExec(QSqlQuery &query, const QString &what) {
 bool TenantRepository::add(const Tenant &tenant) {
     m_error.clear();
     m_notFound = false;
-    if (!isValidId(tenant.id))
-        return fail(QStringLiteral("invalid tenant id \"%1\": use 1-64 letters, digits, '.', '_' or '-', "
-                                   "starting with a letter or digit")
-                        .arg(tenant.id));
+    QString invalid;
+    if (!validate(tenant, &invalid))
+        return fail(invalid);
     const QString address = tenant.gmailAddress.trimmed();
-    if (!isValidAddress(address))
-        return fail(QStringLiteral("invalid Gmail address \"%1\": expected name@domain").arg(address));
 
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral(

@@ -24,6 +24,8 @@ public:
     // Validation shared with the CLI/UI (mirrors the CHECK constraints of migration 0001).
     static bool isValidId(const QString &id);
     static bool isValidAddress(const QString &address);
+    // Both of the above, with the message add() would give.
+    static bool validate(const Tenant &tenant, QString *error);
 
     // Adds id/displayName/gmailAddress of `tenant`. Refuses an invalid id or address, an existing id and
     // an address already used by another tenant (compared case-insensitively, as Gmail does).

@@ -1,0 +1,18 @@
+#pragma once
+
+#include "Command.h"
+
+namespace cli {
+
+// `gmail-sync emails <tenant-id> [--thread <thread-id>] [--limit N] [--json]`, newest first. JSON: an array
+// of {"gmailMessageId","threadId","subject","fromName","fromAddress","to","cc","bcc","date","labels",
+// "snippet","bodyHtml","bodyText","priority","attachments"}; "date" is Gmail's internalDate.
+class EmailsCommand final : public Command {
+public:
+    QString name() const override { return QStringLiteral("emails"); }
+    QString summary() const override { return QStringLiteral("List a tenant's stored emails, newest first."); }
+    QString synopsis() const override { return QStringLiteral("<tenant-id> [--thread <thread-id>] [--limit N] [--json]"); }
+    int run(CliContext &context, const QStringList &args) override;
+};
+
+} // namespace cli

@@ -1,0 +1,30 @@
+#pragma once
+
+#include "Command.h"
+
+#include "sync/SyncOptions.h"
+
+namespace cli {
+
+// `gmail-sync sync <tenant-id> [--initial | --historical --from YYYY-MM-DD --to YYYY-MM-DD] [--force]
+// [--no-wait]`: queues a sync job; without --no-wait runs it in this process with progress on stderr and
+// exits 0 only when it succeeded. No kind flag: incremental. --force ignores the per-tenant start limit,
+// never a live lock.
+class SyncCommand final : public Command {
+public:
+    QString name() const override { return QStringLiteral("sync"); }
+    QString summary() const override { return QStringLiteral("Sync a tenant's mailbox (incremental by default)."); }
+    QString synopsis() const override
+    {
+        return QStringLiteral("<tenant-id> [--initial | --historical --from YYYY-MM-DD --to YYYY-MM-DD] [--force] "
+                              "[--no-wait]");
+    }
+    int run(CliContext &context, const QStringList &args) override;
+
+    // The engine settings of this process (gmail/worker commands): Gmail URL from the global options,
+    // tokens from the credentials layer. GMAIL_SYNC_ACCESS_TOKEN (environment, never argv) is a fixed
+    // bearer token for every tenant — the sandbox/demo shortcut.
+    static syncengine::SyncOptions engineOptions(CliContext &context);
+};
+
+} // namespace cli

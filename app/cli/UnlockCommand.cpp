@@ -1,0 +1,34 @@
+#include "UnlockCommand.h"
+
+#include "CliContext.h"
+#include "db/TenantRepository.h"
+
+namespace cli {
+
+int UnlockCommand::run(CliContext &context, const QStringList &args)
+{
+    QCommandLineParser parser;
+    if (const int rc = parse(context, parser, args, 1, 1); rc >= 0)
+        return rc;
+    const QString tenantId = parser.positionalArguments().constFirst();
+    QString error;
+    if (!context.openDatabase(&error))
+        return context.fail(error);
+    db::TenantRepository tenants;
+    const auto result = tenants.forceUnlock(tenantId);
+    if (!result)
+        return context.fail(tenants.isNotFound()
+                                ? QStringLiteral("tenant \"%1\" does not exist (see: gmail-sync tenant list)").arg(tenantId)
+                                : tenants.errorString());
+    if (!result->wasLocked) {
+        context.out() << "tenant " << tenantId << " was not locked" << Qt::endl;
+        return ExitSuccess;
+    }
+    context.out() << "unlocked tenant " << tenantId << " (held by " << result->previousHolder << " since "
+                  << result->lockedSince.toUTC().toString(Qt::ISODate) << ")" << Qt::endl;
+    return ExitSuccess;
+}
+
+} // namespace cli
+
+GSA_REGISTER_COMMAND(cli::UnlockCommand)
