@@ -1,0 +1,647 @@
+#include "gmail/GmailClient.h"
+
+#include "auth/AccessTokenProvider.h"
+#include "gmail/BatchCodec.h"
+
+#include <QEventLoop>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QRandomGenerator>
+#include <QThread>
+#include <QTimer>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <functional>
+
+namespace gmail {
+
+using namespace std::chrono;
+
+struct GmailClient::Reply {
+    int status = 0;
+    QByteArray body;
+    QByteArray contentType;
+    QByteArray retryAfter;
+    bool transportError = false;
+    bool timedOut = false;
+    bool cancelled = false;
+    QString transportMessage;
+};
+
+struct GmailClient::Call {
+    QByteArray verb = "GET";
+    QString path; // below the base URL: "/gmail/v1/users/me/profile"
+    QList<QPair<QString, QString>> query;
+    QByteArray body;
+    QByteArray contentType;
+    int cost = 1;
+    QString method; // Gmail's method name for messages: "users.getProfile"
+    // Checks a 2xx body; false ⇒ the answer was cut short or garbled: retried like a network error.
+    std::function<bool(const Reply &)> validate;
+    QString endpoint() const {
+        return method + QLatin1Char(' ') + QString::fromLatin1(verb) + QLatin1Char(' ') + path;
+    }
+};
+
+namespace {
+
+QStringList stringList(const QJsonValue &v) {
+    QStringList out;
+    for (const QJsonValue &s : v.toArray())
+        out.append(s.toString());
+    return out;
+}
+
+quint64 u64(const QJsonValue &v) // the API sends int64/uint64 as JSON strings
+{
+    return v.isString() ? v.toString().toULongLong() : static_cast<quint64>(v.toDouble());
+}
+
+qint64 i64(const QJsonValue &v) {
+    return v.isString() ? v.toString().toLongLong() : static_cast<qint64>(v.toDouble());
+}
+
+MessageRef messageRef(const QJsonObject &o) {
+    return {o.value(QLatin1String("id")).toString(), o.value(QLatin1String("threadId")).toString(),
+            stringList(o.value(QLatin1String("labelIds")))};
+}
+
+std::optional<QJsonObject> jsonObject(const QByteArray &body) {
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject())
+        return std::nullopt;
+    return doc.object();
+}
+
+bool isJsonObject(const QByteArray &body) {
+    return jsonObject(body).has_value();
+}
+
+std::optional<RawMessage> rawMessage(const QByteArray &body) {
+    const auto o = jsonObject(body);
+    if (!o || !o->contains(QLatin1String("raw")))
+        return std::nullopt;
+    RawMessage m;
+    m.id = o->value(QLatin1String("id")).toString();
+    m.threadId = o->value(QLatin1String("threadId")).toString();
+    m.labelIds = stringList(o->value(QLatin1String("labelIds")));
+    m.historyId = u64(o->value(QLatin1String("historyId")));
+    m.internalDate = i64(o->value(QLatin1String("internalDate")));
+    m.sizeEstimate = i64(o->value(QLatin1String("sizeEstimate")));
+    m.snippet = o->value(QLatin1String("snippet")).toString();
+    // format=raw: base64url (RFC 4648 §5), with or without padding.
+    const auto decoded = QByteArray::fromBase64Encoding(o->value(QLatin1String("raw")).toString().toLatin1(),
+                                                        QByteArray::Base64UrlEncoding);
+    if (!decoded)
+        return std::nullopt;
+    m.raw = *decoded;
+    return m;
+}
+
+QList<LabelChange> labelChanges(const QJsonValue &v) {
+    QList<LabelChange> out;
+    for (const QJsonValue &c : v.toArray()) {
+        const QJsonObject o = c.toObject();
+        out.append({messageRef(o.value(QLatin1String("message")).toObject()),
+                    stringList(o.value(QLatin1String("labelIds")))});
+    }
+    return out;
+}
+
+QList<MessageRef> wrappedMessages(const QJsonValue &v) // [{"message": {...}}]
+{
+    QList<MessageRef> out;
+    for (const QJsonValue &m : v.toArray())
+        out.append(messageRef(m.toObject().value(QLatin1String("message")).toObject()));
+    return out;
+}
+
+} // namespace
+
+GmailClient::GmailClient(GmailClientSettings settings, auth::AccessTokenProvider *tokens, QObject *parent)
+    : QObject(parent)
+    , m_settings(std::move(settings))
+    , m_tokens(tokens)
+    , m_batchSize(std::clamp(m_settings.maxBatchSize, 1, 100)) {}
+
+GmailClient::~GmailClient() = default;
+
+bool GmailClient::isCancelled() const {
+    return m_cancelled.load() || (m_externalCancel && m_externalCancel->load());
+}
+
+QNetworkAccessManager *GmailClient::network() {
+    // Created in the thread that makes the calls (a QNetworkAccessManager is bound to its thread).
+    if (!m_network || m_network->thread() != QThread::currentThread())
+        m_network = std::make_unique<QNetworkAccessManager>();
+    return m_network.get();
+}
+
+QString GmailClient::userPath() const {
+    return QStringLiteral("/gmail/v1/users/") +
+           QString::fromLatin1(QUrl::toPercentEncoding(m_settings.userId));
+}
+
+bool GmailClient::sleepFor(milliseconds d) {
+    if (isCancelled())
+        return false;
+    if (d <= 0ms)
+        return true;
+    QEventLoop loop;
+    QTimer done;
+    done.setSingleShot(true);
+    done.setTimerType(Qt::PreciseTimer); // coarse timers may fire 5 % early; pacing needs better
+    QObject::connect(&done, &QTimer::timeout, &loop, &QEventLoop::quit);
+    QTimer poll;
+    QObject::connect(&poll, &QTimer::timeout, &loop, [this, &loop] {
+        if (isCancelled())
+            loop.quit();
+    });
+    done.start(d);
+    poll.start(50);
+    loop.exec();
+    return !isCancelled();
+}
+
+milliseconds GmailClient::backoff(int attempt) const {
+    // "Full jitter" (AWS Architecture Blog, Exponential Backoff And Jitter): uniform in
+    // [0, min(cap, base·2^attempt)], which Google's retry guidance also asks for.
+    const qint64 ceiling = std::min<qint64>(m_settings.backoffCap.count(), m_settings.backoffBase.count()
+                                                                               << std::min(attempt, 20));
+    return milliseconds(QRandomGenerator::global()->bounded(ceiling + 1));
+}
+
+std::optional<milliseconds> GmailClient::retryAfter(const QByteArray &value) {
+    // RFC 9110 §10.2.3: delay-seconds or an HTTP-date.
+    const QByteArray v = value.trimmed();
+    if (v.isEmpty())
+        return std::nullopt;
+    bool ok = false;
+    const qint64 secs = v.toLongLong(&ok);
+    if (ok)
+        return milliseconds(std::max<qint64>(0, secs) * 1000);
+    const QDateTime when = QDateTime::fromString(QString::fromLatin1(v), Qt::RFC2822Date);
+    if (!when.isValid())
+        return std::nullopt;
+    return milliseconds(std::max<qint64>(0, QDateTime::currentDateTimeUtc().msecsTo(when)));
+}
+
+bool GmailClient::isRateLimit(int status, const QString &reason) {
+    // developers.google.com/gmail/api/guides/handle-errors: 429 and 403 with these reasons.
+    return status == 429 ||
+           (status == 403 && (reason == u"rateLimitExceeded" || reason == u"userRateLimitExceeded"));
+}
+
+bool GmailClient::isRetryableStatus(int status, const QString &reason) {
+    return isRateLimit(status, reason) || status == 500 || status == 502 || status == 503 || status == 504;
+}
+
+GmailClient::Reply GmailClient::send(const Call &call, const QString &token) {
+    QUrl url = m_settings.baseUrl;
+    QString basePath = url.path();
+    while (basePath.endsWith(QLatin1Char('/')))
+        basePath.chop(1);
+    url.setPath(basePath + call.path);
+    QByteArray query;
+    for (const auto &[key, value] : call.query) {
+        if (!query.isEmpty())
+            query += '&';
+        query += QUrl::toPercentEncoding(key) + '=' + QUrl::toPercentEncoding(value); // '+' → %2B
+    }
+    url.setQuery(QString::fromLatin1(query), QUrl::StrictMode);
+
+    QNetworkRequest request(url);
+    request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
+    request.setRawHeader("Accept", "application/json");
+    if (!call.contentType.isEmpty())
+        request.setHeader(QNetworkRequest::ContentTypeHeader, call.contentType);
+    ++m_stats.httpRequests;
+    QNetworkReply *reply = network()->sendCustomRequest(request, call.verb, call.body);
+
+    Reply r;
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    QTimer deadline;
+    deadline.setSingleShot(true);
+    deadline.setTimerType(Qt::PreciseTimer);
+    QObject::connect(&deadline, &QTimer::timeout, &loop, [&r, reply] {
+        r.timedOut = true;
+        reply->abort();
+    });
+    QTimer poll;
+    QObject::connect(&poll, &QTimer::timeout, &loop, [this, &r, reply] {
+        if (isCancelled()) {
+            r.cancelled = true;
+            reply->abort();
+        }
+    });
+    if (!reply->isFinished()) {
+        deadline.start(m_settings.requestTimeout);
+        poll.start(50);
+        loop.exec();
+    }
+
+    r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (reply->isOpen())
+        r.body = reply->readAll();
+    r.contentType = reply->rawHeader("Content-Type");
+    r.retryAfter = reply->rawHeader("Retry-After");
+    const auto error = reply->error();
+    // QNetworkReply::NetworkError: 1-199 connection/proxy, 301-399 protocol errors — a transport
+    // failure even when a status line arrived (e.g. the body was cut short). 201-299 and 401-499
+    // mirror HTTP 4xx/5xx statuses, which are judged by status below.
+    const int code = static_cast<int>(error);
+    if (error != QNetworkReply::NoError && ((code > 0 && code < 200) || (code > 300 && code < 400))) {
+        r.transportError = true;
+        r.transportMessage = reply->errorString();
+    }
+    if (r.status == 0 && error == QNetworkReply::NoError)
+        r.transportError = true;
+    reply->deleteLater();
+    return r;
+}
+
+std::optional<GmailClient::Reply> GmailClient::execute(const Call &call) {
+    m_lastError = {};
+    const QString endpoint = call.endpoint();
+    bool refreshed = false;
+    bool forceRefresh = false;
+    int attempt = 0;
+    const auto fail = [&](ApiError e) -> std::optional<Reply> {
+        e.endpoint = endpoint;
+        e.retries = attempt;
+        m_lastError = e;
+        return std::nullopt;
+    };
+    const auto cancelled = [&] {
+        ApiError e;
+        e.kind = ApiError::Kind::Cancelled;
+        return fail(e);
+    };
+
+    while (true) {
+        if (isCancelled())
+            return cancelled();
+        ApiError failure;   // why this attempt failed, when it did
+        milliseconds delay; // how long to wait before the next attempt
+        bool rateLimited = false;
+
+        QString tokenError;
+        bool permanent = false;
+        const std::optional<QString> token = m_tokens->accessToken(forceRefresh, &tokenError, &permanent);
+        forceRefresh = false;
+        if (!token) {
+            failure.kind = permanent ? ApiError::Kind::AuthPermanent : ApiError::Kind::Auth;
+            failure.message = tokenError;
+            if (permanent)
+                return fail(failure);
+            delay = backoff(attempt);
+        } else {
+            if (m_settings.pacer) {
+                if (!sleepFor(duration_cast<milliseconds>(m_settings.pacer->reserve(call.cost))))
+                    return cancelled();
+                if (!m_settings.pacer->acquireSlot([this] { return isCancelled(); }))
+                    return cancelled();
+            }
+            Reply reply = send(call, *token);
+            if (m_settings.pacer)
+                m_settings.pacer->releaseSlot();
+
+            if (reply.cancelled)
+                return cancelled();
+            if (reply.timedOut) {
+                failure.kind = ApiError::Kind::Timeout;
+                failure.message =
+                    QStringLiteral("no answer within %1 ms").arg(m_settings.requestTimeout.count());
+            } else if (reply.transportError) {
+                failure.kind = ApiError::Kind::Network;
+                failure.message = reply.transportMessage;
+            } else if (reply.status >= 200 && reply.status < 300) {
+                if (!call.validate || call.validate(reply))
+                    return reply;
+                failure.kind = ApiError::Kind::Network;
+                failure.message =
+                    QStringLiteral("incomplete or unreadable answer (HTTP %1)").arg(reply.status);
+            } else {
+                failure = ApiError::fromHttp(reply.status, reply.body, endpoint);
+                if (reply.status == 401) {
+                    // The token was refused: refresh it once, then give up (a second refusal is not
+                    // a stale token but a missing grant or scope).
+                    if (refreshed)
+                        return fail(failure);
+                    refreshed = true;
+                    forceRefresh = true;
+                    continue;
+                }
+                if (!isRetryableStatus(reply.status, failure.reason))
+                    return fail(failure);
+                rateLimited = isRateLimit(reply.status, failure.reason);
+            }
+            const auto after = retryAfter(reply.retryAfter);
+            delay = after ? std::min(*after, m_settings.maxRetryAfter) : backoff(attempt);
+        }
+
+        if (rateLimited) {
+            ++m_stats.rateLimited;
+            if (m_settings.pacer) // hold back every thread of this user, not just this one
+                m_settings.pacer->pause(delay);
+        }
+        failure.endpoint = endpoint;
+        if (attempt >= m_settings.maxRetries)
+            return fail(failure);
+        ++attempt;
+        ++m_stats.retries;
+        spdlog::warn("{}; retry {}/{} in {} ms", failure.toString().toStdString(), attempt,
+                     m_settings.maxRetries, delay.count());
+        if (!sleepFor(delay))
+            return cancelled();
+    }
+}
+
+std::optional<Profile> GmailClient::profile() {
+    Call call;
+    call.path = userPath() + QStringLiteral("/profile");
+    call.cost = QuotaCost::GetProfile;
+    call.method = QStringLiteral("users.getProfile");
+    call.validate = [](const Reply &r) { return isJsonObject(r.body); };
+    const auto reply = execute(call);
+    if (!reply)
+        return std::nullopt;
+    const QJsonObject o = *jsonObject(reply->body);
+    Profile p;
+    p.emailAddress = o.value(QLatin1String("emailAddress")).toString();
+    p.historyId = u64(o.value(QLatin1String("historyId")));
+    p.messagesTotal = i64(o.value(QLatin1String("messagesTotal")));
+    p.threadsTotal = i64(o.value(QLatin1String("threadsTotal")));
+    return p;
+}
+
+std::optional<MessageListPage> GmailClient::listMessages(const QString &q, const QStringList &labelIds,
+                                                         bool includeSpamTrash, const QString &pageToken,
+                                                         int maxResults) {
+    Call call;
+    call.path = userPath() + QStringLiteral("/messages");
+    if (!q.isEmpty())
+        call.query.append({QStringLiteral("q"), q});
+    for (const QString &label : labelIds)
+        call.query.append({QStringLiteral("labelIds"), label});
+    if (includeSpamTrash)
+        call.query.append({QStringLiteral("includeSpamTrash"), QStringLiteral("true")});
+    if (!pageToken.isEmpty())
+        call.query.append({QStringLiteral("pageToken"), pageToken});
+    call.query.append({QStringLiteral("maxResults"), QString::number(std::clamp(maxResults, 1, 500))});
+    call.cost = QuotaCost::MessagesList;
+    call.method = QStringLiteral("users.messages.list");
+    call.validate = [](const Reply &r) { return isJsonObject(r.body); };
+    const auto reply = execute(call);
+    if (!reply)
+        return std::nullopt;
+    const QJsonObject o = *jsonObject(reply->body);
+    MessageListPage page;
+    for (const QJsonValue &m : o.value(QLatin1String("messages")).toArray())
+        page.messages.append(messageRef(m.toObject()));
+    page.nextPageToken = o.value(QLatin1String("nextPageToken")).toString();
+    page.resultSizeEstimate = i64(o.value(QLatin1String("resultSizeEstimate")));
+    return page;
+}
+
+std::optional<HistoryPage> GmailClient::listHistory(quint64 startHistoryId, const QStringList &historyTypes,
+                                                    const QString &pageToken, int maxResults) {
+    Call call;
+    call.path = userPath() + QStringLiteral("/history");
+    call.query.append({QStringLiteral("startHistoryId"), QString::number(startHistoryId)});
+    for (const QString &type : historyTypes)
+        call.query.append({QStringLiteral("historyTypes"), type});
+    if (!pageToken.isEmpty())
+        call.query.append({QStringLiteral("pageToken"), pageToken});
+    call.query.append({QStringLiteral("maxResults"), QString::number(std::clamp(maxResults, 1, 500))});
+    call.cost = QuotaCost::HistoryList;
+    call.method = QStringLiteral("users.history.list");
+    call.validate = [](const Reply &r) { return isJsonObject(r.body); };
+    const auto reply = execute(call);
+    if (!reply) {
+        if (m_lastError.kind == ApiError::Kind::Http && m_lastError.httpStatus == 404) {
+            HistoryPage tooOld; // developers.google.com/gmail/api/guides/sync#partial: full sync needed
+            tooOld.historyTooOld = true;
+            return tooOld;
+        }
+        return std::nullopt;
+    }
+    const QJsonObject o = *jsonObject(reply->body);
+    HistoryPage page;
+    for (const QJsonValue &h : o.value(QLatin1String("history")).toArray()) {
+        const QJsonObject r = h.toObject();
+        HistoryRecord record;
+        record.id = u64(r.value(QLatin1String("id")));
+        for (const QJsonValue &m : r.value(QLatin1String("messages")).toArray())
+            record.messages.append(messageRef(m.toObject()));
+        record.messagesAdded = wrappedMessages(r.value(QLatin1String("messagesAdded")));
+        record.messagesDeleted = wrappedMessages(r.value(QLatin1String("messagesDeleted")));
+        record.labelsAdded = labelChanges(r.value(QLatin1String("labelsAdded")));
+        record.labelsRemoved = labelChanges(r.value(QLatin1String("labelsRemoved")));
+        page.history.append(record);
+    }
+    page.nextPageToken = o.value(QLatin1String("nextPageToken")).toString();
+    page.historyId = u64(o.value(QLatin1String("historyId")));
+    return page;
+}
+
+std::optional<WatchResponse> GmailClient::watch(const QString &topicName, const QStringList &labelIds) {
+    Call call;
+    call.verb = "POST";
+    call.path = userPath() + QStringLiteral("/watch");
+    QJsonObject body{{QStringLiteral("topicName"), topicName}};
+    if (!labelIds.isEmpty()) {
+        body.insert(QStringLiteral("labelIds"), QJsonArray::fromStringList(labelIds));
+        body.insert(QStringLiteral("labelFilterBehavior"), QStringLiteral("include"));
+    }
+    call.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    call.contentType = "application/json";
+    call.cost = QuotaCost::Watch;
+    call.method = QStringLiteral("users.watch");
+    call.validate = [](const Reply &r) { return isJsonObject(r.body); };
+    const auto reply = execute(call);
+    if (!reply)
+        return std::nullopt;
+    const QJsonObject o = *jsonObject(reply->body);
+    return WatchResponse{u64(o.value(QLatin1String("historyId"))), i64(o.value(QLatin1String("expiration")))};
+}
+
+bool GmailClient::stop() {
+    Call call;
+    call.verb = "POST";
+    call.path = userPath() + QStringLiteral("/stop");
+    call.contentType = "application/json";
+    call.cost = QuotaCost::Stop;
+    call.method = QStringLiteral("users.stop");
+    return execute(call).has_value();
+}
+
+QList<FetchResult> GmailClient::getMessagesRaw(const QStringList &requested) {
+    m_lastError = {};
+    QStringList ids;
+    for (const QString &id : requested) { // one fetch per distinct id
+        if (!ids.contains(id))
+            ids.append(id);
+    }
+    QHash<QString, FetchResult> results;
+    QHash<QString, int> attempts;
+    QStringList pending = ids;
+    int round = 0;
+    while (!pending.isEmpty()) {
+        QStringList retry;
+        milliseconds retryDelay{0};
+        for (qsizetype i = 0; i < pending.size();) {
+            const qsizetype n = std::min<qsizetype>(m_batchSize, pending.size() - i);
+            const QStringList chunk = pending.mid(i, n);
+            i += n;
+            for (const FetchResult &r : fetchBatch(chunk, &attempts, &retry, &retryDelay))
+                results.insert(r.id, r);
+        }
+        pending = retry;
+        if (!pending.isEmpty() && !sleepFor(std::max(retryDelay, backoff(round++)))) {
+            for (const QString &id : std::as_const(pending))
+                results.insert(id, {id, FetchResult::Status::Failed, {}, QStringLiteral("cancelled")});
+            break;
+        }
+    }
+    QList<FetchResult> ordered;
+    ordered.reserve(requested.size());
+    for (const QString &id : requested)
+        ordered.append(results.value(id, {id, FetchResult::Status::Failed, {}, QStringLiteral("cancelled")}));
+    return ordered;
+}
+
+QList<FetchResult> GmailClient::fetchBatch(const QStringList &ids, QHash<QString, int> *attempts,
+                                           QStringList *retry, milliseconds *retryDelay) {
+    const auto messagePath = [this](const QString &id) -> QString {
+        return userPath() + QStringLiteral("/messages/") + QString::fromLatin1(QUrl::toPercentEncoding(id));
+    };
+    QList<FetchResult> results;
+    const auto failAll = [&](const QString &error) {
+        for (const QString &id : ids)
+            results.append({id, FetchResult::Status::Failed, {}, error});
+        return results;
+    };
+    if (isCancelled())
+        return failAll(QStringLiteral("cancelled"));
+
+    if (ids.size() == 1) {
+        // A lone id (often a retried part) goes as a plain GET with the full retry policy.
+        Call call;
+        call.path = messagePath(ids.first());
+        call.query.append({QStringLiteral("format"), QStringLiteral("raw")});
+        call.cost = QuotaCost::MessagesGet;
+        call.method = QStringLiteral("users.messages.get");
+        call.validate = [](const Reply &r) { return rawMessage(r.body).has_value(); };
+        const auto reply = execute(call);
+        if (reply)
+            results.append({ids.first(), FetchResult::Status::Ok, *rawMessage(reply->body), {}});
+        else if (m_lastError.kind == ApiError::Kind::Http && m_lastError.httpStatus == 404)
+            results.append({ids.first(), FetchResult::Status::NotFound, {}, m_lastError.toString()});
+        else
+            results.append({ids.first(), FetchResult::Status::Failed, {}, m_lastError.toString()});
+        return results;
+    }
+
+    QList<BatchCodec::Request> requests;
+    for (qsizetype i = 0; i < ids.size(); ++i) {
+        const QString path = messagePath(ids.at(i)) + QStringLiteral("?format=raw");
+        requests.append({"item-" + QByteArray::number(i), "GET", path.toLatin1()});
+    }
+    Call call;
+    call.verb = "POST";
+    call.path = QStringLiteral("/batch/gmail/v1");
+    call.body = BatchCodec::encode(requests, &call.contentType);
+    call.cost = QuotaCost::MessagesGet * static_cast<int>(ids.size()); // n calls count as n requests
+    call.method = QStringLiteral("batch users.messages.get");
+    QList<BatchCodec::Response> parts;
+    call.validate = [&parts](const Reply &r) {
+        QString error;
+        auto decoded = BatchCodec::decode(r.contentType, r.body, &error);
+        if (decoded)
+            parts = std::move(*decoded);
+        return decoded.has_value();
+    };
+    if (!execute(call))
+        return failAll(m_lastError.toString());
+
+    QHash<QString, const BatchCodec::Response *> byId;
+    for (qsizetype i = 0; i < parts.size(); ++i) {
+        const QByteArray &cid = parts.at(i).contentId;
+        bool ok = cid.startsWith("item-");
+        const qsizetype index = ok ? cid.mid(5).toLongLong(&ok) : i; // Content-ID, else position
+        if (ok && index >= 0 && index < ids.size())
+            byId.insert(ids.at(index), &parts.at(i));
+    }
+
+    bool rateLimited = false;
+    for (const QString &id : ids) {
+        const BatchCodec::Response *part = byId.value(id);
+        const QString endpoint = QStringLiteral("users.messages.get GET ") + messagePath(id);
+        ApiError error;
+        if (!part) {
+            error.kind = ApiError::Kind::Network;
+            error.message = QStringLiteral("missing from the batch answer");
+        } else if (part->status == 200) {
+            if (auto m = rawMessage(part->body)) {
+                results.append({id, FetchResult::Status::Ok, std::move(*m), {}});
+                continue;
+            }
+            error.kind = ApiError::Kind::Network;
+            error.message = QStringLiteral("incomplete or unreadable answer (HTTP 200)");
+        } else if (part->status == 404) {
+            // Gone between list and get (developers.google.com/gmail/api/guides/sync): skipped.
+            results.append({id, FetchResult::Status::NotFound, {}, {}});
+            continue;
+        } else if (part->status == 0) {
+            error.kind = ApiError::Kind::Network;
+            error.message = QStringLiteral("unreadable part in the batch answer");
+        } else {
+            error = ApiError::fromHttp(part->status, part->body, endpoint);
+            if (!isRetryableStatus(part->status, error.reason) && part->status != 401) {
+                results.append({id, FetchResult::Status::Failed, {}, error.toString()});
+                continue;
+            }
+            if (isRateLimit(part->status, error.reason)) {
+                rateLimited = true;
+                ++m_stats.rateLimited;
+            }
+            if (const auto after = retryAfter(part->headers.value("retry-after")))
+                *retryDelay = std::max(*retryDelay, std::min(*after, m_settings.maxRetryAfter));
+        }
+        // A part that failed inside a 200 batch is retried on its own, never dropped.
+        int &tries = (*attempts)[id];
+        if (tries >= m_settings.maxRetries) {
+            error.endpoint = endpoint;
+            error.retries = tries;
+            results.append({id, FetchResult::Status::Failed, {}, error.toString()});
+            continue;
+        }
+        ++tries;
+        ++m_stats.innerRetries;
+        retry->append(id);
+    }
+
+    // Inner 429s mean the batch was too big for the user's concurrency: halve it; grow back slowly.
+    if (rateLimited) {
+        m_batchSize = std::max(1, m_batchSize / 2);
+        m_cleanBatches = 0;
+        if (m_settings.pacer)
+            m_settings.pacer->pause(std::max(*retryDelay, backoff(0)));
+    } else if (++m_cleanBatches >= 4 && m_batchSize < m_settings.maxBatchSize) {
+        m_batchSize =
+            std::min(m_settings.maxBatchSize, m_batchSize + std::max(1, m_settings.maxBatchSize / 10));
+        m_cleanBatches = 0;
+    }
+    return results;
+}
+
+} // namespace gmail

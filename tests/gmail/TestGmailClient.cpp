@@ -1,0 +1,455 @@
+// gmail::GmailClient against a real HTTP server on 127.0.0.1 (FakeGmailServer, QHttpServer) that
+// scripts exact fault sequences, plus a raw TCP server for dropped connections and silence.
+#include "FakeGmailServer.h"
+
+#include "auth/AccessTokenProvider.h"
+#include "gmail/GmailClient.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+#include <QTimer>
+
+#include <atomic>
+
+using gmail::ApiError;
+using gmail::FetchResult;
+using gmail::GmailClient;
+using gmail::GmailClientSettings;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Counts forced refreshes; the token changes on each refresh so tests can see which was sent.
+class CountingTokenProvider final : public auth::AccessTokenProvider {
+public:
+    std::optional<QString> accessToken(bool forceRefresh, QString *error, bool *permanent) override {
+        if (permanentFailure) {
+            *error = QStringLiteral("invalid_grant: re-authorize");
+            *permanent = true;
+            return std::nullopt;
+        }
+        if (forceRefresh)
+            ++forcedRefreshes;
+        return QStringLiteral("tok-%1").arg(forcedRefreshes.load());
+    }
+    std::atomic_int forcedRefreshes{0};
+    bool permanentFailure = false;
+};
+
+GmailClientSettings fastSettings(const QUrl &base) {
+    GmailClientSettings s;
+    s.baseUrl = base;
+    s.backoffBase = 5ms; // keep the retry tests fast; the policy is the same
+    s.backoffCap = 50ms;
+    s.requestTimeout = 5000ms;
+    return s;
+}
+
+FakeGmailServer::Answer status(int code, const QString &reason = {},
+                               QList<QPair<QByteArray, QByteArray>> headers = {}) {
+    FakeGmailServer::Answer a;
+    a.status = code;
+    a.reason = reason;
+    a.headers = std::move(headers);
+    return a;
+}
+
+// A bare HTTP/1.1 server: the first `badConnections` connections get `badAnswer` (then close), or
+// nothing at all when badAnswer is empty; later ones get a good profile answer.
+class RawServer final : public QObject {
+public:
+    RawServer(int badConnections, QByteArray badAnswer)
+        : m_bad(badConnections)
+        , m_badAnswer(std::move(badAnswer)) {
+        m_server.listen(QHostAddress::LocalHost, 0);
+        QObject::connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+                const bool bad = connections++ < m_bad;
+                QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket, bad] {
+                    m_buffer[socket] += socket->readAll();
+                    if (!m_buffer[socket].contains("\r\n\r\n"))
+                        return;
+                    if (bad && m_badAnswer.isEmpty())
+                        return; // silence: the client must time out
+                    if (bad) {
+                        socket->write(m_badAnswer);
+                        socket->flush();
+                        socket->disconnectFromHost();
+                        return;
+                    }
+                    const QByteArray body = R"({"emailAddress":"raw@example.com","historyId":"5"})";
+                    socket->write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+                                  QByteArray::number(body.size()) + "\r\n\r\n" + body);
+                    socket->flush();
+                    m_buffer[socket].clear();
+                });
+            }
+        });
+    }
+    QUrl url() const { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server.serverPort())); }
+    int connections = 0;
+
+private:
+    QTcpServer m_server;
+    int m_bad;
+    QByteArray m_badAnswer;
+    QHash<QTcpSocket *, QByteArray> m_buffer;
+};
+
+} // namespace
+
+class TestGmailClient final : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void profileReadsFieldsAndSendsBearer();
+    void retries429ThenSucceeds();
+    void honoursRetryAfter();
+    void rateLimitReasonsOn403AreRetriedOthersAreNot();
+    void givesUpAfterThreeRetriesWithClearMessage();
+    void refreshesTokenOnceOn401();
+    void permanentTokenErrorFailsAtOnce();
+    void truncatedJsonIsRetried();
+    void droppedConnectionIsRetried();
+    void silentServerTimesOutAndIsRetried();
+    void listMessagesEncodesQuery();
+    void batchFetchesAllInOneRequest();
+    void innerBatchFailuresAreRetriedAlone();
+    void innerFailureThatNeverHealsIsReportedNotDropped();
+    void historyRecordsAndTooOld();
+    void watchAndStop();
+    void cancelAbortsALongWait();
+    void pacerSpacesRequests();
+};
+
+void TestGmailClient::profileReadsFieldsAndSendsBearer() {
+    FakeGmailServer server;
+    CountingTokenProvider tokens;
+    GmailClient client(fastSettings(server.baseUrl()), &tokens);
+    const auto p = client.profile();
+    QVERIFY2(p, qPrintable(client.errorString()));
+    QCOMPARE(p->emailAddress, QStringLiteral("a@example.com"));
+    QCOMPARE(p->historyId, 123456u);
+    QCOMPARE(p->messagesTotal, 100);
+    QCOMPARE(server.seen().size(), 1);
+    QCOMPARE(server.seen().first().authorization, QByteArray("Bearer tok-0"));
+}
+
+void TestGmailClient::retries429ThenSucceeds() {
+    FakeGmailServer server;
+    server.script(QStringLiteral("profile"), {status(429, QStringLiteral("rateLimitExceeded"))});
+    CountingTokenProvider tokens;
+    GmailClient client(fastSettings(server.baseUrl()), &tokens);
+    QVERIFY2(client.profile(), qPrintable(client.errorString()));
+    QCOMPARE(server.count(QStringLiteral("profile")), 2);
+    QCOMPARE(client.stats().retries, 1);
+    QCOMPARE(client.stats().rateLimited, 1);
+}
+
+void TestGmailClient::honoursRetryAfter() {
+    FakeGmailServer server;
+    server.script(QStringLiteral("profile"), {status(503, {}, {{"Retry-After", "1"}})});
+    CountingTokenProvider tokens;
+    GmailClient client(fastSettings(server.baseUrl()), &tokens); // backoff alone would be ≤ 50 ms
+    QElapsedTimer timer;
+    timer.start();
+    QVERIFY2(client.profile(), qPrintable(client.errorString()));
+    QVERIFY2(timer.elapsed() >= 950, qPrintable(QString::number(timer.elapsed())));
+    QVERIFY(timer.elapsed() < 3000);
+    QCOMPARE(server.count(QStringLiteral("profile")), 2);
+}
+
+void TestGmailClient::rateLimitReasonsOn403AreRetriedOthersAreNot() {
+    FakeGmailServer server;
+    server.script(QStringLiteral("profile"), {status(403, QStringLiteral("userRateLimitExceeded")),
+                                              status(403, QStringLiteral("rateLimitExceeded"))});
+    CountingTokenProvider tokens;
+    GmailClient client(fastSettings(server.baseUrl()), &tokens);
+    QVERIFY2(client.profile(), qPrintable(client.errorString()));
+    QCOMPARE(server.count(QStringLiteral("profile")), 3);
+
+    server.script(QStringLiteral("profile"), {status(403, QStringLiteral("insufficientPermissions"))});
+    QVERIFY(!client.profile());
+    QCOMPARE(server.count(QStringLiteral("profile")), 4); // not retried
+    QCOMPARE(client.lastError().httpStatus, 403);
+    QCOMPARE(client.lastError().reason, QStringLiteral("insufficientPermissions"));
+    QCOMPARE(client.lastError().status, QStringLiteral("PERMISSION_DENIED"));
+}
+
+void TestGmailClient::givesUpAfterThreeRetriesWithClearMessage() {
+    FakeGmailServer server;
+    server.script(QStringLiteral("profile"),
+                  {status(503), status(503), status(503), status(503), status(503)});
+    CountingTokenProvider tokens;
+    GmailClient client(fastSettings(server.baseUrl()), &tokens);
+    QVERIFY(!client.profile());
+    QCOMPARE(server.count(QStringLiteral("profile")), 4); // 1 + 3 retries
+    QCOMPARE(client.lastError().kind, ApiError::Kind::Http);
+    QCOMPARE(client.lastError().httpStatus, 503);
+    QCOMPARE(client.lastError().retries, 3);
+    const QString message = client.errorString();
+    QVERIFY2(message.contains(QStringLiteral("HTTP 503")), qPrintable(message));
+    QVERIFY2(message.contains(QStringLiteral("users.getProfile GET /gmail/v1/users/me/profile")),
+             qPrintable(message));
+    QVERIFY2(message.contains(QStringLiteral("after 3 retries")), qPrintable(message));
+    QVERIFY2(!message.contains(QStringLiteral("tok-")), qPrintable(message));
+}
+
+void TestGmailClient::refreshesTokenOnceOn401() {
+    FakeGmailServer server;
+    server.script(QStringLiteral("profile"), {status(401)});
+    CountingTokenProvider tokens;
+    GmailClient client(fastSettings(server.baseUrl()), &tokens);
+    QVERIFY2(client.profile(), qPrintable(client.errorString()));
+    QCOMPARE(tokens.forcedRefreshes.load(), 1);
+    QCOMPARE(server.seen().at(0).authorization, QByteArray("Bearer tok-0"));
+    QCOMPARE(server.seen().at(1).authorization, QByteArray("Bearer tok-1"));
+
+    server.script(QStringLiteral("profile"), {status(401), status(401), status(401)});
+    QVERIFY(!client.profile());
+    QCOMPARE(tokens.forcedRefreshes.load(), 2); // one refresh for this call, then give up
+    QCOMPARE(server.count(QStringLiteral("profile")), 4);
+    QCOMPARE(client.lastError().httpStatus, 401);
+}
+
+void TestGmailClient::permanentTokenErrorFailsAtOnce() {
+    FakeGmailServer server;
+    CountingTokenProvider tokens;
+    tokens.permanentFailure = true;
+    GmailClient client(fastSettings(server.baseUrl()), &tokens);
+    QVERIFY(!client.profile());
+    QCOMPARE(client.lastError().kind, ApiError::Kind::AuthPermanent);
+    QCOMPARE(server.seen().size(), 0);
+    QVERIFY(client.errorString().contains(QStringLiteral("re-authorize")));
+}
+
+void TestGmailClient::truncatedJsonIsRetried() {
+    FakeGmailServer server;
+    FakeGmailServer::Answer cut;
+    cut.body = R"({"emailAddress":"a@exa)";
+    server.script(QStringLiteral("profile"), {cut});
+    CountingTokenProvider tokens;
+    GmailClient client(fastSettings(server.baseUrl()), &tokens);
+    const auto p = client.profile();
+    QVERIFY2(p, qPrintable(client.errorString()));
+    QCOMPARE(p->emailAddress, QStringLiteral("a@example.com"));
+    QCOMPARE(server.count(QStringLiteral("profile")), 2);
+}
+
+void TestGmailClient::droppedConnectionIsRetried() {
+    // Content-Length promises 200 bytes, 12 arrive, then the connection closes.
+    RawServer raw(
+        2, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{\"emailAddre");
+    CountingTokenProvider tokens;
+    GmailClient client(fastSettings(raw.url()), &tokens);
+    const auto p = client.profile();
+    QVERIFY2(p, qPrintable(client.errorString()));
+    QCOMPARE(p->emailAddress, QStringLiteral("raw@example.com"));
+    QCOMPARE(raw.connections, 3);
+    QCOMPARE(client.stats().retries, 2);
+}
+
+void TestGmailClient::silentServerTimesOutAndIsRetried() {
+    RawServer raw(1, {});
+    CountingTokenProvider tokens;
+    GmailClientSettings s = fastSettings(raw.url());
+    s.requestTimeout = 300ms;
+    GmailClient client(s, &tokens);
+    QElapsedTimer timer;
+    timer.start();
+    QVERIFY2(client.profile(), qPrintable(client.errorString()));
+    QVERIFY(timer.elapsed() >= 290);
+    QCOMPARE(client.stats().retries, 1);
+
+    RawServer mute(10, {});
+    GmailClientSettings m = fastSettings(mute.url());
+    m.requestTimeout = 100ms;
+    GmailClient client2(m, &tokens);
+    QVERIFY(!client2.profile());
+    QCOMPARE(client2.lastError().kind, ApiError::Kind::Timeout);
+    QVERIFY(client2.errorString().contains(QStringLiteral("timed out")));
+}
+
+void TestGmailClient::listMessagesEncodesQuery() {
+    FakeGmailServer server;
+    CountingTokenProvider tokens;
+    GmailClient client(fastSettings(server.baseUrl()), &tokens);
+    const auto page = client.listMessages(QStringLiteral("after:1706659200 subject:(a+b c)"),
+                                          {QStringLiteral("INBOX"), QStringLiteral("Label_1")}, true,
+                                          QStringLiteral("tok/en=="), 100);
+    QVERIFY2(page, qPrintable(client.errorString()));
+    QCOMPARE(page->messages.size(), 2);
+    QCOMPARE(page->messages.at(1).id, QStringLiteral("m2"));
+    QCOMPARE(page->messages.at(1).threadId, QStringLiteral("t1"));
+    QCOMPARE(page->nextPageToken, QStringLiteral("page-2"));
+    QCOMPARE(page->resultSizeEstimate, 2);
+    const QUrlQuery query(server.seen().first().url);
+    QCOMPARE(query.queryItemValue(QStringLiteral("q"), QUrl::FullyDecoded),
+             QStringLiteral("after:1706659200 subject:(a+b c)")); // '+' must survive as '+'
+    QCOMPARE(query.allQueryItemValues(QStringLiteral("labelIds")),
+             (QStringList{QStringLiteral("INBOX"), QStringLiteral("Label_1")}));
+    QCOMPARE(query.queryItemValue(QStringLiteral("includeSpamTrash")), QStringLiteral("true"));
+    QCOMPARE(query.queryItemValue(QStringLiteral("pageToken"), QUrl::FullyDecoded),
+             QStringLiteral("tok/en=="));
+    QCOMPARE(query.queryItemValue(QStringLiteral("maxResults")), QStringLiteral("100"));
+}
+
+void TestGmailClient::batchFetchesAllInOneRequest() {
+    FakeGmailServer server;
+    CountingTokenProvider tokens;
+    GmailClient client(fastSettings(server.baseUrl()), &tokens);
+    QStringList ids;
+    for (int i = 0; i < 60; ++i)
+        ids.append(QStringLiteral("m%1").arg(i));
+    const QList<FetchResult> results = client.getMessagesRaw(ids);
+    QCOMPARE(results.size(), 60);
+    QCOMPARE(server.batchSizes(), (QList<int>{50, 10}));
+    for (int i = 0; i < 60; ++i) {
+        QCOMPARE(results.at(i).id, ids.at(i));
+        QCOMPARE(results.at(i).status, FetchResult::Status::Ok);
+        QCOMPARE(results.at(i).message.raw, FakeGmailServer::rawMessageFor(ids.at(i)));
+    }
+    const auto &m = results.first().message;
+    QCOMPARE(m.threadId, QStringLiteral("t-m0"));
+    QCOMPARE(m.labelIds, (QStringList{QStringLiteral("INBOX"), QStringLiteral("UNREAD")}));
+    QCOMPARE(m.historyId, 1001u);
+    QCOMPARE(m.internalDate, 1699950000000);
+    QCOMPARE(m.sizeEstimate, 64);
+    QCOMPARE(m.snippet, QStringLiteral("Body of m0"));
+    QCOMPARE(server.seen().first().authorization, QByteArray("Bearer tok-0"));
+}
+
+void TestGmailClient::innerBatchFailuresAreRetriedAlone() {
+    FakeGmailServer server;
+    server.script(QStringLiteral("message:m2"), {status(429, QStringLiteral("rateLimitExceeded"))});
+    server.script(QStringLiteral("message:m3"), {status(500)});
+    CountingTokenProvider tokens;
+    GmailClient client(fastSettings(server.baseUrl()), &tokens);
+    const QStringList ids{QStringLiteral("m1"), QStringLiteral("m2"), QStringLiteral("m3"),
+                          QStringLiteral("gone"), QStringLiteral("m5")};
+    const QList<FetchResult> results = client.getMessagesRaw(ids);
+    QCOMPARE(results.size(), 5);
+    QCOMPARE(results.at(0).status, FetchResult::Status::Ok);
+    QCOMPARE(results.at(1).status, FetchResult::Status::Ok); // retried after the inner 429
+    QCOMPARE(results.at(1).message.raw, FakeGmailServer::rawMessageFor(QStringLiteral("m2")));
+    QCOMPARE(results.at(2).status, FetchResult::Status::Ok); // retried after the inner 500
+    QCOMPARE(results.at(3).status, FetchResult::Status::NotFound);
+    QCOMPARE(results.at(4).status, FetchResult::Status::Ok);
+    // The whole batch once, then only the two failed parts (not the batch again).
+    QCOMPARE(server.batchSizes(), (QList<int>{5, 2}));
+    QCOMPARE(server.count(QStringLiteral("message:m1")), 1);
+    QCOMPARE(server.count(QStringLiteral("message:m2")), 2);
+    QCOMPARE(server.count(QStringLiteral("message:m3")), 2);
+    QCOMPARE(client.currentBatchSize(), 25); // halved after an inner 429
+    QCOMPARE(client.stats().innerRetries, 2);
+}
+
+void TestGmailClient::innerFailureThatNeverHealsIsReportedNotDropped() {
+    FakeGmailServer server;
+    QList<FakeGmailServer::Answer> always503;
+    for (int i = 0; i < 10; ++i)
+        always503.append(status(503));
+    server.script(QStringLiteral("message:m7"), always503);
+    CountingTokenProvider tokens;
+    GmailClient client(fastSettings(server.baseUrl()), &tokens);
+    const QList<FetchResult> results = client.getMessagesRaw({QStringLiteral("m6"), QStringLiteral("m7")});
+    QCOMPARE(results.at(0).status, FetchResult::Status::Ok);
+    QCOMPARE(results.at(1).status, FetchResult::Status::Failed);
+    QVERIFY2(results.at(1).error.contains(QStringLiteral("HTTP 503")), qPrintable(results.at(1).error));
+    QVERIFY2(results.at(1).error.contains(QStringLiteral("/messages/m7")), qPrintable(results.at(1).error));
+    // Once in the batch, then alone: a GET with its own 3 retries.
+    QCOMPARE(server.count(QStringLiteral("message:m7")), 5);
+}
+
+void TestGmailClient::historyRecordsAndTooOld() {
+    FakeGmailServer server;
+    FakeGmailServer::Answer history;
+    history.body = R"({"history":[
+        {"id":"1002","messages":[{"id":"m1","threadId":"t1"}],
+         "messagesAdded":[{"message":{"id":"m1","threadId":"t1","labelIds":["INBOX","UNREAD"]}}]},
+        {"id":"1003","messages":[{"id":"m2","threadId":"t2"}],
+         "labelsAdded":[{"message":{"id":"m2","threadId":"t2","labelIds":["TRASH"]},"labelIds":["TRASH"]}],
+         "labelsRemoved":[{"message":{"id":"m2","threadId":"t2","labelIds":["TRASH"]},"labelIds":["INBOX"]}]},
+        {"id":"1004","messagesDeleted":[{"message":{"id":"m3","threadId":"t3"}}]}],
+        "nextPageToken":"np","historyId":"1010"})";
+    server.script(QStringLiteral("history"), {history, status(404)});
+    CountingTokenProvider tokens;
+    GmailClient client(fastSettings(server.baseUrl()), &tokens);
+    const auto page =
+        client.listHistory(1000, {QStringLiteral("messageAdded"), QStringLiteral("labelAdded")});
+    QVERIFY2(page, qPrintable(client.errorString()));
+    QVERIFY(!page->historyTooOld);
+    QCOMPARE(page->history.size(), 3);
+    QCOMPARE(page->historyId, 1010u);
+    QCOMPARE(page->nextPageToken, QStringLiteral("np"));
+    QCOMPARE(page->history.at(0).id, 1002u);
+    QCOMPARE(page->history.at(0).messagesAdded.first().labelIds,
+             (QStringList{QStringLiteral("INBOX"), QStringLiteral("UNREAD")}));
+    QCOMPARE(page->history.at(1).labelsAdded.first().labelIds, QStringList{QStringLiteral("TRASH")});
+    QCOMPARE(page->history.at(1).labelsRemoved.first().message.id, QStringLiteral("m2"));
+    QCOMPARE(page->history.at(1).labelsRemoved.first().labelIds, QStringList{QStringLiteral("INBOX")});
+    QCOMPARE(page->history.at(2).messagesDeleted.first().id, QStringLiteral("m3"));
+    const QUrlQuery query(server.seen().first().url);
+    QCOMPARE(query.queryItemValue(QStringLiteral("startHistoryId")), QStringLiteral("1000"));
+    QCOMPARE(query.allQueryItemValues(QStringLiteral("historyTypes")),
+             (QStringList{QStringLiteral("messageAdded"), QStringLiteral("labelAdded")}));
+
+    const auto tooOld = client.listHistory(5);
+    QVERIFY(tooOld);
+    QVERIFY(tooOld->historyTooOld);
+    QCOMPARE(server.count(QStringLiteral("history")), 2); // a 404 is an answer, not retried
+}
+
+void TestGmailClient::watchAndStop() {
+    FakeGmailServer server;
+    CountingTokenProvider tokens;
+    GmailClient client(fastSettings(server.baseUrl()), &tokens);
+    const auto w = client.watch(QStringLiteral("projects/p/topics/gmail"), {QStringLiteral("INBOX")});
+    QVERIFY2(w, qPrintable(client.errorString()));
+    QCOMPARE(w->historyId, 777u);
+    QCOMPARE(w->expiration, 1700000000000);
+    const QJsonObject body = QJsonDocument::fromJson(server.seen().first().body).object();
+    QCOMPARE(body.value(QStringLiteral("topicName")).toString(), QStringLiteral("projects/p/topics/gmail"));
+    QCOMPARE(body.value(QStringLiteral("labelIds")).toArray().first().toString(), QStringLiteral("INBOX"));
+    QVERIFY(client.stop());
+    QCOMPARE(server.count(QStringLiteral("stop")), 1);
+}
+
+void TestGmailClient::cancelAbortsALongWait() {
+    FakeGmailServer server;
+    server.script(QStringLiteral("profile"), {status(429, {}, {{"Retry-After", "30"}})});
+    CountingTokenProvider tokens;
+    GmailClient client(fastSettings(server.baseUrl()), &tokens);
+    std::atomic_bool stopFlag{false};
+    client.setCancelFlag(&stopFlag);
+    QTimer::singleShot(200, &client, [&stopFlag] { stopFlag = true; });
+    QElapsedTimer timer;
+    timer.start();
+    QVERIFY(!client.profile());
+    QVERIFY2(timer.elapsed() < 2000, qPrintable(QString::number(timer.elapsed())));
+    QCOMPARE(client.lastError().kind, ApiError::Kind::Cancelled);
+}
+
+void TestGmailClient::pacerSpacesRequests() {
+    FakeGmailServer server;
+    CountingTokenProvider tokens;
+    GmailClientSettings s = fastSettings(server.baseUrl());
+    s.pacer = std::make_shared<gmail::QuotaPacer>(gmail::QuotaPacerSettings{200.0, 5.0, 2});
+    GmailClient client(s, &tokens);
+    QElapsedTimer timer;
+    timer.start();
+    for (int i = 0; i < 20; ++i) // 20 × messages.list (5 units) = 100 units at 200 units/s
+        QVERIFY(client.listMessages());
+    // (100 − 5 burst) / 200 = 0.475 s at least.
+    QVERIFY2(timer.elapsed() >= 450, qPrintable(QString::number(timer.elapsed())));
+    QVERIFY2(timer.elapsed() < 3000, qPrintable(QString::number(timer.elapsed())));
+    QCOMPARE(s.pacer->unitsReserved(), 100);
+}
+
+QTEST_GUILESS_MAIN(TestGmailClient)
+#include "TestGmailClient.moc"
