@@ -11,6 +11,12 @@
 #include <QTimer>
 
 // ==== oauth: includes of the OAuth / Pub/Sub / Secret Manager services go here.
+#include "OAuthService.h"
+#include "PubSubService.h"
+#include "SecretManagerService.h"
+#include "ServiceAccountRegistry.h"
+
+#include <QDateTime>
 // ==== end oauth
 
 namespace sandbox {
@@ -80,6 +86,23 @@ SandboxServer::SandboxServer(QObject *parent)
     // addStatsSource(), e.g.
     //   auto oauth = std::make_shared<OAuthService>(*this); oauth->registerRoutes(m_http);
     //   m_services.push_back(oauth);
+    auto accounts = std::make_shared<ServiceAccountRegistry>();
+    auto oauth = std::make_shared<OAuthService>(m_tokens, m_store, *accounts);
+    auto pubsub = std::make_shared<PubSubService>(m_tokens, *accounts, [this](const QString &email) {
+        const auto watch = watchFor(email); // only a live users.watch publishes
+        return watch && watch->expirationMs > QDateTime::currentMSecsSinceEpoch() ? watch->topicName : QString();
+    });
+    auto secrets = std::make_shared<SecretManagerService>(m_tokens);
+    m_store.onChanged = [p = QPointer<PubSubService>(pubsub.get())](const QString &email, quint64 historyId) {
+        if (p)
+            p->mailboxChanged(email, historyId);
+    };
+    oauth->registerRoutes(m_http);
+    pubsub->registerRoutes(m_http);
+    secrets->registerRoutes(m_http);
+    addStatsSource(QStringLiteral("oauth"), [oauth] { return oauth->oauthStats(); }, [oauth] { oauth->resetStats(); });
+    addStatsSource(QStringLiteral("pubsub"), [pubsub] { return pubsub->stats(); }, [pubsub] { pubsub->resetStats(); });
+    m_services.insert(m_services.end(), {accounts, oauth, pubsub, secrets});
     // ==== end oauth
 }
 
