@@ -159,6 +159,9 @@ StoredMessage Mailbox::add(const QByteArray &raw, const QStringList &labelIds, q
             threadId = threadForLocked(raw);
         m.threadId = threadId.isEmpty() ? m.id : threadId;
         m.raw = raw;
+        // Builders leave spare capacity; a 100k-message mailbox would carry ~40% slack without this.
+        if (m.raw.capacity() - m.raw.size() > 64)
+            m.raw.squeeze();
         m.labelIds = internLabels(labelIds);
         m.internalDateMs = internalDateMs;
         m.historyId = ++m_historyId;

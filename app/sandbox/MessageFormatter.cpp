@@ -125,10 +125,12 @@ QString attachmentIdFor(const QString &messageId, const QString &partId) {
            QString::fromLatin1(key.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
 }
 
+// Gmail serves named parts and non-text bodies (images, attached messages, octet streams) through
+// messages.attachments.get; text bodies come inline in body.data.
 bool isAttachment(GMimeObject *object, const QString &filename) {
-    if (GMIME_IS_MESSAGE_PART(object))
-        return true; // an attached message
-    return !filename.isEmpty();
+    if (!filename.isEmpty() || GMIME_IS_MESSAGE_PART(object))
+        return true;
+    return !mimeTypeOf(object).startsWith(u"text/");
 }
 
 QJsonObject partJson(const StoredMessage &m, GMimeObject *object, const QString &partId,

@@ -174,6 +174,17 @@ private Q_SLOTS:
         QCOMPARE(changes[1].second, box->historyId());
     }
 
+    void storedRawCarriesNoSpareCapacity() {
+        // 100k-message mailboxes: memory should stay near the raw size.
+        QByteArray raw;
+        raw.reserve(64 * 1024);
+        raw += mail("<big@x>");
+        Mailbox box(QStringLiteral("u@example.com"));
+        const StoredMessage m = box.add(raw, {}, 1000);
+        QCOMPARE(m.raw, raw);
+        QVERIFY(box.message(m.id)->raw.capacity() < 1024);
+    }
+
     void concurrentAddsAreSafe() {
         Mailbox box(QStringLiteral("u@example.com"));
         QList<QThread *> threads;

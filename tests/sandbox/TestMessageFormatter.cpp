@@ -214,6 +214,46 @@ private Q_SLOTS:
         QVERIFY(MessageFormatter::attachmentData(m, QStringLiteral("nonsense")).isNull());
     }
 
+    void unnamedNonTextPartsAreAttachmentsToo() {
+        // An inline image without a name and an attached message: both served by attachment id.
+        const QByteArray raw = "From: a@example.com\r\n"
+                               "Subject: inline\r\n"
+                               "Content-Type: multipart/related; boundary=r\r\n"
+                               "\r\n"
+                               "--r\r\n"
+                               "Content-Type: text/html; charset=us-ascii\r\n"
+                               "\r\n"
+                               "<img src=\"cid:logo\">\r\n"
+                               "--r\r\n"
+                               "Content-Type: image/gif\r\n"
+                               "Content-ID: <logo>\r\n"
+                               "Content-Transfer-Encoding: base64\r\n"
+                               "\r\n"
+                               "R0lGODlhAQABAAAAACw=\r\n"
+                               "--r\r\n"
+                               "Content-Type: message/rfc822\r\n"
+                               "\r\n"
+                               "From: b@example.com\r\n"
+                               "Subject: inner\r\n"
+                               "\r\n"
+                               "inner body\r\n"
+                               "--r--\r\n";
+        const StoredMessage m = stored(raw);
+        const QJsonArray parts =
+            MessageFormatter::toJson(m, MessageFormat::Full)[u"payload"][u"parts"].toArray();
+        QCOMPARE(parts.size(), 3);
+        QVERIFY(parts[0][u"body"].toObject().contains(u"data"));
+        const QString gifId = parts[1][u"body"][u"attachmentId"].toString();
+        QVERIFY(!gifId.isEmpty());
+        QCOMPARE(MessageFormatter::attachmentData(m, gifId), QByteArray::fromBase64("R0lGODlhAQABAAAAACw="));
+        QCOMPARE(parts[2][u"mimeType"].toString(), QStringLiteral("message/rfc822"));
+        const QByteArray inner =
+            MessageFormatter::attachmentData(m, parts[2][u"body"][u"attachmentId"].toString());
+        QVERIFY(inner.contains("Subject: inner"));
+        QVERIFY(inner.contains("inner body"));
+        QCOMPARE(parts[2][u"body"][u"size"].toInt(), inner.size());
+    }
+
     void malformedMessagesStillFormat() {
         // Missing closing boundary and a header line without a colon.
         const QByteArray broken = "From: a@example.com\r\n"
