@@ -11,7 +11,10 @@
 
 #include <libpq-fe.h>
 
+#include <QSet>
+
 #include <algorithm>
+#include <optional>
 
 // The migrations live in a static library: its resources must be registered by hand, or the linker
 // drops them from the executables.
@@ -30,7 +33,14 @@ constexpr qint64 kMigrationLockKey = 0x6773612d6d696772;
 } // namespace
 
 Migrator::Migrator(QSqlDatabase db)
-    : m_db(std::move(db)) {}
+    : Migrator(std::move(db), migrations()) {}
+
+Migrator::Migrator(QSqlDatabase db, QList<Migration> migrations)
+    : m_db(std::move(db))
+    , m_migrations(std::move(migrations)) {
+    std::stable_sort(m_migrations.begin(), m_migrations.end(),
+                     [](const Migration &a, const Migration &b) { return a.version < b.version; });
+}
 
 QList<Migrator::Migration> Migrator::migrations() {
     static const QList<Migration> all = [] {
@@ -121,6 +131,20 @@ int Migrator::readVersion() {
     return q.value(0).toInt();
 }
 
+std::optional<QSet<int>> Migrator::appliedVersions() {
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT version FROM schema_migrations"))) {
+        fail(QStringLiteral("reading the applied migrations failed: %1")
+                 .arg(Database::describeError(q.lastError())));
+        return std::nullopt;
+    }
+    QSet<int> versions;
+    while (q.next())
+        versions.insert(q.value(0).toInt());
+    return versions;
+}
+
 int Migrator::currentVersion() {
     m_error.clear();
     if (!m_db.isOpen()) {
@@ -143,14 +167,22 @@ bool Migrator::migrate() {
     m_error.clear();
     if (!m_db.isOpen())
         return fail(QStringLiteral("database connection is not open"));
-    const QList<Migration> all = migrations();
+    const QList<Migration> &all = m_migrations;
     if (all.isEmpty())
         return fail(
             QStringLiteral("no migrations compiled into this program (resource :/migrations missing)"));
     const int latest = all.constLast().version;
+    for (qsizetype i = 1; i < all.size(); ++i) {
+        if (all.at(i).version == all.at(i - 1).version)
+            return fail(QStringLiteral("two migrations share number %1 (%2, %3): renumber one")
+                            .arg(all.at(i).version)
+                            .arg(all.at(i - 1).name, all.at(i).name));
+    }
 
-    // One transaction per migration; each re-reads the version under the lock, so a concurrent
-    // migrator that got there first turns the rest into no-ops.
+    // One transaction per migration; each re-reads what is applied under the lock, so a concurrent
+    // migrator that got there first turns the rest into no-ops. Every migration not yet recorded is
+    // applied (lowest first), not only those above the highest: one that landed late in a branch
+    // with a lower number still runs.
     for (;;) {
         if (!m_db.transaction())
             return fail(QStringLiteral("starting a transaction failed: %1")
@@ -171,8 +203,12 @@ bool Migrator::migrate() {
                      .arg(latest));
             return rollback();
         }
-        const auto next = std::find_if(all.cbegin(), all.cend(),
-                                       [current](const Migration &m) { return m.version > current; });
+        const std::optional<QSet<int>> applied = appliedVersions();
+        if (!applied)
+            return rollback();
+        const auto next = std::find_if(all.cbegin(), all.cend(), [&applied](const Migration &m) {
+            return !applied->contains(m.version);
+        });
         if (next == all.cend()) {
             if (!m_db.commit())
                 return fail(

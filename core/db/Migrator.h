@@ -1,8 +1,11 @@
 #pragma once
 
 #include <QList>
+#include <QSet>
 #include <QSqlDatabase>
 #include <QString>
+
+#include <optional>
 
 namespace db {
 
@@ -19,6 +22,8 @@ public:
     };
 
     explicit Migrator(QSqlDatabase db);
+    // With a given set of migrations instead of the compiled-in ones (tests).
+    Migrator(QSqlDatabase db, QList<Migration> migrations);
 
     Q_REQUIRED_RESULT bool migrate();
     // Highest applied version; 0 for an empty database, -1 on error (see errorString()).
@@ -34,9 +39,11 @@ private:
     bool execScript(const Migration &migration);
     bool lockAndEnsureTable();
     int readVersion();
+    std::optional<QSet<int>> appliedVersions();
     bool fail(const QString &message);
 
     QSqlDatabase m_db;
+    QList<Migration> m_migrations; // sorted by version
     QString m_error;
 };
 

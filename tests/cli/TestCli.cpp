@@ -1,4 +1,5 @@
 #include "TestDatabase.h"
+#include "common/AppInfo.h"
 #include "db/EmbeddedPostgres.h"
 
 #include <QDir>
@@ -313,8 +314,10 @@ private Q_SLOTS:
                  QStringLiteral("solo"));
 
         // gmail-sync started the cluster and stopped it again on exit.
-        db::EmbeddedPostgres cluster(home.path() +
-                                     QStringLiteral("/GmailSyncAdmin/gmail-sync-admin/postgres"));
+        // gmail-sync's AppLocalDataLocation: $XDG_DATA_HOME/<organization>/<application>.
+        db::EmbeddedPostgres cluster(home.path() + QLatin1Char('/') + common::AppInfo::organization() +
+                                     QLatin1Char('/') + common::AppInfo::applicationName() +
+                                     QStringLiteral("/postgres"));
         QVERIFY(!cluster.isRunning());
         QVERIFY2(QFileInfo::exists(cluster.clusterDirectory() + QStringLiteral("/data/PG_VERSION")),
                  qPrintable(cluster.clusterDirectory()));
