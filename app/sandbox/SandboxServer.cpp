@@ -138,6 +138,12 @@ void SandboxServer::setDefaultQuotaUnitsPerSecond(double units) {
 
 void SandboxServer::dispatch(const QHttpServerRequest &httpRequest, QHttpServerResponder &&responder) {
     QTcpSocket *socket = responder.socket();
+    // Answers go out in one write; without TCP_NODELAY the tail of a large one can wait for the peer's
+    // delayed ACK (Nagle).
+    if (!socket->property("gsaNoDelay").toBool()) {
+        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        socket->setProperty("gsaNoDelay", true);
+    }
     const ApiRequest request = copyRequest(httpRequest);
 
     if (request.path.startsWith(QStringLiteral("/_sandbox/"))) {
