@@ -171,6 +171,10 @@ void OAuthService::registerRoutes(QHttpServer &server) {
                  [this](const QHttpServerRequest &request) { return controlRevoke(request); });
     server.route(QStringLiteral("/_sandbox/oauth/clients"), Method::Post,
                  [this](const QHttpServerRequest &request) { return controlClient(request); });
+    server.route(QStringLiteral("/_sandbox/oauth/settings"), Method::Get,
+                 [this]() { return QHttpServerResponse(settingsJson()); });
+    server.route(QStringLiteral("/_sandbox/oauth/settings"), Method::Put | Method::Post,
+                 [this](const QHttpServerRequest &request) { return controlSettings(request); });
     server.route(QStringLiteral("/_sandbox/oauth/stats"), Method::Get,
                  [this]() { return jsonResponse(oauthStats()); });
     server.route(QStringLiteral("/_sandbox/oauth/stats/reset"), Method::Post, [this]() {
@@ -224,11 +228,28 @@ QHttpServerResponse OAuthService::authorizationPage(const QHttpServerRequest &re
     if (challenge.size() != 43 || !auth::Pkce::isValidVerifier(challenge.toLatin1()))
         return errorPage(400, QStringLiteral("invalid_request"), QStringLiteral("Invalid code_challenge"));
 
+    const PendingConsent pending{clientId,
+                                 redirectUri,
+                                 scopes,
+                                 p.value(QStringLiteral("state")),
+                                 challenge,
+                                 p.value(QStringLiteral("access_type")),
+                                 QDateTime::currentDateTimeUtc().addSecs(CodeLifetimeSeconds)};
+    if (m_autoConsent) {
+        // Test/demo shortcut: answer as if the user had clicked Allow (login_hint, else the configured or
+        // first sandbox user), so a headless client can finish the flow by following one redirect.
+        QString user = p.value(QStringLiteral("login_hint"));
+        if (user.isEmpty())
+            user = m_autoConsentEmail;
+        if (user.isEmpty())
+            user = m_mailboxes.emails().value(0);
+        if (user.isEmpty())
+            return errorPage(400, QStringLiteral("invalid_request"),
+                             QStringLiteral("Auto-consent is on but the sandbox has no user to sign in."));
+        return grantCodeLocked(pending, user);
+    }
     const QString requestId = randomString(32);
-    m_pending.insert(requestId,
-                     PendingConsent{clientId, redirectUri, scopes, p.value(QStringLiteral("state")),
-                                    challenge, p.value(QStringLiteral("access_type")),
-                                    QDateTime::currentDateTimeUtc().addSecs(CodeLifetimeSeconds)});
+    m_pending.insert(requestId, pending);
     const QString appName = client != m_clients.cend() && !client->name.isEmpty() ? client->name : clientId;
     lock.unlock();
 
@@ -291,6 +312,10 @@ QHttpServerResponse OAuthService::consentDecision(const QHttpServerRequest &requ
     if (!user.contains(u'@'))
         return errorPage(400, QStringLiteral("invalid_request"), QStringLiteral("No account was chosen."));
 
+    return grantCodeLocked(pending, user);
+}
+
+QHttpServerResponse OAuthService::grantCodeLocked(const PendingConsent &pending, const QString &user) {
     // Google's codes look like "4/0A…"; opaque to clients.
     const QString code = QStringLiteral("4/sandbox-") + randomString(40);
     m_codes.insert(code, AuthorizationCode{pending.clientId, pending.redirectUri, pending.scopes,
@@ -298,6 +323,7 @@ QHttpServerResponse OAuthService::consentDecision(const QHttpServerRequest &requ
                                            pending.accessType == QLatin1String("offline"),
                                            QDateTime::currentDateTimeUtc().addSecs(CodeLifetimeSeconds)});
     // RFC 6749 §4.1.2; Google also returns the granted scope.
+    QList<QPair<QString, QString>> params;
     if (!pending.state.isEmpty())
         params.append({QStringLiteral("state"), pending.state});
     params.append({QStringLiteral("code"), code});
@@ -377,6 +403,7 @@ QHttpServerResponse OAuthService::token(const QHttpServerRequest &request) {
 
 QHttpServerResponse OAuthService::authorizationCodeGrant(const QHash<QString, QString> &form,
                                                          const QString &clientId) {
+    const int lifetime = accessTokenLifetime();
     const QString codeValue = form.value(QStringLiteral("code"));
     QMutexLocker lock(&m_mutex);
     // RFC 6749 §4.1.2: a code is single-use, whatever the outcome of this request.
@@ -408,17 +435,17 @@ QHttpServerResponse OAuthService::authorizationCodeGrant(const QHash<QString, QS
         !auth::Pkce::verifyS256(verifier, code.codeChallenge.toLatin1()))
         return tokenError(400, QStringLiteral("invalid_grant"), QStringLiteral("Invalid code verifier."));
 
-    QJsonObject body{{QStringLiteral("expires_in"), AccessTokenLifetime - 1},
+    QJsonObject body{{QStringLiteral("expires_in"), lifetime - 1},
                      {QStringLiteral("scope"), code.scopes.join(u' ')},
                      {QStringLiteral("token_type"), QStringLiteral("Bearer")}};
     if (code.offline) {
         const QString refreshToken = m_tokens.issueRefreshToken(code.email, clientId, code.scopes);
         body.insert(QStringLiteral("refresh_token"), refreshToken);
         body.insert(QStringLiteral("access_token"),
-                    m_tokens.issueAccessTokenFromRefresh(refreshToken, AccessTokenLifetime));
+                    m_tokens.issueAccessTokenFromRefresh(refreshToken, lifetime));
     } else {
         body.insert(QStringLiteral("access_token"),
-                    m_tokens.issueAccessToken(code.email, code.scopes, AccessTokenLifetime));
+                    m_tokens.issueAccessToken(code.email, code.scopes, lifetime));
     }
     QHttpServerResponse response(body);
     response.addHeader("Cache-Control", "no-store");
@@ -428,6 +455,7 @@ QHttpServerResponse OAuthService::authorizationCodeGrant(const QHash<QString, QS
 
 QHttpServerResponse OAuthService::refreshTokenGrant(const QHash<QString, QString> &form,
                                                     const QString &clientId) {
+    const int lifetime = accessTokenLifetime();
     const QString refreshToken = form.value(QStringLiteral("refresh_token"));
     const std::optional<TokenStore::RefreshGrant> grant = m_tokens.refreshGrant(refreshToken);
     countRequest(QStringLiteral("refresh_token"), grant ? grant->email : QString(), refreshToken);
@@ -440,12 +468,12 @@ QHttpServerResponse OAuthService::refreshTokenGrant(const QHash<QString, QString
     if (grant->clientId != clientId)
         return tokenError(401, QStringLiteral("unauthorized_client"), QStringLiteral("Unauthorized"));
 
-    const QString accessToken = m_tokens.issueAccessTokenFromRefresh(refreshToken, AccessTokenLifetime);
+    const QString accessToken = m_tokens.issueAccessTokenFromRefresh(refreshToken, lifetime);
     if (accessToken.isEmpty()) // revoked between the two calls
         return tokenError(400, QStringLiteral("invalid_grant"),
                           QStringLiteral("Token has been expired or revoked."));
     QHttpServerResponse response(QJsonObject{{QStringLiteral("access_token"), accessToken},
-                                             {QStringLiteral("expires_in"), AccessTokenLifetime - 1},
+                                             {QStringLiteral("expires_in"), lifetime - 1},
                                              {QStringLiteral("scope"), grant->scopes.join(u' ')},
                                              {QStringLiteral("token_type"), QStringLiteral("Bearer")}});
     response.addHeader("Cache-Control", "no-store");
@@ -456,6 +484,7 @@ QHttpServerResponse OAuthService::refreshTokenGrant(const QHash<QString, QString
 // RFC 7523 §2.1/§3 and developers.google.com/identity/protocols/oauth2/service-account#authorizingrequests
 QHttpServerResponse OAuthService::jwtBearerGrant(const QHash<QString, QString> &form,
                                                  const QHttpServerRequest &request) {
+    const int lifetime = accessTokenLifetime();
     const QByteArray assertion = form.value(QStringLiteral("assertion")).toLatin1();
     QString error;
     const std::optional<auth::Jwt::Token> unverified = auth::Jwt::decode(assertion, &error);
@@ -515,10 +544,10 @@ QHttpServerResponse OAuthService::jwtBearerGrant(const QHash<QString, QString> &
                               QStringLiteral("Invalid email or User ID"));
         email = sub;
     }
-    QHttpServerResponse response(QJsonObject{
-        {QStringLiteral("access_token"), m_tokens.issueAccessToken(email, scopes, AccessTokenLifetime)},
-        {QStringLiteral("expires_in"), AccessTokenLifetime - 1},
-        {QStringLiteral("token_type"), QStringLiteral("Bearer")}});
+    QHttpServerResponse response(
+        QJsonObject{{QStringLiteral("access_token"), m_tokens.issueAccessToken(email, scopes, lifetime)},
+                    {QStringLiteral("expires_in"), lifetime - 1},
+                    {QStringLiteral("token_type"), QStringLiteral("Bearer")}});
     response.addHeader("Cache-Control", "no-store");
     response.addHeader("Pragma", "no-cache");
     return response;
@@ -610,6 +639,37 @@ QHttpServerResponse OAuthService::controlClient(const QHttpServerRequest &reques
     QMutexLocker lock(&m_mutex);
     m_clients.insert(clientId, client);
     return QHttpServerResponse(QJsonObject{{QStringLiteral("clientId"), clientId}});
+}
+
+int OAuthService::accessTokenLifetime() const {
+    QMutexLocker lock(&m_mutex);
+    return m_accessTokenLifetime;
+}
+
+QJsonObject OAuthService::settingsJson() const {
+    QMutexLocker lock(&m_mutex);
+    return QJsonObject{{QStringLiteral("accessTokenLifetime"), m_accessTokenLifetime},
+                       {QStringLiteral("autoConsent"), m_autoConsent},
+                       {QStringLiteral("autoConsentEmail"), m_autoConsentEmail}};
+}
+
+QHttpServerResponse OAuthService::controlSettings(const QHttpServerRequest &request) {
+    const std::optional<QJsonObject> body = jsonBody(request);
+    if (!body)
+        return controlError(QStringLiteral("body must be a JSON object"));
+    const QJsonValue lifetime = body->value(QLatin1String("accessTokenLifetime"));
+    if (!lifetime.isUndefined() && (!lifetime.isDouble() || lifetime.toInt() < 2 || lifetime.toInt() > 86400))
+        return controlError(QStringLiteral("accessTokenLifetime must be seconds between 2 and 86400"));
+    {
+        QMutexLocker lock(&m_mutex);
+        if (!lifetime.isUndefined())
+            m_accessTokenLifetime = lifetime.toInt();
+        if (body->contains(QLatin1String("autoConsent")))
+            m_autoConsent = body->value(QLatin1String("autoConsent")).toBool();
+        if (body->contains(QLatin1String("autoConsentEmail")))
+            m_autoConsentEmail = body->value(QLatin1String("autoConsentEmail")).toString();
+    }
+    return QHttpServerResponse(settingsJson());
 }
 
 QJsonObject OAuthService::oauthStats() const {

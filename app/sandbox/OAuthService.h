@@ -23,7 +23,13 @@ class TokenStore;
 //   POST /token, /oauth2/v4/token  authorization_code (+PKCE), refresh_token, JWT bearer (RFC 6749, 7636,
 //   7523) POST /revoke            (developers.google.com/identity/protocols/oauth2/native-app#tokenrevoke)
 //   GET  /oauth2/v3/certs   JWKS of the sandbox's OIDC signing key
-// plus control routes under /_sandbox (service accounts, refresh-token shortcut, revocation, stats).
+// plus control routes (no auth, like the rest of /_sandbox):
+//   POST /_sandbox/service-accounts {clientEmail?, domainWideDelegation?} → a Google key file JSON
+//   POST /_sandbox/oauth/refresh-tokens {email, clientId, scopes?} → {refresh_token} (as if Allow was
+//   clicked) POST /_sandbox/oauth/revoke {refreshToken | email}; POST /_sandbox/oauth/clients {clientId,
+//   clientSecret?,
+//        name?, redirectUris?}; GET|PUT /_sandbox/oauth/settings {accessTokenLifetime, autoConsent,
+//        autoConsentEmail}; GET /_sandbox/oauth/stats, POST /_sandbox/oauth/stats/reset
 // Routes run on the server's thread; state is guarded anyway since stats are read from other handlers.
 class OAuthService final {
 public:
@@ -37,8 +43,8 @@ public:
     QJsonObject oauthStats() const;
     void resetStats();
 
-    static constexpr int AccessTokenLifetime = 3600; // Google answers expires_in 3599
-    static constexpr int CodeLifetimeSeconds = 600;  // RFC 6749 §4.1.2: "maximum … of 10 minutes"
+    static constexpr int DefaultAccessTokenLifetime = 3600; // Google answers expires_in 3599
+    static constexpr int CodeLifetimeSeconds = 600;         // RFC 6749 §4.1.2: "maximum … of 10 minutes"
 
 private:
     struct Client {
@@ -80,6 +86,10 @@ private:
     QHttpServerResponse controlRefreshToken(const QHttpServerRequest &request);
     QHttpServerResponse controlRevoke(const QHttpServerRequest &request);
     QHttpServerResponse controlClient(const QHttpServerRequest &request);
+    QHttpServerResponse controlSettings(const QHttpServerRequest &request);
+    QJsonObject settingsJson() const;
+    int accessTokenLifetime() const;
+    QHttpServerResponse grantCodeLocked(const PendingConsent &pending, const QString &user);
 
     void countRequest(const QString &grant, const QString &email, const QString &refreshToken);
 
@@ -95,6 +105,10 @@ private:
     QHash<QString, int> m_requestsByUser;
     QHash<QString, int> m_requestsByRefreshToken;
     QHash<QString, int> m_errors;
+    // Control settings (/_sandbox/oauth/settings).
+    int m_accessTokenLifetime = DefaultAccessTokenLifetime;
+    bool m_autoConsent = false;
+    QString m_autoConsentEmail;
 };
 
 } // namespace sandbox

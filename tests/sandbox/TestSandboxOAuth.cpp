@@ -69,6 +69,8 @@ private Q_SLOTS:
     void serviceAccountJwtRefused();
     void jwksPublishesSigningKey();
     void statsCountTokenRequests();
+    void shortAccessTokenLifetime();
+    void autoConsentRedirectsAtOnce();
 
 private:
     Reply send(const QByteArray &verb, const QUrl &url, const QByteArray &body = {},
@@ -553,6 +555,62 @@ void TestSandboxOAuth::statsCountTokenRequests() {
         QCryptographicHash::hash(refreshToken.toUtf8(), QCryptographicHash::Sha256).toHex().left(16));
     QCOMPARE(stats.value(QLatin1String("tokenRequestsByRefreshToken")).toObject().value(key).toInt(), 3);
     QVERIFY(!reply.body.contains(refreshToken.toUtf8())); // stats never show a token
+}
+
+void TestSandboxOAuth::shortAccessTokenLifetime() {
+    QCOMPARE(
+        postJson(QStringLiteral("/_sandbox/oauth/settings"), {{QStringLiteral("accessTokenLifetime"), 2}})
+            .status,
+        200);
+    const QString refreshToken =
+        m_tokens.issueRefreshToken(m_user, m_clientId, {QStringLiteral("https://mail.google.com/")});
+    const Reply reply =
+        post(QStringLiteral("/token"), form({{QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
+                                             {QStringLiteral("refresh_token"), refreshToken},
+                                             {QStringLiteral("client_id"), m_clientId}}));
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.json().value(QLatin1String("expires_in")).toInt(), 1);
+    const QString accessToken = reply.json().value(QLatin1String("access_token")).toString();
+    QVERIFY(m_tokens.emailForAccessToken(accessToken));
+    QTest::qWait(2100);
+    QVERIFY(!m_tokens.emailForAccessToken(accessToken)); // expired: the Gmail API would answer 401
+    QCOMPARE(
+        postJson(QStringLiteral("/_sandbox/oauth/settings"), {{QStringLiteral("accessTokenLifetime"), 0}})
+            .status,
+        400);
+    QCOMPARE(
+        postJson(QStringLiteral("/_sandbox/oauth/settings"), {{QStringLiteral("accessTokenLifetime"), 3600}})
+            .status,
+        200);
+}
+
+void TestSandboxOAuth::autoConsentRedirectsAtOnce() {
+    QCOMPARE(postJson(QStringLiteral("/_sandbox/oauth/settings"),
+                      {{QStringLiteral("autoConsent"), true},
+                       {QStringLiteral("autoConsentEmail"), QStringLiteral("bob@example.com")}})
+                 .status,
+             200);
+    const QByteArray verifier = auth::Pkce::generateVerifier();
+    QUrl url = authorizationUrl(m_clientId, m_redirectUri, verifier, QStringLiteral("auto"));
+    QUrlQuery query(url);
+    query.removeAllQueryItems(QStringLiteral("login_hint"));
+    url.setQuery(query);
+    const Reply reply = send("GET", url);
+    // A bad request still gets the error page, never a redirect.
+    QCOMPARE(
+        send("GET", authorizationUrl(m_clientId, QStringLiteral("https://evil.example.com/"), verifier, {}))
+            .status,
+        400);
+    postJson(QStringLiteral("/_sandbox/oauth/settings"), {{QStringLiteral("autoConsent"), false}});
+    QCOMPARE(reply.status, 302);
+    const QUrlQuery received = followToReceiver(reply.location);
+    QCOMPARE(received.queryItemValue(QStringLiteral("state")), QStringLiteral("auto"));
+    int status = 0;
+    const QJsonObject token =
+        exchange(received.queryItemValue(QStringLiteral("code"), QUrl::FullyDecoded), verifier, &status);
+    QCOMPARE(status, 200);
+    QCOMPARE(m_tokens.emailForAccessToken(token.value(QLatin1String("access_token")).toString()),
+             std::optional<QString>(QStringLiteral("bob@example.com")));
 }
 
 QTEST_GUILESS_MAIN(TestSandboxOAuth)
