@@ -1,11 +1,486 @@
 #include "MainWindow.h"
 
+#include "AppSettings.h"
+#include "DbExecutor.h"
+#include "HistoricalSyncDialog.h"
+#include "JobTableModel.h"
+#include "JobsPage.h"
+#include "MessageBox.h"
+#include "ProgressDelegate.h"
+#include "ProgressFeed.h"
+#include "SettingsDialog.h"
+#include "TenantTableModel.h"
+#include "ThreadBrowser.h"
+#include "db/Database.h"
+#include "db/JobRepository.h"
+#include "db/Migrator.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QMenuBar>
+#include <QPainter>
+#include <QPainterPath>
+#include <QProgressBar>
+#include <QSortFilterProxyModel>
+#include <QStatusBar>
+#include <QSystemTrayIcon>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTimer>
+#include <QToolBar>
+#include <QVBoxLayout>
+
 namespace ui {
+
+namespace {
+
+struct ActionResult {
+    std::optional<qint64> id;
+    std::optional<bool> cleared;
+    QString error;
+};
+
+constexpr int kRefreshMs = 5000;
+
+} // namespace
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
-{
+    , m_executor(new DbExecutor(this))
+    , m_feed(new ProgressFeed(this))
+    , m_tenantModel(new TenantTableModel(m_executor, this))
+    , m_tenantProxy(new QSortFilterProxyModel(this))
+    , m_jobModel(new JobTableModel(m_executor, this))
+    , m_tabs(new QTabWidget(this))
+    , m_jobsPage(new JobsPage(m_jobModel, m_executor, this))
+    , m_threads(new ThreadBrowser(m_executor, this))
+    , m_refreshTimer(new QTimer(this))
+    , m_reloadSoon(new QTimer(this))
+    , m_connection(new QLabel(this))
+    , m_overallProgress(new QProgressBar(this))
+    , m_rateLabel(new QLabel(this))
+    , m_tray(new QSystemTrayIcon(appIcon(), this)) {
+    setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Gmail Sync Admin"));
+    setWindowIcon(appIcon());
+    m_tabs->setObjectName(QStringLiteral("tabs"));
+
+    createActions();
+    createTenantsPage();
+    updateActions();
+    m_tabs->addTab(m_jobsPage, tr("&Jobs"));
+    m_tabs->addTab(m_threads, tr("&Mail"));
+    setCentralWidget(m_tabs);
+
+    m_connection->setObjectName(QStringLiteral("connectionStatus"));
+    m_overallProgress->setObjectName(QStringLiteral("overallProgress"));
+    m_overallProgress->setMaximumWidth(220);
+    m_overallProgress->setVisible(false);
+    m_rateLabel->setObjectName(QStringLiteral("rateLabel"));
+    statusBar()->addWidget(m_connection, 1);
+    statusBar()->addPermanentWidget(m_rateLabel);
+    statusBar()->addPermanentWidget(m_overallProgress);
+    m_connection->setText(tr("Not connected"));
+
+    m_tray->setToolTip(tr("Gmail Sync Admin"));
+    if (QSystemTrayIcon::isSystemTrayAvailable())
+        m_tray->show();
+
+    m_refreshTimer->setInterval(kRefreshMs);
+    connect(m_refreshTimer, &QTimer::timeout, this, &MainWindow::refresh);
+    // Progress of a job the models do not know yet (it just started): reload soon, once.
+    m_reloadSoon->setSingleShot(true);
+    m_reloadSoon->setInterval(500);
+    connect(m_reloadSoon, &QTimer::timeout, this, &MainWindow::refresh);
+
+    connect(m_feed, &ProgressFeed::progress, m_tenantModel, &TenantTableModel::applyProgress);
+    connect(m_feed, &ProgressFeed::progress, m_jobModel, &JobTableModel::applyProgress);
+    connect(m_feed, &ProgressFeed::progress, this, &MainWindow::updateStatusBar);
+    connect(m_feed, &ProgressFeed::failed, this, [this](const QString &error) {
+        m_connection->setText(tr("Live updates unavailable: %1").arg(error));
+    });
+    connect(m_tenantModel, &TenantTableModel::unknownJobSeen, m_reloadSoon, qOverload<>(&QTimer::start));
+    connect(m_tenantModel, &TenantTableModel::refreshed, this, [this] {
+        m_connection->setText(tr("Connected to %1").arg(db::Database::defaultSettings().redactedUrl()));
+        QList<QPair<QString, QString>> tenants;
+        for (int row = 0; row < m_tenantModel->rowCount(); ++row) {
+            const db::TenantOverview *t = m_tenantModel->tenant(row);
+            tenants.append({t->id, t->displayName.isEmpty()
+                                       ? t->id
+                                       : QStringLiteral("%1 (%2)").arg(t->displayName, t->id)});
+        }
+        m_threads->setTenants(tenants);
+        updateActions();
+        updateStatusBar();
+    });
+    connect(m_tenantModel, &TenantTableModel::loadFailed, this, [this](const QString &error) {
+        m_connection->setText(tr("Database unavailable: %1").arg(error));
+    });
+    connect(m_jobModel, &JobTableModel::jobFailed, this, &MainWindow::notifyFailure);
+
+    resize(1200, 760);
+}
+
+MainWindow::~MainWindow() = default;
+
+QIcon MainWindow::appIcon() {
+    // Drawn, not loaded: an envelope with a sync arrow, in the Gmail colours.
+    QPixmap pixmap(64, 64);
+    pixmap.fill(Qt::transparent);
+    QPainter p(&pixmap);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setPen(QPen(QColor(0xd9, 0x30, 0x25), 4));
+    p.setBrush(Qt::white);
+    p.drawRoundedRect(QRectF(6, 14, 52, 36), 4, 4);
+    p.drawPolyline(QPolygonF({QPointF(8, 16), QPointF(32, 36), QPointF(56, 16)}));
+    p.setPen(QPen(QColor(0x1a, 0x73, 0xe8), 5));
+    p.setBrush(Qt::NoBrush);
+    p.drawArc(QRectF(36, 36, 24, 24), 30 * 16, 280 * 16);
+    return QIcon(pixmap);
+}
+
+void MainWindow::createActions() {
+    auto make = [this](const QString &text, const QString &name, const QKeySequence &shortcut, auto slot) {
+        auto *action = new QAction(text, this);
+        action->setObjectName(name);
+        if (!shortcut.isEmpty())
+            action->setShortcut(shortcut);
+        connect(action, &QAction::triggered, this, slot);
+        return action;
+    };
+    m_refreshAction =
+        make(tr("&Refresh"), QStringLiteral("refreshAction"), QKeySequence::Refresh, &MainWindow::refresh);
+    m_syncNowAction =
+        make(tr("&Sync now"), QStringLiteral("syncNowAction"), QKeySequence(), &MainWindow::syncNow);
+    m_syncNowAction->setToolTip(tr("Queue an incremental sync of the selected tenant"));
+    m_initialAction = make(tr("&Initial sync"), QStringLiteral("initialSyncAction"), QKeySequence(),
+                           &MainWindow::initialSync);
+    m_initialAction->setToolTip(tr("Queue a full initial sync of the selected tenant"));
+    m_forceAction =
+        make(tr("&Force sync"), QStringLiteral("forceSyncAction"), QKeySequence(), &MainWindow::forceSync);
+    m_forceAction->setToolTip(tr("Queue an incremental sync that ignores the per-tenant start limit"));
+    m_historicalAction = make(tr("&Historical sync…"), QStringLiteral("historicalSyncAction"), QKeySequence(),
+                              &MainWindow::historicalSync);
+    m_unlockAction =
+        make(tr("&Unlock…"), QStringLiteral("unlockAction"), QKeySequence(), &MainWindow::unlockSelected);
+    m_unlockAction->setToolTip(tr("Clear the sync lock of the selected tenant"));
+    m_settingsAction = make(tr("S&ettings…"), QStringLiteral("settingsAction"), QKeySequence::Preferences,
+                            &MainWindow::openSettings);
+    auto *quit = make(tr("&Quit"), QStringLiteral("quitAction"), QKeySequence::Quit, &QWidget::close);
+
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_refreshAction);
+    file->addAction(m_settingsAction);
+    file->addSeparator();
+    file->addAction(quit);
+    QMenu *tenant = menuBar()->addMenu(tr("&Tenant"));
+    for (QAction *a : {m_syncNowAction, m_initialAction, m_forceAction, m_historicalAction})
+        tenant->addAction(a);
+    tenant->addSeparator();
+    tenant->addAction(m_unlockAction);
+
+    QToolBar *bar = addToolBar(tr("Main"));
+    bar->setObjectName(QStringLiteral("mainToolBar"));
+    bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    bar->setMovable(false);
+    bar->addAction(m_refreshAction);
+    bar->addSeparator();
+    for (QAction *a : {m_syncNowAction, m_initialAction, m_forceAction, m_historicalAction, m_unlockAction})
+        bar->addAction(a);
+}
+
+void MainWindow::createTenantsPage() {
+    auto *page = new QWidget(this);
+    m_tenantFilter = new QLineEdit(page);
+    m_tenantFilter->setObjectName(QStringLiteral("tenantFilter"));
+    m_tenantFilter->setPlaceholderText(tr("Filter tenants by name, address or state"));
+    m_tenantFilter->setClearButtonEnabled(true);
+    m_tenantView = new QTableView(page);
+    m_tenantView->setObjectName(QStringLiteral("tenantView"));
+
+    m_tenantProxy->setSourceModel(m_tenantModel);
+    m_tenantProxy->setSortRole(TenantTableModel::SortRole);
+    m_tenantProxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_tenantProxy->setFilterKeyColumn(-1); // every column
+    m_tenantView->setModel(m_tenantProxy);
+    m_tenantView->setSortingEnabled(true);
+    m_tenantView->sortByColumn(TenantTableModel::Name, Qt::AscendingOrder);
+    m_tenantView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_tenantView->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_tenantView->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_tenantView->setAlternatingRowColors(true);
+    m_tenantView->verticalHeader()->hide();
+    m_tenantView->setItemDelegateForColumn(TenantTableModel::SyncState,
+                                           new ProgressDelegate(TenantTableModel::ProgressRole,
+                                                                TenantTableModel::RateRole,
+                                                                TenantTableModel::EtaRole, this));
+    m_tenantView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_tenantView->horizontalHeader()->setSectionResizeMode(TenantTableModel::SyncState, QHeaderView::Stretch);
+
+    auto *layout = new QVBoxLayout(page);
+    layout->addWidget(m_tenantFilter);
+    layout->addWidget(m_tenantView, 1);
+    m_tabs->addTab(page, tr("&Tenants"));
+
+    connect(m_tenantFilter, &QLineEdit::textChanged, m_tenantProxy,
+            &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_tenantView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] {
+        updateActions();
+        m_jobsPage->setSelectedTenant(selectedTenantId());
+    });
+}
+
+void MainWindow::start() {
+    m_connection->setText(tr("Connecting to %1…").arg(db::Database::defaultSettings().redactedUrl()));
+    m_executor->run(
+        this,
+        [] {
+            QString error;
+            if (!db::Database::open(&error))
+                return error;
+            db::Migrator migrator(db::Database::connection());
+            if (!migrator.migrate())
+                return QStringLiteral("bringing the database schema up to date failed: %1")
+                    .arg(migrator.errorString());
+            return QString();
+        },
+        [this](const QString &error) {
+            if (!error.isEmpty()) {
+                m_connection->setText(tr("Database unavailable: %1").arg(error));
+                m_refreshTimer->start(); // keep trying
+                return;
+            }
+            m_feed->start();
+            refresh();
+            m_threads->reload();
+            m_refreshTimer->start();
+        });
+}
+
+void MainWindow::refresh() {
+    m_tenantModel->refresh();
+    m_jobsPage->refresh();
+}
+
+const db::TenantOverview *MainWindow::selectedTenant() const {
+    if (!m_tenantView)
+        return nullptr;
+    const QModelIndex current = m_tenantView->currentIndex();
+    if (!current.isValid())
+        return nullptr;
+    return m_tenantModel->tenant(m_tenantProxy->mapToSource(current).row());
+}
+
+QString MainWindow::selectedTenantId() const {
+    const db::TenantOverview *t = selectedTenant();
+    return t ? t->id : QString();
+}
+
+bool MainWindow::selectTenant(const QString &tenantId) {
+    const int row = m_tenantModel->rowOf(tenantId);
+    if (row < 0)
+        return false;
+    const QModelIndex index = m_tenantProxy->mapFromSource(m_tenantModel->index(row, 0));
+    m_tenantView->setCurrentIndex(index);
+    m_tenantView->selectRow(index.row());
+    return true;
+}
+
+void MainWindow::updateActions() {
+    const db::TenantOverview *t = selectedTenant();
+    for (QAction *a : {m_syncNowAction, m_initialAction, m_forceAction, m_historicalAction})
+        a->setEnabled(t != nullptr);
+    m_unlockAction->setEnabled(t && !t->lockedBy.isEmpty());
+}
+
+void MainWindow::updateStatusBar() {
+    qint64 processed = 0;
+    qint64 total = 0;
+    double rate = 0;
+    int running = 0;
+    for (int row = 0; row < m_tenantModel->rowCount(); ++row) {
+        const db::TenantOverview *t = m_tenantModel->tenant(row);
+        if (t->runningJobId <= 0)
+            continue;
+        ++running;
+        rate += t->rate;
+        if (t->total) {
+            processed += qMin(t->processed, *t->total);
+            total += *t->total;
+        }
+    }
+    m_overallProgress->setVisible(running > 0 && total > 0);
+    if (total > 0)
+        m_overallProgress->setValue(int(processed * 100 / total));
+    if (running == 0) {
+        m_rateLabel->clear();
+        return;
+    }
+    const qint64 eta = rate > 0 && total > 0 ? qint64(double(total - processed) / rate) : -1;
+    const QString extra = ProgressDelegate::rateAndEta(rate, eta);
+    m_rateLabel->setText(extra.isEmpty() ? tr("%n sync(s) running", nullptr, running)
+                                         : tr("%n sync(s) running · %1", nullptr, running).arg(extra));
+}
+
+void MainWindow::enqueue(const QString &kind, const QJsonObject &params, bool force) {
+    const db::TenantOverview *t = selectedTenant();
+    if (!t)
+        return;
+    const QString tenantId = t->id;
+    m_executor->run(
+        this,
+        [tenantId, kind, params, force] {
+            db::JobRepository jobs(db::Database::connection());
+            ActionResult r;
+            r.id = jobs.enqueue(tenantId, kind, params, force);
+            r.error = jobs.errorString();
+            return r;
+        },
+        [this, tenantId, kind](const ActionResult &r) {
+            if (!r.id) {
+                MessageBox::warning(this, tr("Sync not queued"),
+                                    tr("The %1 sync of %2 could not be queued: %3")
+                                        .arg(JobTableModel::kindText(kind), tenantId, r.error));
+                Q_EMIT actionFailed(r.error);
+                return;
+            }
+            statusBar()->showMessage(
+                tr("Queued job %1 (%2) for %3").arg(*r.id).arg(JobTableModel::kindText(kind), tenantId),
+                5000);
+            refresh();
+            Q_EMIT jobQueued(*r.id);
+        });
+}
+
+void MainWindow::syncNow() {
+    enqueue(QStringLiteral("incremental"), {}, false);
+}
+
+void MainWindow::initialSync() {
+    const db::TenantOverview *t = selectedTenant();
+    if (!t)
+        return;
+    if (MessageBox::question(
+            this, tr("Initial sync"),
+            tr("Run a full initial sync of %1? It fetches every message of the configured window "
+               "again; stored messages are updated, not duplicated.")
+                .arg(t->gmailAddress),
+            QMessageBox::Yes | QMessageBox::No, QMessageBox::No) != QMessageBox::Yes)
+        return;
+    enqueue(QStringLiteral("initial"), {{QStringLiteral("months"), AppSettings::load().initialSyncMonths}},
+            false);
+}
+
+void MainWindow::forceSync() {
+    enqueue(QStringLiteral("incremental"), {}, true);
+}
+
+void MainWindow::historicalSync() {
+    const db::TenantOverview *t = selectedTenant();
+    if (!t)
+        return;
+    auto *dialog = new HistoricalSyncDialog(t->displayName.isEmpty() ? t->id : t->displayName, this);
+    dialog->setObjectName(QStringLiteral("historicalSyncDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        // ISO dates, both inclusive (schema 0001: params e.g. {"from":"2024-01-01","to":"2024-03-31"}).
+        enqueue(QStringLiteral("historical"),
+                {{QStringLiteral("from"), dialog->from().toString(Qt::ISODate)},
+                 {QStringLiteral("to"), dialog->to().toString(Qt::ISODate)}},
+                dialog->force());
+    });
+    dialog->open();
+}
+
+void MainWindow::unlockSelected() {
+    const db::TenantOverview *t = selectedTenant();
+    if (!t || t->lockedBy.isEmpty())
+        return;
+    const QString tenantId = t->id;
+    const QString holder = t->lockedBy;
+    const SyncStateInfo state = TenantTableModel::stateOf(*t, 30 * 60);
+    const QLocale locale;
+    const QString since = locale.toString(t->lockedAt.toLocalTime(), QLocale::LongFormat);
+    const QString beat = t->heartbeatAt.isValid() ? tr("%1 ago").arg(TenantTableModel::formatAge(
+                                                        qMax<qint64>(0, t->heartbeatAt.secsTo(t->serverNow))))
+                                                  : tr("never");
+    QString text =
+        tr("%1 is locked by %2 since %3 (%4); last heartbeat: %5.")
+            .arg(t->gmailAddress, holder, since, TenantTableModel::formatAge(state.ageSeconds), beat);
+    text += QLatin1Char('\n');
+    text +=
+        state.kind == SyncStateInfo::Kind::StaleLock
+            ? tr("The lock is stale: its holder has stopped sending heartbeats.")
+            : tr("The holder still sends heartbeats: it may be running. Unlocking lets another sync start "
+                 "while it runs.");
+    text += QStringLiteral("\n\n") + tr("Clear the lock?");
+    if (MessageBox::question(this, tr("Unlock sync"), text, QMessageBox::Yes | QMessageBox::No,
+                             QMessageBox::No) != QMessageBox::Yes)
+        return;
+    m_executor->run(
+        this,
+        [tenantId, holder] {
+            db::AdminQueries queries(db::Database::connection());
+            ActionResult r;
+            r.cleared = queries.unlock(tenantId, holder);
+            r.error = queries.errorString();
+            return r;
+        },
+        [this, tenantId, holder](const ActionResult &r) {
+            if (!r.cleared) {
+                MessageBox::warning(this, tr("Unlock failed"),
+                                    tr("The lock could not be cleared: %1").arg(r.error));
+                Q_EMIT actionFailed(r.error);
+                return;
+            }
+            if (!*r.cleared)
+                MessageBox::information(
+                    this, tr("Unlock"),
+                    tr("%1 no longer holds the lock of %2: nothing was changed.").arg(holder, tenantId));
+            else
+                statusBar()->showMessage(tr("Cleared the sync lock of %1").arg(tenantId), 5000);
+            refresh();
+            Q_EMIT unlockFinished(*r.cleared);
+        });
+}
+
+void MainWindow::openSettings() {
+    auto *dialog = new SettingsDialog(AppSettings::load(), m_executor, this);
+    dialog->setObjectName(QStringLiteral("settingsDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        const AppSettings before = AppSettings::load();
+        const AppSettings after = dialog->settings();
+        after.save();
+        if (after.databaseUrl != before.databaseUrl) {
+            QString error;
+            if (const auto parsed = db::ConnectionSettings::fromUrl(after.databaseUrl, &error)) {
+                db::Database::setDefaultSettings(*parsed);
+                start();
+            }
+        }
+        if (after.language != before.language)
+            MessageBox::information(this, tr("Language"),
+                                    tr("The new language applies when the application is restarted."));
+    });
+    dialog->open();
+}
+
+void MainWindow::notifyFailure(const db::JobRecord &job) {
+    const QString title = tr("Sync failed: %1").arg(job.tenantId);
+    const QString text = tr("%1 sync (job %2): %3")
+                             .arg(JobTableModel::kindText(job.kind))
+                             .arg(job.id)
+                             .arg(job.errorMessage.isEmpty() ? tr("no error message") : job.errorMessage);
+    if (m_tray->isVisible())
+        m_tray->showMessage(title, text, QSystemTrayIcon::Warning, 10000);
+    statusBar()->showMessage(title + QStringLiteral(" — ") + text, 10000);
 }
 
 } // namespace ui

@@ -1,14 +1,98 @@
 #pragma once
 
+#include "db/AdminQueries.h"
+
 #include <QMainWindow>
+
+class QAction;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QSortFilterProxyModel;
+class QSystemTrayIcon;
+class QTabWidget;
+class QTableView;
+class QTimer;
 
 namespace ui {
 
+class DbExecutor;
+class JobTableModel;
+class JobsPage;
+class ProgressFeed;
+class TenantTableModel;
+class ThreadBrowser;
+
+// The operator's window: tenants (with live sync state), jobs, mail. Every database call runs on the
+// DbExecutor's thread; live progress arrives from a ProgressFeed.
 class MainWindow final : public QMainWindow {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MainWindow)
 public:
     explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Brings the schema up to date, then loads and starts listening. Call once the database settings are set.
+    void start();
+
+    TenantTableModel *tenantModel() const { return m_tenantModel; }
+    JobTableModel *jobModel() const { return m_jobModel; }
+    ThreadBrowser *threadBrowser() const { return m_threads; }
+    QTabWidget *tabs() const { return m_tabs; }
+    // Selects the tenant's row in the tenant list; false when it is not there (yet).
+    bool selectTenant(const QString &tenantId);
+    QString selectedTenantId() const;
+
+    static QIcon appIcon();
+
+public Q_SLOTS:
+    void refresh();
+    void syncNow();
+    void initialSync();
+    void forceSync();
+    void historicalSync();
+    void unlockSelected();
+    void openSettings();
+
+Q_SIGNALS:
+    // A job was queued (id) or could not be (error); for tests and the status bar.
+    void jobQueued(qint64 jobId);
+    void actionFailed(const QString &error);
+    void unlockFinished(bool cleared);
+
+private:
+    void createActions();
+    void createTenantsPage();
+    void updateActions();
+    void updateStatusBar();
+    void enqueue(const QString &kind, const QJsonObject &params, bool force);
+    void notifyFailure(const db::JobRecord &job);
+    const db::TenantOverview *selectedTenant() const;
+
+    DbExecutor *m_executor;
+    ProgressFeed *m_feed;
+    TenantTableModel *m_tenantModel;
+    QSortFilterProxyModel *m_tenantProxy;
+    JobTableModel *m_jobModel;
+    QTabWidget *m_tabs;
+    QTableView *m_tenantView = nullptr;
+    QLineEdit *m_tenantFilter = nullptr;
+    JobsPage *m_jobsPage;
+    ThreadBrowser *m_threads;
+    QTimer *m_refreshTimer;
+    QTimer *m_reloadSoon;
+    QLabel *m_connection;
+    QProgressBar *m_overallProgress;
+    QLabel *m_rateLabel;
+    QSystemTrayIcon *m_tray;
+
+    QAction *m_refreshAction = nullptr;
+    QAction *m_syncNowAction = nullptr;
+    QAction *m_initialAction = nullptr;
+    QAction *m_forceAction = nullptr;
+    QAction *m_historicalAction = nullptr;
+    QAction *m_unlockAction = nullptr;
+    QAction *m_settingsAction = nullptr;
 };
 
 } // namespace ui

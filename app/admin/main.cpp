@@ -1,13 +1,149 @@
+#include "AppSettings.h"
+#include "DemoData.h"
+#include "HistoricalSyncDialog.h"
 #include "MainWindow.h"
+#include "TenantTableModel.h"
+#include "ThreadBrowser.h"
+#include "ThreadListModel.h"
+#include "Translations.h"
 #include "common/AppInfo.h"
+#include "db/ConnectionSettings.h"
+#include "db/Database.h"
 
 #include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTimer>
 
-int main(int argc, char *argv[])
-{
+#include <cstdio>
+
+namespace {
+
+// Saves each view of the real window as PNG into `dir` (docs/screenshots, tests/gui/screenshots.sh), then
+// quits.
+void takeScreenshots(ui::MainWindow *window, const QString &dir) {
+    QDir().mkpath(dir);
+    auto save = [dir](QWidget *w, const QString &name) {
+        const QString path = QDir(dir).filePath(name);
+        if (!w->grab().save(path))
+            std::fprintf(stderr, "cannot write %s\n", qPrintable(path));
+        else
+            std::printf("%s\n", qPrintable(path));
+    };
+    auto *steps = new QTimer(window);
+    auto step = std::make_shared<int>(0);
+    QObject::connect(steps, &QTimer::timeout, window, [=] {
+        switch ((*step)++) {
+        case 0:
+            window->tabs()->setCurrentIndex(0);
+            window->selectTenant(QStringLiteral("globex"));
+            return;
+        case 1:
+            save(window, QStringLiteral("main-window.png"));
+            window->tabs()->setCurrentIndex(1);
+            return;
+        case 2:
+            save(window, QStringLiteral("jobs.png"));
+            window->tabs()->setCurrentIndex(2);
+            return;
+        case 3: {
+            QTableView *list = window->threadBrowser()->list();
+            for (int row = 0; row < list->model()->rowCount(); ++row)
+                if (list->model()->index(row, 0).data().toString().startsWith(QLatin1String("Quarterly")) ||
+                    list->model()->index(row, 0).data().toString().startsWith(QLatin1String("Re: Quarterly")))
+                    list->selectRow(row);
+            return;
+        }
+        case 4:
+            save(window, QStringLiteral("thread-view.png"));
+            window->tabs()->setCurrentIndex(0);
+            window->selectTenant(QStringLiteral("acme"));
+            window->historicalSync();
+            return;
+        case 5:
+            if (auto *dialog = window->findChild<ui::HistoricalSyncDialog *>()) {
+                dialog->setRange(QDate::currentDate().addMonths(-5).addDays(3), QDate::currentDate());
+                save(dialog, QStringLiteral("historical-sync-dialog.png"));
+                dialog->setRange(QDate::currentDate(), QDate::currentDate().addMonths(-2));
+                save(dialog, QStringLiteral("historical-sync-dialog-invalid.png"));
+                dialog->reject();
+            }
+            return;
+        default:
+            steps->stop();
+            QCoreApplication::quit();
+        }
+    });
+    steps->start(1500);
+}
+
+} // namespace
+
+int main(int argc, char *argv[]) {
     QApplication app(argc, argv);
     common::AppInfo::install();
+    QApplication::setApplicationDisplayName(QStringLiteral("Gmail Sync Admin"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Gmail Sync Admin: watch and steer the Gmail sync of every tenant."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption databaseOption(
+        QStringLiteral("database"),
+        QStringLiteral("PostgreSQL URL (default: $GMAIL_SYNC_DATABASE_URL, then the saved setting)."),
+        QStringLiteral("url"));
+    const QCommandLineOption languageOption(QStringLiteral("language"),
+                                            QStringLiteral("User interface language (en, de)."),
+                                            QStringLiteral("lang"));
+    const QCommandLineOption seedOption(
+        QStringLiteral("seed-demo-data"),
+        QStringLiteral("Fill an empty database with demo tenants, jobs and mail first."));
+    const QCommandLineOption screenshotsOption(
+        QStringLiteral("screenshots"), QStringLiteral("Save screenshots of each view into DIR and quit."),
+        QStringLiteral("dir"));
+    parser.addOptions({databaseOption, languageOption, seedOption, screenshotsOption});
+    parser.process(app);
+
+    const ui::AppSettings settings = ui::AppSettings::load();
+    ui::Translations::install(parser.isSet(languageOption) ? parser.value(languageOption)
+                                                           : settings.language);
+
+    QString url = parser.value(databaseOption);
+    if (url.isEmpty())
+        url = qEnvironmentVariable("GMAIL_SYNC_DATABASE_URL");
+    if (url.isEmpty())
+        url = settings.databaseUrl;
+    bool configured = false;
+    if (!url.isEmpty()) {
+        QString error;
+        if (const auto parsed = db::ConnectionSettings::fromUrl(url, &error)) {
+            db::Database::setDefaultSettings(*parsed);
+            configured = true;
+        } else {
+            std::fprintf(stderr, "invalid database URL: %s\n", qPrintable(error));
+            return 2;
+        }
+    }
+    if (parser.isSet(seedOption)) {
+        QString error;
+        if (!configured || !ui::DemoData::seed(&error)) {
+            std::fprintf(stderr, "seeding demo data failed: %s\n",
+                         qPrintable(configured ? error : QStringLiteral("no database given")));
+            return 1;
+        }
+        db::Database::closeThreadConnection();
+    }
+
     ui::MainWindow window;
     window.show();
+    if (configured)
+        window.start();
+    else
+        QTimer::singleShot(0, &window, &ui::MainWindow::openSettings);
+    if (parser.isSet(screenshotsOption))
+        takeScreenshots(&window, parser.value(screenshotsOption));
     return app.exec();
 }

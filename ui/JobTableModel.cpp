@@ -1,0 +1,318 @@
+#include "JobTableModel.h"
+
+#include "DbExecutor.h"
+#include "TenantTableModel.h"
+#include "db/Database.h"
+
+#include <QLocale>
+
+namespace ui {
+
+namespace {
+
+struct LoadResult {
+    std::optional<QList<db::JobRecord>> jobs;
+    QString error;
+};
+
+qint64 durationSeconds(const db::JobRecord &j) {
+    if (!j.startedAt.isValid())
+        return -1;
+    const QDateTime end = j.finishedAt.isValid() ? j.finishedAt : j.serverNow;
+    return qMax<qint64>(0, j.startedAt.secsTo(end));
+}
+
+QString historyIds(const db::JobRecord &j) {
+    if (!j.startHistoryId && !j.endHistoryId)
+        return {};
+    const QString a = j.startHistoryId ? QString::number(*j.startHistoryId) : QStringLiteral("…");
+    const QString b = j.endHistoryId ? QString::number(*j.endHistoryId) : QStringLiteral("…");
+    return QStringLiteral("%1 → %2").arg(a, b);
+}
+
+} // namespace
+
+JobTableModel::JobTableModel(DbExecutor *executor, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_executor(executor) {}
+
+int JobTableModel::rowCount(const QModelIndex &parent) const {
+    return parent.isValid() ? 0 : int(m_jobs.size());
+}
+
+int JobTableModel::columnCount(const QModelIndex &parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+const db::JobRecord *JobTableModel::job(int row) const {
+    return row >= 0 && row < m_jobs.size() ? &m_jobs.at(row) : nullptr;
+}
+
+void JobTableModel::setFilter(const QString &tenantId, const QString &status) {
+    if (m_filter.tenantId == tenantId && m_filter.status == status)
+        return;
+    m_filter.tenantId = tenantId;
+    m_filter.status = status;
+    ++m_generation; // results of the old filter are dropped
+    m_loading = false;
+    refresh();
+}
+
+QString JobTableModel::statusText(const QString &status) {
+    if (status == QLatin1String("queued"))
+        return tr("Queued");
+    if (status == QLatin1String("running"))
+        return tr("Running");
+    if (status == QLatin1String("succeeded"))
+        return tr("Succeeded");
+    if (status == QLatin1String("failed"))
+        return tr("Failed");
+    if (status == QLatin1String("cancelled"))
+        return tr("Cancelled");
+    return status;
+}
+
+QString JobTableModel::kindText(const QString &kind) {
+    if (kind == QLatin1String("initial"))
+        return tr("Initial");
+    if (kind == QLatin1String("incremental"))
+        return tr("Incremental");
+    if (kind == QLatin1String("historical"))
+        return tr("Historical");
+    if (kind == QLatin1String("push"))
+        return tr("Push");
+    return kind;
+}
+
+QString JobTableModel::describe(const db::JobRecord &j) {
+    const QLocale locale;
+    auto date = [&locale](const QDateTime &dt) {
+        return dt.isValid() ? locale.toString(dt.toLocalTime(), QLocale::LongFormat) : QStringLiteral("—");
+    };
+    QStringList lines;
+    lines << tr("Job %1 · %2 sync of tenant %3").arg(j.id).arg(kindText(j.kind), j.tenantId);
+    lines << tr("Status: %1%2")
+                 .arg(statusText(j.status),
+                      j.phase.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(j.phase));
+    lines << tr("Forced: %1 · attempts: %2 · worker: %3")
+                 .arg(j.force ? tr("yes") : tr("no"))
+                 .arg(j.attempts)
+                 .arg(j.workerId.isEmpty() ? QStringLiteral("—") : j.workerId);
+    lines << tr("Created: %1").arg(date(j.createdAt));
+    lines << tr("Started: %1").arg(date(j.startedAt));
+    lines << tr("Finished: %1").arg(date(j.finishedAt));
+    lines << tr("Processed %1 · inserted %2 · updated %3 · deleted %4 · skipped %5")
+                 .arg(j.processed)
+                 .arg(j.inserted)
+                 .arg(j.updated)
+                 .arg(j.deleted)
+                 .arg(j.skipped);
+    if (j.total)
+        lines << tr("Total to process: %1").arg(*j.total);
+    const QString ids = historyIds(j);
+    if (!ids.isEmpty())
+        lines << tr("History ids: %1").arg(ids);
+    lines << tr("Parameters: %1").arg(QString::fromUtf8(j.paramsJson));
+    lines << tr("Checkpoint: %1").arg(QString::fromUtf8(j.checkpointJson));
+    if (!j.errorMessage.isEmpty())
+        lines << QString() << tr("Error: %1").arg(j.errorMessage);
+    if (!j.errorDetail.isEmpty())
+        lines << QString() << tr("Detail:") << j.errorDetail;
+    return lines.join(QLatin1Char('\n'));
+}
+
+QVariant JobTableModel::data(const QModelIndex &index, int role) const {
+    const db::JobRecord *j = job(index.row());
+    if (!j)
+        return {};
+    const bool running = j->status == QLatin1String("running");
+    switch (role) {
+    case JobIdRole:
+        return j->id;
+    case ProgressRole:
+        if (index.column() == Progress && running && j->total && *j->total > 0)
+            return int(qBound(qint64(0), j->processed * 100 / *j->total, qint64(100)));
+        return -1;
+    case RateRole:
+        return running ? j->rate : 0.0;
+    case EtaRole:
+        if (running && j->total && j->rate > 0)
+            return qint64(double(qMax<qint64>(0, *j->total - j->processed)) / j->rate);
+        return qint64(-1);
+    case Qt::ToolTipRole:
+        return j->errorMessage.isEmpty() ? QVariant() : QVariant(j->errorMessage);
+    case Qt::TextAlignmentRole:
+        return index.column() >= Processed && index.column() <= Skipped
+                   ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
+                   : QVariant();
+    case SortRole:
+        switch (index.column()) {
+        case Id:
+            return j->id;
+        case Started:
+            return j->startedAt;
+        case Duration:
+            return durationSeconds(*j);
+        case Processed:
+            return j->processed;
+        case Inserted:
+            return j->inserted;
+        case Updated:
+            return j->updated;
+        case Deleted:
+            return j->deleted;
+        case Skipped:
+            return j->skipped;
+        default:
+            return data(index, Qt::DisplayRole);
+        }
+    case Qt::DisplayRole: {
+        const QLocale locale;
+        switch (index.column()) {
+        case Id:
+            return j->id;
+        case Tenant:
+            return j->tenantId;
+        case Kind:
+            return j->force ? tr("%1 (forced)").arg(kindText(j->kind)) : kindText(j->kind);
+        case Status:
+            return statusText(j->status);
+        case Started:
+            return j->startedAt.isValid() ? locale.toString(j->startedAt.toLocalTime(), QLocale::ShortFormat)
+                                          : QString();
+        case Duration: {
+            const qint64 s = durationSeconds(*j);
+            return s < 0 ? QString() : TenantTableModel::formatAge(s);
+        }
+        case Progress:
+            if (running)
+                return j->phase;
+            return {};
+        case Processed:
+            return locale.toString(j->processed);
+        case Inserted:
+            return locale.toString(j->inserted);
+        case Updated:
+            return locale.toString(j->updated);
+        case Deleted:
+            return locale.toString(j->deleted);
+        case Skipped:
+            return locale.toString(j->skipped);
+        case HistoryIds:
+            return historyIds(*j);
+        }
+        return {};
+    }
+    default:
+        return {};
+    }
+}
+
+QVariant JobTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case Id:
+        return tr("Job");
+    case Tenant:
+        return tr("Tenant");
+    case Kind:
+        return tr("Kind");
+    case Status:
+        return tr("Status");
+    case Started:
+        return tr("Started");
+    case Duration:
+        return tr("Duration");
+    case Progress:
+        return tr("Progress");
+    case Processed:
+        return tr("Processed");
+    case Inserted:
+        return tr("Inserted");
+    case Updated:
+        return tr("Updated");
+    case Deleted:
+        return tr("Deleted");
+    case Skipped:
+        return tr("Skipped");
+    case HistoryIds:
+        return tr("History ids");
+    }
+    return {};
+}
+
+void JobTableModel::refresh() {
+    if (m_loading) {
+        m_reloadPending = true;
+        return;
+    }
+    m_loading = true;
+    const db::JobFilter filter = m_filter;
+    const int generation = m_generation;
+    m_executor->run(
+        this,
+        [filter] {
+            db::AdminQueries queries(db::Database::connection());
+            LoadResult r;
+            r.jobs = queries.jobs(filter);
+            r.error = queries.errorString();
+            return r;
+        },
+        [this, generation](LoadResult r) {
+            if (generation != m_generation)
+                return;
+            m_loading = false;
+            if (r.jobs)
+                setJobs(*r.jobs);
+            else
+                Q_EMIT loadFailed(r.error);
+            if (std::exchange(m_reloadPending, false))
+                refresh();
+        });
+}
+
+void JobTableModel::setJobs(const QList<db::JobRecord> &jobs) {
+    for (const db::JobRecord &j : jobs) {
+        const auto known = m_knownStatus.constFind(j.id);
+        const bool failed = j.status == QLatin1String("failed");
+        const bool newlyFailed = known != m_knownStatus.cend() ? *known != QLatin1String("failed")
+                                                               : !m_since.isValid() || j.finishedAt > m_since;
+        if (failed && newlyFailed && m_loadedOnce)
+            Q_EMIT jobFailed(j);
+        m_knownStatus.insert(j.id, j.status);
+    }
+    if (!m_loadedOnce && !jobs.isEmpty())
+        m_since = jobs.constFirst().serverNow; // the first load only records what it saw
+    m_loadedOnce = true;
+    // The same jobs in the same order (the periodic refresh): update in place, keeping the selection.
+    bool sameRows = jobs.size() == m_jobs.size();
+    for (int i = 0; sameRows && i < jobs.size(); ++i)
+        sameRows = jobs.at(i).id == m_jobs.at(i).id;
+    if (sameRows) {
+        m_jobs = jobs;
+        if (!m_jobs.isEmpty())
+            Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+    } else {
+        beginResetModel();
+        m_jobs = jobs;
+        endResetModel();
+    }
+    Q_EMIT refreshed();
+}
+
+void JobTableModel::applyProgress(const syncengine::ProgressEvent &event) {
+    for (int row = 0; row < m_jobs.size(); ++row) {
+        db::JobRecord &j = m_jobs[row];
+        if (j.id != event.jobId)
+            continue;
+        j.phase = event.phase;
+        j.processed = event.processed;
+        j.total = event.total;
+        j.rate = event.rate;
+        Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+        return;
+    }
+}
+
+} // namespace ui

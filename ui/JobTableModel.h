@@ -1,0 +1,77 @@
+#pragma once
+
+#include "db/AdminQueries.h"
+#include "sync/ProgressListener.h"
+
+#include <QAbstractTableModel>
+#include <QHash>
+#include <QList>
+
+namespace ui {
+
+class DbExecutor;
+
+// Sync jobs, newest first, filtered by tenant and status in the query (db::AdminQueries::jobs); live
+// progress events patch running rows in place.
+class JobTableModel final : public QAbstractTableModel {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(JobTableModel)
+public:
+    enum Column {
+        Id,
+        Tenant,
+        Kind,
+        Status,
+        Started,
+        Duration,
+        Progress,
+        Processed,
+        Inserted,
+        Updated,
+        Deleted,
+        Skipped,
+        HistoryIds,
+        ColumnCount
+    };
+    enum Role { SortRole = Qt::UserRole + 1, JobIdRole, ProgressRole, RateRole, EtaRole };
+
+    explicit JobTableModel(DbExecutor *executor, QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    const db::JobRecord *job(int row) const;
+    void setFilter(const QString &tenantId, const QString &status);
+
+    // Plain-text description of every field of a job, error and detail included.
+    static QString describe(const db::JobRecord &job);
+    static QString statusText(const QString &status);
+    static QString kindText(const QString &kind);
+
+public Q_SLOTS:
+    void refresh();
+    void applyProgress(const syncengine::ProgressEvent &event);
+
+Q_SIGNALS:
+    void refreshed();
+    void loadFailed(const QString &error);
+    // A job seen running or queued before is now failed (not raised for the first load).
+    void jobFailed(const db::JobRecord &job);
+
+private:
+    void setJobs(const QList<db::JobRecord> &jobs);
+
+    DbExecutor *m_executor;
+    QList<db::JobRecord> m_jobs;
+    db::JobFilter m_filter;
+    QHash<qint64, QString> m_knownStatus; // job id → status last seen (across filters)
+    bool m_loadedOnce = false;
+    QDateTime m_since; // server time of the first load: older failures are not news
+    bool m_loading = false;
+    bool m_reloadPending = false;
+    int m_generation = 0;
+};
+
+} // namespace ui

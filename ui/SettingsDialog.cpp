@@ -1,0 +1,146 @@
+#include "SettingsDialog.h"
+
+#include "DbExecutor.h"
+#include "db/AdminQueries.h"
+#include "db/ConnectionSettings.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace ui {
+
+namespace {
+
+struct ProbeResult {
+    std::optional<QString> version;
+    QString error;
+};
+
+} // namespace
+
+SettingsDialog::SettingsDialog(const AppSettings &settings, DbExecutor *executor, QWidget *parent)
+    : QDialog(parent)
+    , m_executor(executor)
+    , m_initial(settings)
+    , m_url(new QLineEdit(settings.databaseUrl, this))
+    , m_test(new QPushButton(tr("&Test"), this))
+    , m_testResult(new QLabel(this))
+    , m_clientId(new QLineEdit(settings.oauthClientId, this))
+    , m_keyProvider(new QComboBox(this))
+    , m_workers(new QSpinBox(this))
+    , m_window(new QSpinBox(this))
+    , m_language(new QComboBox(this))
+    , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this)) {
+    setWindowTitle(tr("Settings"));
+    m_url->setObjectName(QStringLiteral("databaseUrl"));
+    m_test->setObjectName(QStringLiteral("testButton"));
+    m_testResult->setObjectName(QStringLiteral("testResult"));
+    m_url->setPlaceholderText(QStringLiteral("postgresql://gmail_sync@db.example.com/gmail_sync"));
+    m_testResult->setWordWrap(true);
+    m_testResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_clientId->setPlaceholderText(QStringLiteral("1234567890-abc.apps.googleusercontent.com"));
+
+    m_keyProvider->addItem(tr("System keychain"), QStringLiteral("keychain"));
+    m_keyProvider->addItem(tr("Environment variable (GSA_MASTER_KEY)"), QStringLiteral("env"));
+    m_keyProvider->addItem(tr("Key file"), QStringLiteral("file"));
+    m_keyProvider->setCurrentIndex(qMax(0, m_keyProvider->findData(settings.masterKeyProvider)));
+    m_workers->setRange(1, 64);
+    m_workers->setValue(settings.workerThreads);
+    m_window->setRange(1, 240);
+    m_window->setSuffix(tr(" months"));
+    m_window->setValue(settings.initialSyncMonths);
+    m_language->addItem(tr("System default"), QString());
+    m_language->addItem(QStringLiteral("English"), QStringLiteral("en"));
+    m_language->addItem(QStringLiteral("Deutsch"), QStringLiteral("de"));
+    m_language->setCurrentIndex(qMax(0, m_language->findData(settings.language)));
+
+    auto *urlRow = new QHBoxLayout;
+    urlRow->addWidget(m_url, 1);
+    urlRow->addWidget(m_test);
+    auto *form = new QFormLayout;
+    form->addRow(tr("&Database URL:"), urlRow);
+    form->addRow(QString(), m_testResult);
+    form->addRow(tr("OAuth &client id:"), m_clientId);
+    auto *secretNote =
+        new QLabel(tr("The client secret is kept in the system keychain, never in settings."), this);
+    secretNote->setWordWrap(true);
+    form->addRow(QString(), secretNote);
+    form->addRow(tr("&Master key from:"), m_keyProvider);
+    form->addRow(tr("&Worker threads:"), m_workers);
+    form->addRow(tr("&Initial sync reaches back:"), m_window);
+    form->addRow(tr("&Language:"), m_language);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(m_buttons);
+
+    connect(m_test, &QPushButton::clicked, this, &SettingsDialog::testConnection);
+    connect(m_url, &QLineEdit::textChanged, this, &SettingsDialog::validate);
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    validate();
+    resize(560, sizeHint().height());
+}
+
+AppSettings SettingsDialog::settings() const {
+    AppSettings s = m_initial;
+    s.databaseUrl = m_url->text().trimmed();
+    s.oauthClientId = m_clientId->text().trimmed();
+    s.masterKeyProvider = m_keyProvider->currentData().toString();
+    s.workerThreads = m_workers->value();
+    s.initialSyncMonths = m_window->value();
+    s.language = m_language->currentData().toString();
+    return s;
+}
+
+void SettingsDialog::validate() {
+    const QString error = AppSettings::validateDatabaseUrl(m_url->text());
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(error.isEmpty());
+    m_test->setEnabled(error.isEmpty());
+    m_testResult->setStyleSheet(error.isEmpty() ? QString() : QStringLiteral("color: #b00020;"));
+    m_testResult->setText(error);
+}
+
+void SettingsDialog::testConnection() {
+    QString error;
+    const auto parsed = db::ConnectionSettings::fromUrl(m_url->text().trimmed(), &error);
+    if (!parsed) {
+        validate();
+        Q_EMIT testFinished(false, m_testResult->text());
+        return;
+    }
+    const int generation = ++m_testGeneration;
+    m_test->setEnabled(false);
+    m_testResult->setStyleSheet(QString());
+    m_testResult->setText(tr("Connecting…"));
+    const db::ConnectionSettings settings = *parsed;
+    m_executor->run(
+        this,
+        [settings] {
+            ProbeResult r;
+            r.version = db::AdminQueries::probe(settings, &r.error);
+            return r;
+        },
+        [this, generation](ProbeResult r) {
+            if (generation != m_testGeneration)
+                return;
+            m_test->setEnabled(true);
+            const bool ok = r.version.has_value();
+            const QString message = ok ? tr("Connected: PostgreSQL %1.").arg(*r.version)
+                                       : tr("Connection failed — %1. Check host, port, user and database, "
+                                            "and that the server accepts connections from this machine.")
+                                             .arg(r.error);
+            m_testResult->setStyleSheet(ok ? QStringLiteral("color: #1b5e20;")
+                                           : QStringLiteral("color: #b00020;"));
+            m_testResult->setText(message);
+            Q_EMIT testFinished(ok, message);
+        });
+}
+
+} // namespace ui

@@ -1,0 +1,50 @@
+#pragma once
+
+#include "AppSettings.h"
+
+#include <QDialog>
+
+class QComboBox;
+class QDialogButtonBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+
+namespace ui {
+
+class DbExecutor;
+
+// Edits AppSettings. "Test" tries the database URL off the GUI thread and says what failed.
+class SettingsDialog final : public QDialog {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SettingsDialog)
+public:
+    SettingsDialog(const AppSettings &settings, DbExecutor *executor, QWidget *parent = nullptr);
+
+    AppSettings settings() const;
+
+    // Runs the connection test; testFinished(ok, message) follows.
+    void testConnection();
+
+Q_SIGNALS:
+    void testFinished(bool ok, const QString &message);
+
+private:
+    void validate();
+
+    DbExecutor *m_executor;
+    AppSettings m_initial;
+    QLineEdit *m_url;
+    QPushButton *m_test;
+    QLabel *m_testResult;
+    QLineEdit *m_clientId;
+    QComboBox *m_keyProvider;
+    QSpinBox *m_workers;
+    QSpinBox *m_window;
+    QComboBox *m_language;
+    QDialogButtonBox *m_buttons;
+    int m_testGeneration = 0;
+};
+
+} // namespace ui

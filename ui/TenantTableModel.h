@@ -1,0 +1,73 @@
+#pragma once
+
+#include "db/AdminQueries.h"
+#include "sync/ProgressListener.h"
+
+#include <QAbstractTableModel>
+#include <QList>
+
+namespace ui {
+
+class DbExecutor;
+
+// What the "Sync" column says about a tenant.
+struct SyncStateInfo {
+    enum class Kind { Idle, Queued, Running, Locked, StaleLock, Failed };
+    Kind kind = Kind::Idle;
+    int percent = -1;      // Running with a known total
+    qint64 ageSeconds = 0; // Locked / StaleLock: since the lease was taken
+};
+
+// Every tenant with its integration and sync state (db::AdminQueries::tenants), loaded off the GUI thread,
+// patched in place by live progress events and reloaded by refresh().
+class TenantTableModel final : public QAbstractTableModel {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(TenantTableModel)
+public:
+    enum Column { Name, Address, Integration, SyncState, Emails, LastSync, WatchExpires, ColumnCount };
+    enum Role {
+        SortRole = Qt::UserRole + 1,
+        TenantIdRole,
+        ProgressRole, // int percent, -1 when no bar is shown
+        RateRole,     // double messages/s
+        EtaRole,      // qint64 seconds, -1 when unknown
+        LockHolderRole,
+        StateKindRole,
+    };
+
+    explicit TenantTableModel(DbExecutor *executor, QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    const db::TenantOverview *tenant(int row) const;
+    int rowOf(const QString &tenantId) const;
+    void setStaleAfterSeconds(int seconds) { m_staleAfterSeconds = seconds; }
+
+    static SyncStateInfo stateOf(const db::TenantOverview &tenant, int staleAfterSeconds);
+    static QString describeState(const db::TenantOverview &tenant, int staleAfterSeconds);
+    static QString formatAge(qint64 seconds);
+
+public Q_SLOTS:
+    void refresh();
+    void applyProgress(const syncengine::ProgressEvent &event);
+
+Q_SIGNALS:
+    void refreshed();
+    void loadFailed(const QString &error);
+    // A progress event for a job this model did not know as running: the caller may want a reload.
+    void unknownJobSeen();
+
+private:
+    void setTenants(const QList<db::TenantOverview> &tenants);
+
+    DbExecutor *m_executor;
+    QList<db::TenantOverview> m_tenants;
+    int m_staleAfterSeconds = 30 * 60;
+    bool m_loading = false;
+    bool m_reloadPending = false;
+};
+
+} // namespace ui
