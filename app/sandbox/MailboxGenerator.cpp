@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <unordered_map>
@@ -223,9 +225,21 @@ QString htmlEscape(const QString &text) {
     return out;
 }
 
+// RFC 5322 §3.3 date-time with the day of week, e.g. "Sat, 1 Jun 2024 13:58:41 +0200".
 QByteArray rfc2822Date(qint64 ms, int offsetMinutes) {
-    const QDateTime local = QDateTime::fromMSecsSinceEpoch(ms, Qt::OffsetFromUTC, offsetMinutes * 60);
-    return local.toString(Qt::RFC2822Date).toLatin1();
+    static const char *const days[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    const QDateTime local = QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).addSecs(qint64(offsetMinutes) * 60);
+    const QDate d = local.date();
+    const QTime t = local.time();
+    const int offset = std::abs(offsetMinutes);
+    char buffer[64];
+    const int n =
+        std::snprintf(buffer, sizeof buffer, "%s, %d %s %04d %02d:%02d:%02d %c%02d%02d",
+                      days[d.dayOfWeek() - 1], d.day(), months[d.month() - 1], d.year(), t.hour(), t.minute(),
+                      t.second(), offsetMinutes < 0 ? '-' : '+', offset / 60, offset % 60);
+    return QByteArray(buffer, n);
 }
 
 enum class Defect {
@@ -283,7 +297,8 @@ TextBody makeText(Rng &rng, const Language &language, bool remoteContent) {
                 QString::fromUtf8(rng.chance(0.6) ? rng.pick(language.phrases) : rng.pick(englishPhrases));
         }
         body.plain += paragraph + QStringLiteral("\n\n");
-        html += QStringLiteral("<p>") + htmlEscape(paragraph) + QStringLiteral("</p>");
+        // One paragraph a line: 8bit bodies must keep lines under 998 octets (RFC 5322 §2.1.1).
+        html += QStringLiteral("<p>") + htmlEscape(paragraph) + QStringLiteral("</p>\n");
     }
     if (remoteContent) {
         // The admin GUI must sanitize these before showing the HTML.
