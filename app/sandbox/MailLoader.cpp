@@ -5,6 +5,8 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include <gmime/gmime.h>
+
 namespace sandbox {
 
 namespace {
@@ -33,13 +35,13 @@ qint64 dateOf(const QByteArray &raw, qint64 fallback) {
                 value += block.mid(next, e - next);
                 next = e + 1;
             }
-            value = value.simplified();
-            // Drop a trailing "(UTC)"-style comment Qt's parser does not accept.
-            const qsizetype comment = value.indexOf('(');
-            if (comment > 0)
-                value = value.left(comment).trimmed();
-            const QDateTime date = QDateTime::fromString(QString::fromLatin1(value), Qt::RFC2822Date);
-            return date.isValid() ? date.toMSecsSinceEpoch() : fallback;
+            // GMime reads what real mail carries: obsolete zones (GMT, EST), two-digit years, comments.
+            GDateTime *date = g_mime_utils_header_decode_date(value.simplified().constData());
+            if (!date)
+                return fallback;
+            const qint64 ms = g_date_time_to_unix(date) * 1000;
+            g_date_time_unref(date);
+            return ms;
         }
         pos = eol + 1;
     }

@@ -30,7 +30,7 @@ private Q_SLOTS:
         const StoredMessage &reply = all[1];
         const StoredMessage &first = all[2];
 
-        // internalDate comes from the Date header (offsets applied, comments ignored).
+        // internalDate comes from the Date header (offsets, obsolete zones like EST, comments).
         QCOMPARE(first.internalDateMs,
                  QDateTime(QDate(2004, 1, 3), QTime(0, 5, 34), Qt::UTC).toMSecsSinceEpoch());
         QCOMPARE(reply.internalDateMs,
