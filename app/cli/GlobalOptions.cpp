@@ -14,7 +14,8 @@ struct Spec {
 
 const Spec kSpecs[] = {
     {"database", "GMAIL_SYNC_DATABASE_URL", "url",
-     "PostgreSQL URL (postgresql://user:pw@host:port/db). Default: a private cluster this program starts.",
+     "PostgreSQL URL (postgresql://user@host:port/db; keep passwords out of argv: use the environment "
+     "variable or ~/.pgpass). Default: a private cluster this program starts.",
      &GlobalOptions::databaseUrl},
     {"gmail-api-url", "GMAIL_SYNC_GMAIL_API_URL", "url", "Gmail API base URL.", &GlobalOptions::gmailApiUrl},
     {"oauth-token-url", "GMAIL_SYNC_OAUTH_TOKEN_URL", "url", "OAuth 2.0 token endpoint.",

@@ -94,6 +94,15 @@ QSqlDatabase Database::connection() {
         applySettings(db, settings);
     }
     QSqlDatabase db = QSqlDatabase::database(holder->name, false);
+    // A connection the server dropped (restart, pg_terminate_backend, network) turns "not open" (QPSQL
+    // asks PQstatus) but keeps its PGconn; close it so reopening does not leak it.
+    if (!db.isOpen()) {
+        const QVariant handle = db.driver() ? db.driver()->handle() : QVariant();
+        if (handle.isValid() && *static_cast<PGconn *const *>(handle.constData())) {
+            qCWarning(lcDb, "database connection %s was lost; reconnecting", qPrintable(holder->name));
+            db.close();
+        }
+    }
     if (!db.isOpen() && db.open()) {
         if (PGconn *conn = nativeHandle(db))
             PQsetNoticeProcessor(conn, noticeToLog, nullptr);

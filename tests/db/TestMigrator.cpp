@@ -2,6 +2,7 @@
 #include "db/Database.h"
 #include "db/Migrator.h"
 
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
 #include <QtTest>
@@ -57,7 +58,8 @@ private Q_SLOTS:
         QCOMPARE(migrator.currentVersion(), 0);
         QVERIFY2(migrator.migrate(), qPrintable(migrator.errorString()));
         QCOMPARE(migrator.currentVersion(), Migrator::latestVersion());
-        QCOMPARE(count(QStringLiteral("SELECT count(*) FROM schema_migrations")), Migrator::latestVersion());
+        QCOMPARE(count(QStringLiteral("SELECT count(*) FROM schema_migrations")),
+                 Migrator::migrations().size());
         for (const char *table : {"tenants", "integrations", "emails", "sync_jobs"})
             QCOMPARE(count(QStringLiteral("SELECT count(*) FROM %1").arg(QLatin1String(table))), 0);
     }
@@ -174,7 +176,56 @@ private Q_SLOTS:
             QVERIFY(t->wait(60000));
         QVERIFY2(errors.isEmpty(), qPrintable(errors.join(QLatin1Char('\n'))));
         QCOMPARE(succeeded.load(), kThreads);
-        QCOMPARE(count(QStringLiteral("SELECT count(*) FROM schema_migrations")), Migrator::latestVersion());
+        QCOMPARE(count(QStringLiteral("SELECT count(*) FROM schema_migrations")),
+                 Migrator::migrations().size());
+    }
+
+    void lostConnectionIsReplaced() {
+        QSqlQuery pid(Database::connection());
+        QVERIFY(pid.exec(QStringLiteral("SELECT pg_backend_pid()")) && pid.next());
+        const int backend = pid.value(0).toInt();
+        {
+            // Kill our backend from a second connection, as a server restart would.
+            QSqlDatabase other = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("killer"));
+            const ConnectionSettings s = Database::defaultSettings();
+            other.setHostName(s.host);
+            other.setUserName(s.user);
+            other.setDatabaseName(s.database);
+            QVERIFY(other.open());
+            QSqlQuery kill(other);
+            kill.prepare(QStringLiteral("SELECT pg_terminate_backend(:pid)"));
+            kill.bindValue(QStringLiteral(":pid"), backend);
+            QVERIFY(kill.exec() && kill.next() && kill.value(0).toBool());
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("killer"));
+        QSqlQuery dead(Database::connection());
+        QVERIFY(!dead.exec(QStringLiteral("SELECT 1"))); // this call discovers the loss
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("was lost; reconnecting")));
+        QSqlQuery again(Database::connection());
+        QVERIFY2(again.exec(QStringLiteral("SELECT pg_backend_pid()")) && again.next(),
+                 qPrintable(again.lastError().text()));
+        QVERIFY(again.value(0).toInt() != backend);
+    }
+
+    void unreachableServerErrorIsOneLine() {
+        QTest::failOnWarning(QRegularExpression(QStringLiteral(".*")));
+        ConnectionSettings s;
+        s.host = QStringLiteral("127.0.0.1");
+        s.port = 1;
+        s.user = QStringLiteral("nobody");
+        s.password = QStringLiteral("s3cret");
+        s.database = QStringLiteral("x");
+        Database::setDefaultSettings(s);
+        for (int attempt = 0; attempt < 2; ++attempt) {
+            QString error;
+            QVERIFY(!Database::open(&error));
+            QVERIFY2(error.startsWith(QStringLiteral(
+                         "cannot connect to database postgresql://nobody:***@127.0.0.1:1/x: ")),
+                     qPrintable(error));
+            QVERIFY(error.contains(QStringLiteral("Connection refused")));
+            QVERIFY(!error.contains(QLatin1Char('\n')));
+            QVERIFY(!error.contains(QStringLiteral("s3cret")));
+        }
     }
 
     void threadConnectionsAreRemoved() {
