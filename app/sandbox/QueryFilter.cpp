@@ -52,8 +52,6 @@ QString labelIdFor(const QString &value) {
         return upper;
     if (upper.startsWith(QStringLiteral("CATEGORY_")))
         return upper;
-    if (upper.startsWith(QStringLiteral("CATEGORY:")))
-        return QStringLiteral("CATEGORY_") + upper.mid(9);
     return value;
 }
 
@@ -87,6 +85,8 @@ std::optional<QueryFilter> QueryFilter::parse(const QString &q, const QDateTime 
                 f.m_afterMs = f.m_afterMs ? std::max(*f.m_afterMs, *ms) : *ms;
             else
                 f.m_beforeMs = f.m_beforeMs ? std::min(*f.m_beforeMs, *ms) : *ms;
+        } else if (op == QStringLiteral("category") && !value.isEmpty()) {
+            f.m_labels.append(QStringLiteral("CATEGORY_") + value.toUpper()); // category:promotions
         } else if (op == QStringLiteral("in") || op == QStringLiteral("label") ||
                    op == QStringLiteral("is")) {
             if (value.isEmpty())
@@ -102,7 +102,7 @@ std::optional<QueryFilter> QueryFilter::parse(const QString &q, const QDateTime 
             f.m_labels.append(label);
         } else {
             return fail(QStringLiteral("the sandbox supports after:, before:, newer_than:, older_than:, in:, "
-                                       "label: and is: only"));
+                                       "label:, is: and category: only"));
         }
     }
     return f;

@@ -16,6 +16,7 @@ namespace sandbox {
 //                   seconds; after: is inclusive, before: exclusive, so adjacent windows never overlap.
 //   newer_than:/older_than:  Nd, Nm (months), Ny relative to now.
 //   in:X / label:X / is:X   a label (system labels by name, e.g. in:inbox, is:unread; user labels by id).
+//   category:X             CATEGORY_X.
 //   in:anywhere            also SPAM and TRASH.
 // Terms are ANDed. Anything else is refused with an error rather than silently ignored.
 class QueryFilter final {
