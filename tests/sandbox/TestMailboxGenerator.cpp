@@ -241,7 +241,9 @@ private Q_SLOTS:
               "%.1f MB raw",
               ms, rate, cpuSeconds, 20000 / cpuSeconds, double(bytes) / 1e6);
         QCOMPARE(box.messagesTotal(), 20000);
-        QVERIFY2(rate > 2000, "even a debug build should manage this"); // release: see report
+        // Release builds reach ~35k/s CPU; this bound holds for debug and sanitizer builds too and still
+        // catches anything quadratic.
+        QVERIFY2(20000 / cpuSeconds > 1000, "generation slower than 1000 messages per CPU second");
     }
 };
 
