@@ -86,18 +86,9 @@ ConnectionSettings EmbeddedPostgres::settings() const {
 }
 
 bool EmbeddedPostgres::resolvePaths() {
-    if (m_binDir.isEmpty())
-        m_binDir = findServerBinDirectory();
-    if (m_binDir.isEmpty() || !QFileInfo(m_binDir + QStringLiteral("/initdb")).isExecutable() ||
-        !QFileInfo(m_binDir + QStringLiteral("/pg_ctl")).isExecutable())
-        return fail(
-            QStringLiteral("PostgreSQL server programs (initdb, pg_ctl) not found in %1: install postgresql "
-                           "(apt-get install postgresql) or pass --database")
-                .arg(m_binDir.isEmpty() ? QStringLiteral("/usr/lib/postgresql/*/bin") : m_binDir));
     if (m_baseDir.isEmpty())
         return fail(
             QStringLiteral("no folder for the embedded PostgreSQL cluster (no writable data location)"));
-
     const QString hash = QString::fromLatin1(
         QCryptographicHash::hash(QDir::cleanPath(m_baseDir).toUtf8(), QCryptographicHash::Sha1)
             .toHex()
@@ -109,6 +100,26 @@ bool EmbeddedPostgres::resolvePaths() {
     if ((m_socketDir + QStringLiteral("/.s.PGSQL.") + QString::number(kPort)).toUtf8().size() >
         kMaxSocketPath)
         m_socketDir = QDir::tempPath() + QStringLiteral("/gsa-pg-") + hash;
+
+    if (m_binDir.isEmpty()) {
+        // An existing cluster needs the server of its own major version (PG_VERSION holds it); a newer
+        // one installed next to it refuses the old data files.
+        QFile version(m_dataDir + QStringLiteral("/PG_VERSION"));
+        if (version.open(QIODevice::ReadOnly)) {
+            const QString own = QStringLiteral("/usr/lib/postgresql/") +
+                                QString::fromLatin1(version.readAll().trimmed()) + QStringLiteral("/bin");
+            if (QFileInfo(own + QStringLiteral("/pg_ctl")).isExecutable())
+                m_binDir = own;
+        }
+    }
+    if (m_binDir.isEmpty())
+        m_binDir = findServerBinDirectory();
+    if (m_binDir.isEmpty() || !QFileInfo(m_binDir + QStringLiteral("/initdb")).isExecutable() ||
+        !QFileInfo(m_binDir + QStringLiteral("/pg_ctl")).isExecutable())
+        return fail(
+            QStringLiteral("PostgreSQL server programs (initdb, pg_ctl) not found in %1: install postgresql "
+                           "(apt-get install postgresql) or pass --database")
+                .arg(m_binDir.isEmpty() ? QStringLiteral("/usr/lib/postgresql/*/bin") : m_binDir));
     return true;
 }
 
@@ -200,7 +211,7 @@ bool EmbeddedPostgres::initCluster() {
                               "listen_addresses = ''\n"
                               "unix_socket_directories = '%1'\n"
                               "port = %2\n")
-                   .arg(m_socketDir)
+                   .arg(QString(m_socketDir).replace(QLatin1Char('\''), QStringLiteral("''")))
                    .arg(kPort)
                    .toUtf8());
     return true;
