@@ -173,15 +173,16 @@ ApiResponse GmailRoutes::profile(Mailbox &box) {
                                          {QStringLiteral("historyId"), QString::number(box.historyId())}});
 }
 
-const QList<StoredMessage> &GmailRoutes::snapshot(const std::shared_ptr<Mailbox> &box) {
+GmailRoutes::Snapshot &GmailRoutes::snapshot(const std::shared_ptr<Mailbox> &box) {
     Snapshot &s = m_snapshots[box->email().toLower()];
     const quint64 historyId = box->historyId();
     if (s.mailbox.lock() != box || s.historyId != historyId) {
         s.mailbox = box;
         s.historyId = historyId;
         s.messages = box->messages();
+        s.matchCounts.clear();
     }
-    return s.messages;
+    return s;
 }
 
 ApiResponse GmailRoutes::listMessages(const std::shared_ptr<Mailbox> &box, const ApiRequest &request) {
@@ -211,7 +212,8 @@ ApiResponse GmailRoutes::listMessages(const std::shared_ptr<Mailbox> &box, const
         return filter->matches(m);
     };
 
-    const QList<StoredMessage> &all = snapshot(box);
+    Snapshot &snap = snapshot(box);
+    const QList<StoredMessage> &all = snap.messages;
     // The list is newest first (internalDate desc, then id desc): a date window is a contiguous range.
     auto lo = all.cbegin();
     auto hi = all.cend();
@@ -239,22 +241,26 @@ ApiResponse GmailRoutes::listMessages(const std::shared_ptr<Mailbox> &box, const
     }
 
     QJsonArray page;
-    int estimate = 0;
-    for (auto it = lo; it != from; ++it)
-        estimate += matches(*it) ? 1 : 0;
     const StoredMessage *last = nullptr;
     bool more = false;
     for (auto it = from; it != hi; ++it) {
         if (!matches(*it))
             continue;
-        ++estimate;
-        if (page.size() < *limit) {
-            page.append(idPair(it->id, it->threadId));
-            last = &*it;
-        } else {
+        if (page.size() == *limit) {
             more = true;
+            break;
         }
+        page.append(idPair(it->id, it->threadId));
+        last = &*it;
     }
+    // resultSizeEstimate: all matches of the query, counted once per mailbox state.
+    const QString queryKey = param(request, QStringLiteral("q")) + QLatin1Char('\n') +
+                             labelIds.join(QLatin1Char(',')) + QLatin1Char('\n') +
+                             (hideSpamTrash ? QLatin1Char('h') : QLatin1Char('a'));
+    auto count = snap.matchCounts.constFind(queryKey);
+    if (count == snap.matchCounts.cend())
+        count = snap.matchCounts.insert(queryKey, int(std::count_if(lo, hi, matches)));
+    const int estimate = *count;
     QJsonObject result;
     if (!page.isEmpty())
         result.insert(QStringLiteral("messages"), page);

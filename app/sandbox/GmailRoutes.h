@@ -65,14 +65,14 @@ private:
     ApiResponse stop(Mailbox &box);
 
     // Mailbox::messages() copies the whole list; page after page of one listing reuses one copy while
-    // the mailbox has not changed (same historyId).
-    const QList<StoredMessage> &snapshot(const std::shared_ptr<Mailbox> &box);
-
+    // the mailbox has not changed (same historyId), and counts each query's matches (the estimate) once.
     struct Snapshot {
         std::weak_ptr<Mailbox> mailbox;
         quint64 historyId = 0;
         QList<StoredMessage> messages;
+        QHash<QString, int> matchCounts; // by query key
     };
+    Snapshot &snapshot(const std::shared_ptr<Mailbox> &box);
 
     MailboxStore &m_store;
     TokenStore &m_tokens;
