@@ -214,7 +214,8 @@ bool CredentialStore::store(const QString &tenantId, AuthType type, const QByteA
     return true;
 }
 
-bool CredentialStore::update(const QString &tenantId, const QJsonObject &keys) {
+bool CredentialStore::update(const QString &tenantId, const QJsonObject &keys,
+                             const QByteArray &expectedEnvelope) {
     m_error.clear();
     m_notFound = false;
     const auto row = m_repository.find(tenantId, Gmail);
@@ -223,7 +224,7 @@ bool CredentialStore::update(const QString &tenantId, const QJsonObject &keys) {
     const auto envelope = seal(m_vault, keys, tenantId, Gmail, row->authType);
     if (!envelope)
         return false;
-    if (!m_repository.updateKeys(tenantId, Gmail, *envelope, m_vault.currentKeyId()))
+    if (!m_repository.updateKeys(tenantId, Gmail, *envelope, m_vault.currentKeyId(), expectedEnvelope))
         return fail(m_repository.errorString(), m_repository.isNotFound());
     return true;
 }

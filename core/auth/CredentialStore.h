@@ -46,8 +46,11 @@ public:
 
     // Validates, seals and upserts (status 'active'); token_expires_at from expiresAt when given.
     Q_REQUIRED_RESULT bool store(const QString &tenantId, AuthType type, const QByteArray &keysJson);
-    // Re-seals updated keys of an existing integration (e.g. a refreshed access token).
-    Q_REQUIRED_RESULT bool update(const QString &tenantId, const QJsonObject &keys);
+    // Re-seals updated keys of an existing integration (e.g. a refreshed access token). With
+    // `expectedEnvelope`, only if the stored envelope is still that one (compare-and-swap: keys an
+    // admin stored meanwhile are never overwritten by a refresh); false and isNotFound() otherwise.
+    Q_REQUIRED_RESULT bool update(const QString &tenantId, const QJsonObject &keys,
+                                  const QByteArray &expectedEnvelope = {});
     // Unseals the tenant's Gmail integration.
     std::optional<Credentials> load(const QString &tenantId);
     // Key rotation: every integration opened with this store's vault and sealed again with `target`'s

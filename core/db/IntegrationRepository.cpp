@@ -110,14 +110,18 @@ bool IntegrationRepository::upsert(const QString &tenantId, const QString &sourc
 }
 
 bool IntegrationRepository::updateKeys(const QString &tenantId, const QString &source,
-                                       const QByteArray &encryptedKeys, const QString &keyId) {
+                                       const QByteArray &encryptedKeys, const QString &keyId,
+                                       const QByteArray &expected) {
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("UPDATE integrations SET encrypted_keys = :keys, key_id = :key_id "
-                             "WHERE tenant_id = :tenant AND source = :source"));
+                             "WHERE tenant_id = :tenant AND source = :source") +
+              (expected.isEmpty() ? QString() : QStringLiteral(" AND encrypted_keys = :expected")));
     q.bindValue(QStringLiteral(":keys"), encryptedKeys);
     q.bindValue(QStringLiteral(":key_id"), keyId);
     q.bindValue(QStringLiteral(":tenant"), tenantId);
     q.bindValue(QStringLiteral(":source"), source);
+    if (!expected.isEmpty())
+        q.bindValue(QStringLiteral(":expected"), expected);
     return updateOne(q, tenantId, source, QStringLiteral("updating the keys of tenant \"%1\"").arg(tenantId));
 }
 

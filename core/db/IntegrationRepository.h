@@ -55,8 +55,10 @@ public:
     Q_REQUIRED_RESULT bool upsert(const QString &tenantId, const QString &source, const QString &authType,
                                   const QByteArray &encryptedKeys, const QString &keyId);
     // Replaces only the sealed keys (e.g. a refreshed access token was stored), leaving the status.
+    // With `expected`, only while the stored envelope is still that one (else false, isNotFound()).
     Q_REQUIRED_RESULT bool updateKeys(const QString &tenantId, const QString &source,
-                                      const QByteArray &encryptedKeys, const QString &keyId);
+                                      const QByteArray &encryptedKeys, const QString &keyId,
+                                      const QByteArray &expected = {});
     // nullopt when missing (isNotFound()) or on error.
     std::optional<Integration> find(const QString &tenantId, const QString &source = Gmail);
     // 'needs_reauth' / 'inactive' with a reason the admin reads, or back to 'active' (reason cleared).
