@@ -124,7 +124,12 @@ bool DemoData::seed(QString *error) {
     db::ClaimOptions options;
     options.workerId = worker;
     options.onlyJobId = running.value_or(0);
+    db::JobCounts runningCounts;
+    runningCounts.processed = 2840;
+    runningCounts.inserted = 2790;
+    runningCounts.updated = 50;
     if (!running || !jobs.claimNext(options, &claimed) || !claimed ||
+        !jobs.checkpoint(*running, worker, {{QStringLiteral("page"), 29}}, runningCounts) ||
         !jobs.progress(*running, QStringLiteral("globex"), QStringLiteral("fetching"), 2840, 6500, 47.5))
         return failed(jobs.errorString());
     const auto stuck = tenants.tryAcquireLease(QStringLiteral("initech"), QStringLiteral("old-host:917:2"));

@@ -272,7 +272,20 @@ void JobTableModel::refresh() {
         });
 }
 
-void JobTableModel::setJobs(const QList<db::JobRecord> &jobs) {
+void JobTableModel::setJobs(QList<db::JobRecord> jobs) {
+    QHash<qint64, syncengine::ProgressEvent> live;
+    for (db::JobRecord &j : jobs) {
+        const auto event = m_live.constFind(j.id);
+        if (j.status != QLatin1String("running") || event == m_live.cend())
+            continue;
+        j.processed = qMax(j.processed, event->processed);
+        if (!j.total)
+            j.total = event->total;
+        if (j.rate <= 0)
+            j.rate = event->rate;
+        live.insert(j.id, *event);
+    }
+    m_live = live;
     for (const db::JobRecord &j : jobs) {
         const auto known = m_knownStatus.constFind(j.id);
         const bool failed = j.status == QLatin1String("failed");
@@ -302,6 +315,7 @@ void JobTableModel::setJobs(const QList<db::JobRecord> &jobs) {
 }
 
 void JobTableModel::applyProgress(const syncengine::ProgressEvent &event) {
+    m_live.insert(event.jobId, event);
     for (int row = 0; row < m_jobs.size(); ++row) {
         db::JobRecord &j = m_jobs[row];
         if (j.id != event.jobId)

@@ -61,10 +61,11 @@ Q_SIGNALS:
     void jobFailed(const db::JobRecord &job);
 
 private:
-    void setJobs(const QList<db::JobRecord> &jobs);
+    void setJobs(QList<db::JobRecord> jobs);
 
     DbExecutor *m_executor;
     QList<db::JobRecord> m_jobs;
+    QHash<qint64, syncengine::ProgressEvent> m_live; // see TenantTableModel::m_live
     db::JobFilter m_filter;
     QHash<qint64, QString> m_knownStatus; // job id → status last seen (across filters)
     bool m_loadedOnce = false;

@@ -49,7 +49,9 @@ JobsPage::JobsPage(JobTableModel *model, DbExecutor *executor, QWidget *parent)
         JobTableModel::Progress, new ProgressDelegate(JobTableModel::ProgressRole, JobTableModel::RateRole,
                                                       JobTableModel::EtaRole, this));
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_view->horizontalHeader()->setSectionResizeMode(JobTableModel::Progress, QHeaderView::Stretch);
+    m_view->horizontalHeader()->setSectionResizeMode(JobTableModel::Progress, QHeaderView::Fixed);
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->setColumnWidth(JobTableModel::Progress, 280);
     m_detail->setReadOnly(true);
     m_detail->setPlaceholderText(tr("Select a job to see its parameters, checkpoint and full error."));
 
@@ -59,6 +61,7 @@ JobsPage::JobsPage(JobTableModel *model, DbExecutor *executor, QWidget *parent)
     filters->addWidget(m_onlySelected);
     filters->addStretch();
     auto *tabs = new QTabWidget(this);
+    m_bottomTabs = tabs;
     tabs->addTab(m_detail, tr("Details"));
     tabs->addTab(m_charts, tr("Charts"));
     auto *splitter = new QSplitter(Qt::Vertical, this);
@@ -80,6 +83,10 @@ void JobsPage::setSelectedTenant(const QString &tenantId) {
     m_selectedTenant = tenantId;
     if (m_onlySelected->isChecked())
         applyFilter();
+}
+
+void JobsPage::showBottomTab(int index) {
+    m_bottomTabs->setCurrentIndex(index);
 }
 
 void JobsPage::refresh() {

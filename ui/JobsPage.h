@@ -5,6 +5,7 @@
 class QCheckBox;
 class QComboBox;
 class QPlainTextEdit;
+class QTabWidget;
 class QTableView;
 
 namespace ui {
@@ -25,6 +26,8 @@ public:
     void setSelectedTenant(const QString &tenantId);
     void refresh();
     QTableView *view() const { return m_view; }
+    // 0: details, 1: charts.
+    void showBottomTab(int index);
 
 private:
     void applyFilter();
@@ -36,6 +39,7 @@ private:
     QTableView *m_view;
     QPlainTextEdit *m_detail;
     JobCharts *m_charts;
+    QTabWidget *m_bottomTabs = nullptr;
     QString m_selectedTenant;
 };
 

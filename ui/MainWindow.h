@@ -38,6 +38,7 @@ public:
     TenantTableModel *tenantModel() const { return m_tenantModel; }
     JobTableModel *jobModel() const { return m_jobModel; }
     ThreadBrowser *threadBrowser() const { return m_threads; }
+    JobsPage *jobsPage() const { return m_jobsPage; }
     QTabWidget *tabs() const { return m_tabs; }
     // Selects the tenant's row in the tenant list; false when it is not there (yet).
     bool selectTenant(const QString &tenantId);

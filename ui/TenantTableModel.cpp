@@ -230,7 +230,20 @@ void TenantTableModel::refresh() {
         });
 }
 
-void TenantTableModel::setTenants(const QList<db::TenantOverview> &tenants) {
+void TenantTableModel::setTenants(QList<db::TenantOverview> tenants) {
+    QHash<qint64, syncengine::ProgressEvent> live;
+    for (db::TenantOverview &t : tenants) {
+        const auto event = m_live.constFind(t.runningJobId);
+        if (t.runningJobId <= 0 || event == m_live.cend())
+            continue;
+        t.processed = qMax(t.processed, event->processed);
+        if (!t.total)
+            t.total = event->total;
+        if (t.rate <= 0)
+            t.rate = event->rate;
+        live.insert(t.runningJobId, *event);
+    }
+    m_live = live; // finished jobs drop out
     // Same tenants in the same order (the usual periodic refresh): update in place, so selection and
     // scroll position survive.
     bool sameRows = tenants.size() == m_tenants.size();
@@ -254,6 +267,7 @@ void TenantTableModel::applyProgress(const syncengine::ProgressEvent &event) {
         Q_EMIT unknownJobSeen();
         return;
     }
+    m_live.insert(event.jobId, event);
     db::TenantOverview &t = m_tenants[row];
     if (t.runningJobId != event.jobId)
         Q_EMIT unknownJobSeen();

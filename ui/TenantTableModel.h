@@ -4,6 +4,7 @@
 #include "sync/ProgressListener.h"
 
 #include <QAbstractTableModel>
+#include <QHash>
 #include <QList>
 
 namespace ui {
@@ -61,10 +62,13 @@ Q_SIGNALS:
     void unknownJobSeen();
 
 private:
-    void setTenants(const QList<db::TenantOverview> &tenants);
+    void setTenants(QList<db::TenantOverview> tenants);
 
     DbExecutor *m_executor;
     QList<db::TenantOverview> m_tenants;
+    // The newest event per running job: the row's processed_count only moves at checkpoints, the events
+    // in between, so a reload must not move a bar backwards.
+    QHash<qint64, syncengine::ProgressEvent> m_live;
     int m_staleAfterSeconds = 30 * 60;
     bool m_loading = false;
     bool m_reloadPending = false;

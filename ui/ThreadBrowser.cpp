@@ -57,8 +57,8 @@ ThreadBrowser::ThreadBrowser(DbExecutor *executor, QWidget *parent)
     m_list->horizontalHeader()->setSectionResizeMode(ThreadListModel::Subject, QHeaderView::Stretch);
     m_list->horizontalHeader()->setSectionResizeMode(ThreadListModel::Participants, QHeaderView::Interactive);
     m_list->setColumnWidth(ThreadListModel::Participants, 180);
-    m_list->setColumnWidth(ThreadListModel::LastDate, 120);
-    m_list->setColumnWidth(ThreadListModel::Messages, 40);
+    m_list->setColumnWidth(ThreadListModel::LastDate, 140);
+    m_list->setColumnWidth(ThreadListModel::Messages, 70);
     m_list->setWordWrap(false);
     m_list->setAlternatingRowColors(true);
 

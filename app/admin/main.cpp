@@ -1,6 +1,8 @@
 #include "AppSettings.h"
 #include "DemoData.h"
 #include "HistoricalSyncDialog.h"
+#include "JobTableModel.h"
+#include "JobsPage.h"
 #include "MainWindow.h"
 #include "TenantTableModel.h"
 #include "ThreadBrowser.h"
@@ -40,15 +42,27 @@ void takeScreenshots(ui::MainWindow *window, const QString &dir) {
             window->tabs()->setCurrentIndex(0);
             window->selectTenant(QStringLiteral("globex"));
             return;
-        case 1:
+        case 1: {
             save(window, QStringLiteral("main-window.png"));
             window->tabs()->setCurrentIndex(1);
+            // The failed job, to show its error and detail.
+            QTableView *jobs = window->jobsPage()->view();
+            for (int row = 0; row < jobs->model()->rowCount(); ++row)
+                if (jobs->model()->index(row, ui::JobTableModel::Tenant).data().toString() ==
+                    QLatin1String("umbrella"))
+                    jobs->selectRow(row);
             return;
+        }
         case 2:
             save(window, QStringLiteral("jobs.png"));
+            window->jobsPage()->showBottomTab(1);
+            return;
+        case 3:
+            save(window, QStringLiteral("jobs-charts.png"));
+            window->jobsPage()->showBottomTab(0);
             window->tabs()->setCurrentIndex(2);
             return;
-        case 3: {
+        case 4: {
             QTableView *list = window->threadBrowser()->list();
             for (int row = 0; row < list->model()->rowCount(); ++row)
                 if (list->model()->index(row, 0).data().toString().startsWith(QLatin1String("Quarterly")) ||
@@ -56,13 +70,13 @@ void takeScreenshots(ui::MainWindow *window, const QString &dir) {
                     list->selectRow(row);
             return;
         }
-        case 4:
+        case 5:
             save(window, QStringLiteral("thread-view.png"));
             window->tabs()->setCurrentIndex(0);
             window->selectTenant(QStringLiteral("acme"));
             window->historicalSync();
             return;
-        case 5:
+        case 6:
             if (auto *dialog = window->findChild<ui::HistoricalSyncDialog *>()) {
                 dialog->setRange(QDate::currentDate().addMonths(-5).addDays(3), QDate::currentDate());
                 save(dialog, QStringLiteral("historical-sync-dialog.png"));

@@ -1,0 +1,185 @@
+#include "HistoricalSyncDialog.h"
+#include "MainWindow.h"
+#include "MessageBox.h"
+#include "SafeTextBrowser.h"
+#include "TenantTableModel.h"
+#include "TestDatabase.h"
+#include "ThreadBrowser.h"
+#include "ThreadListModel.h"
+#include "ThreadView.h"
+#include "db/Database.h"
+#include "db/EmailRepository.h"
+#include "db/JobRepository.h"
+#include "db/Migrator.h"
+#include "db/TenantRepository.h"
+
+#include <QAction>
+#include <QDialogButtonBox>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTextDocument>
+#include <QtTest>
+
+#include <memory>
+
+// The real window, driven by objectName and answered through MessageBox::setNextAnswer (KeePassXC's
+// tests/gui style), against a real PostgreSQL.
+class TestMainWindow final : public QObject {
+    Q_OBJECT
+
+private:
+    std::unique_ptr<testsupport::TestDatabase> m_testDb;
+    std::unique_ptr<ui::MainWindow> m_window;
+
+    QAction *action(const char *name) const { return m_window->findChild<QAction *>(QLatin1String(name)); }
+
+    static std::optional<db::Tenant> tenant(const QString &id) {
+        db::TenantRepository tenants(db::Database::connection());
+        return tenants.find(id);
+    }
+
+private Q_SLOTS:
+    void init() {
+        m_testDb = std::make_unique<testsupport::TestDatabase>();
+        QVERIFY2(m_testDb->isValid(), qPrintable(m_testDb->errorString()));
+        QString error;
+        const auto settings = db::ConnectionSettings::fromUrl(m_testDb->url(), &error);
+        QVERIFY2(settings, qPrintable(error));
+        db::Database::setDefaultSettings(*settings);
+        QVERIFY2(db::Database::open(&error), qPrintable(error));
+        db::Migrator migrator(db::Database::connection());
+        QVERIFY2(migrator.migrate(), qPrintable(migrator.errorString()));
+
+        db::TenantRepository tenants(db::Database::connection());
+        for (const char *id : {"acme", "globex"}) {
+            db::Tenant t;
+            t.id = QLatin1String(id);
+            t.gmailAddress = QStringLiteral("ops@%1.example").arg(QLatin1String(id));
+            QVERIFY2(tenants.add(t), qPrintable(tenants.errorString()));
+        }
+        db::EmailRecord e;
+        e.gmailMessageId = QStringLiteral("m1");
+        e.threadId = QStringLiteral("t1");
+        e.subject = QStringLiteral("Hello");
+        e.fromAddress = QStringLiteral("alice@example.com");
+        e.internalDate = QDateTime::currentDateTimeUtc();
+        e.bodyHtml = QStringLiteral("<p>The marmalade recipe</p><script>alert('x')</script>");
+        e.bodyText = QStringLiteral("The marmalade recipe");
+        db::EmailRepository emails(db::Database::connection());
+        QVERIFY(emails.upsert(QStringLiteral("acme"), {e}));
+        e.gmailMessageId = QStringLiteral("m2");
+        e.threadId = QStringLiteral("t2");
+        e.subject = QStringLiteral("Other");
+        e.bodyHtml.clear();
+        e.bodyText = QStringLiteral("Nothing to see");
+        QVERIFY(emails.upsert(QStringLiteral("acme"), {e}));
+
+        m_window = std::make_unique<ui::MainWindow>();
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    }
+
+    void cleanup() {
+        m_window.reset();
+        db::Database::closeThreadConnection();
+        m_testDb.reset();
+    }
+
+    void unlockAsksAndClearsTheLease() {
+        db::TenantRepository tenants(db::Database::connection());
+        const auto lease = tenants.tryAcquireLease(QStringLiteral("acme"), QStringLiteral("host-7:4711:1"));
+        QVERIFY(lease && lease->acquired);
+
+        m_window->start();
+        QTRY_VERIFY(m_window->selectTenant(QStringLiteral("acme")));
+        QAction *unlock = action("unlockAction");
+        QVERIFY(unlock);
+        QTRY_VERIFY(unlock->isEnabled());
+        auto *model = m_window->tenantModel();
+        const int row = model->rowOf(QStringLiteral("acme"));
+        QVERIFY(model->index(row, ui::TenantTableModel::SyncState)
+                    .data()
+                    .toString()
+                    .contains(QLatin1String("host-7:4711:1")));
+
+        // "No" changes nothing.
+        ui::MessageBox::setNextAnswer(QMessageBox::No);
+        unlock->trigger();
+        QVERIFY2(ui::MessageBox::lastText().contains(QLatin1String("host-7:4711:1")),
+                 qPrintable(ui::MessageBox::lastText()));
+        QCOMPARE(tenant(QStringLiteral("acme"))->syncLockedBy, QStringLiteral("host-7:4711:1"));
+
+        // "Yes" clears it, and the view follows.
+        QSignalSpy finished(m_window.get(), &ui::MainWindow::unlockFinished);
+        ui::MessageBox::setNextAnswer(QMessageBox::Yes);
+        unlock->trigger();
+        QTRY_COMPARE(finished.count(), 1);
+        QCOMPARE(finished.at(0).at(0).toBool(), true);
+        const auto after = tenant(QStringLiteral("acme"));
+        QVERIFY(after);
+        QVERIFY(after->syncLockedBy.isEmpty());
+        QVERIFY(!after->syncLockedAt.isValid());
+        QTRY_COMPARE(model->index(model->rowOf(QStringLiteral("acme")), ui::TenantTableModel::SyncState)
+                         .data()
+                         .toString(),
+                     QStringLiteral("Idle"));
+        QTRY_VERIFY(!unlock->isEnabled());
+    }
+
+    void unlockLeavesANewHolderAlone() {
+        db::TenantRepository tenants(db::Database::connection());
+        QVERIFY(tenants.tryAcquireLease(QStringLiteral("acme"), QStringLiteral("old-holder"))->acquired);
+        m_window->start();
+        QTRY_VERIFY(m_window->selectTenant(QStringLiteral("acme")));
+        QTRY_VERIFY(action("unlockAction")->isEnabled());
+        // The lease changes hands after the window loaded it: the unlock must not clear the new holder's.
+        QVERIFY(tenants.forceUnlock(QStringLiteral("acme")));
+        QVERIFY(tenants.tryAcquireLease(QStringLiteral("acme"), QStringLiteral("new-holder"))->acquired);
+        QSignalSpy finished(m_window.get(), &ui::MainWindow::unlockFinished);
+        ui::MessageBox::setNextAnswer(QMessageBox::Yes); // the confirmation
+        action("unlockAction")->trigger();
+        ui::MessageBox::setNextAnswer(QMessageBox::Ok); // the "nothing changed" note
+        QTRY_COMPARE(finished.count(), 1);
+        QCOMPARE(finished.at(0).at(0).toBool(), false);
+        QCOMPARE(tenant(QStringLiteral("acme"))->syncLockedBy, QStringLiteral("new-holder"));
+    }
+
+    void historicalSyncQueuesAJob() {
+        m_window->start();
+        QTRY_VERIFY(m_window->selectTenant(QStringLiteral("globex")));
+        QSignalSpy queued(m_window.get(), &ui::MainWindow::jobQueued);
+        action("historicalSyncAction")->trigger();
+        auto *dialog = m_window->findChild<ui::HistoricalSyncDialog *>();
+        QVERIFY(dialog);
+        const QDate to = QDate::currentDate().addDays(-1);
+        const QDate from = to.addMonths(-2);
+        dialog->setRange(from, to);
+        dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
+        QTRY_COMPARE(queued.count(), 1);
+        db::JobRepository jobs(db::Database::connection());
+        const auto job = jobs.find(queued.at(0).at(0).toLongLong());
+        QVERIFY2(job, qPrintable(jobs.errorString()));
+        QCOMPARE(job->tenantId, QStringLiteral("globex"));
+        QCOMPARE(job->kind, QStringLiteral("historical"));
+        QCOMPARE(job->status, QStringLiteral("queued"));
+        QCOMPARE(job->params.value(QLatin1String("from")).toString(), from.toString(Qt::ISODate));
+        QCOMPARE(job->params.value(QLatin1String("to")).toString(), to.toString(Qt::ISODate));
+    }
+
+    void searchAndReadAThread() {
+        m_window->start();
+        ui::ThreadBrowser *browser = m_window->threadBrowser();
+        QTRY_COMPARE(browser->model()->rowCount(), 2);
+        browser->setSearch(QStringLiteral("marmalade"));
+        QTRY_COMPARE(browser->model()->rowCount(), 1);
+        QCOMPARE(browser->model()->thread(0)->threadId, QStringLiteral("t1"));
+        browser->list()->selectRow(0);
+        QTextDocument *doc = browser->threadView()->browser()->document();
+        QTRY_VERIFY(doc->toPlainText().contains(QLatin1String("The marmalade recipe")));
+        QVERIFY(!doc->toHtml().contains(QLatin1String("alert")));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "TestMainWindow.moc"
