@@ -299,9 +299,40 @@ bool EmbeddedPostgres::start() {
     return createDatabase();
 }
 
+int EmbeddedPostgres::otherClientCount() {
+    static QAtomicInt counter;
+    const QString connName = QStringLiteral("gsa-embedded-check-%1").arg(counter.fetchAndAddRelaxed(1));
+    int count = -1;
+    {
+        QSqlDatabase admin = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), connName);
+        const ConnectionSettings s = settings();
+        admin.setHostName(s.host);
+        admin.setPort(s.port);
+        admin.setUserName(s.user);
+        admin.setDatabaseName(QStringLiteral("postgres"));
+        if (admin.open()) {
+            QSqlQuery q(admin);
+            if (q.exec(
+                    QStringLiteral("SELECT count(*) FROM pg_stat_activity"
+                                   " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()")) &&
+                q.next())
+                count = q.value(0).toInt();
+        }
+    }
+    QSqlDatabase::removeDatabase(connName);
+    return count;
+}
+
 bool EmbeddedPostgres::stop() {
     if (!m_startedByUs)
         return true;
+    // Another program (the admin window, a worker) may have reused the server we started: leave it
+    // running for them rather than cut them off; a later stop() tries again.
+    if (const int others = otherClientCount(); others > 0) {
+        m_error = QStringLiteral("the embedded PostgreSQL stays running: %1 other connection(s) use it")
+                      .arg(others);
+        return true;
+    }
     QString output;
     const int rc =
         runTool(QStringLiteral("pg_ctl"),

@@ -10,7 +10,8 @@ namespace db {
 // A private PostgreSQL cluster for when no database is configured: created on first use under
 // AppLocalDataLocation/postgres with the distribution's initdb/pg_ctl, reachable only through a Unix
 // socket in that folder (listen_addresses = '', no TCP), database `gmail_sync`. A cluster that is
-// already running there is reused; stop() (and the destructor) stop it only if this object started it.
+// already running there is reused; stop() (and the destructor) stop it only if this object started it
+// and nobody else is connected.
 // PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` system user in
 // /var/lib/gmail-sync/postgres-<hash of the folder> (postgres cannot enter /root).
 class EmbeddedPostgres final {
@@ -29,7 +30,8 @@ public:
 
     // Initialises the cluster if needed, starts it unless it already runs, creates the database.
     Q_REQUIRED_RESULT bool start();
-    // Stops the server if this object started it; true when nothing is left to do.
+    // Stops the server if this object started it and no other program is connected to it (then it
+    // stays up and errorString() says why); false only if pg_ctl stop failed.
     bool stop();
     bool startedByUs() const { return m_startedByUs; }
     // Whether a server is running in the cluster directory (pg_ctl status).
@@ -46,6 +48,8 @@ private:
     bool prepareDirectories();
     bool initCluster();
     bool createDatabase();
+    // Client connections other than the one asking; -1 if the server cannot be asked.
+    int otherClientCount();
     // Runs a server binary (as `postgres` when we are root); *output gets stdout+stderr.
     int runTool(const QString &tool, const QStringList &args, QString *output, int timeoutMs = 120000);
     bool fail(const QString &message);

@@ -106,6 +106,27 @@ private Q_SLOTS:
         QVERIFY(pg.stop());
     }
 
+    void staysUpWhileOthersUseIt() {
+        EmbeddedPostgres pg;
+        QVERIFY2(pg.start(), qPrintable(pg.errorString()));
+        QVERIFY(pg.startedByUs());
+        {
+            QSqlDatabase other =
+                QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("other-program"));
+            other.setHostName(pg.settings().host);
+            other.setUserName(pg.settings().user);
+            other.setDatabaseName(pg.settings().database);
+            QVERIFY(other.open());
+            QVERIFY(pg.stop());
+            QVERIFY(pg.isRunning());
+            QVERIFY2(pg.errorString().contains(QStringLiteral("1 other connection")),
+                     qPrintable(pg.errorString()));
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("other-program"));
+        // Now nobody uses it (the other backend exits asynchronously after the disconnect).
+        QTRY_VERIFY_WITH_TIMEOUT(pg.stop() && !pg.isRunning(), 10000);
+    }
+
     void missingServerBinaries() {
         EmbeddedPostgres pg(m_home.path() + QStringLiteral("/other"));
         pg.setServerBinDirectory(m_home.path() + QStringLiteral("/no-such-bin"));
