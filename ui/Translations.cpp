@@ -20,8 +20,10 @@ QString Translations::install(const QString &language) {
     const QLocale locale = language.isEmpty() ? QLocale::system() : QLocale(language);
     auto *translator = new QTranslator;
     // QTranslator::load(QLocale, …) tries the locale's UI languages in order (de_AT → de → …).
+    // No translation for the locale: English, whose .qm carries the plural forms.
     if (translator->load(locale, QStringLiteral("gmail-sync-admin"), QStringLiteral("_"),
-                         QStringLiteral(":/i18n"))) {
+                         QStringLiteral(":/i18n")) ||
+        translator->load(QStringLiteral(":/i18n/gmail-sync-admin_en.qm"))) {
         QCoreApplication::installTranslator(translator);
         ours = translator;
     } else {

@@ -1,0 +1,45 @@
+#include "Translations.h"
+
+#include <QCoreApplication>
+#include <QtTest>
+
+// The .qm files are built from translations/*.ts and embedded; the language follows the request (or the
+// system locale) and falls back to English.
+class TestTranslations final : public QObject {
+    Q_OBJECT
+
+    static QString translated(const char *context, const char *text, int n = -1) {
+        return QCoreApplication::translate(context, text, nullptr, n);
+    }
+
+private Q_SLOTS:
+    void german() {
+        QCOMPARE(ui::Translations::install(QStringLiteral("de")), QStringLiteral("de"));
+        QCOMPARE(translated("ui::TenantTableModel", "Idle"), QStringLiteral("Bereit"));
+        QCOMPARE(translated("ui::HistoricalSyncDialog", "Start historical sync"),
+                 QStringLiteral("Historische Synchronisierung starten"));
+        QCOMPARE(translated("ui::ThreadBrowser", "%n thread(s)", 1), QStringLiteral("1 Konversation"));
+        QCOMPARE(translated("ui::ThreadBrowser", "%n thread(s)", 3), QStringLiteral("3 Konversationen"));
+        QCOMPARE(QLocale().language(), QLocale::German);
+    }
+
+    void germanRegionFallsBackToGerman() {
+        QCOMPARE(ui::Translations::install(QStringLiteral("de_AT")), QStringLiteral("de"));
+        QCOMPARE(translated("ui::MainWindow", "&Quit"), QStringLiteral("&Beenden"));
+    }
+
+    void englishPlurals() {
+        QCOMPARE(ui::Translations::install(QStringLiteral("en")), QStringLiteral("en"));
+        QCOMPARE(translated("ui::ThreadBrowser", "%n thread(s)", 1), QStringLiteral("1 thread"));
+        QCOMPARE(translated("ui::ThreadBrowser", "%n thread(s)", 2), QStringLiteral("2 threads"));
+        QCOMPARE(translated("ui::TenantTableModel", "Idle"), QStringLiteral("Idle"));
+    }
+
+    void unknownLanguageFallsBackToEnglish() {
+        QCOMPARE(ui::Translations::install(QStringLiteral("ja")), QStringLiteral("en"));
+        QCOMPARE(translated("ui::TenantTableModel", "Idle"), QStringLiteral("Idle"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTranslations)
+#include "TestTranslations.moc"

@@ -1,0 +1,772 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+<context>
+    <name>ui::AppSettings</name>
+    <message>
+        <source>Enter the database URL, e.g. postgresql://user@host/gmail_sync.</source>
+        <translation>Geben Sie die Datenbank-URL ein, z. B. postgresql://benutzer@host/gmail_sync.</translation>
+    </message>
+    <message>
+        <source>The database URL is not valid: %1</source>
+        <translation>Die Datenbank-URL ist ungültig: %1</translation>
+    </message>
+    <message>
+        <source>Remove the password from the URL: settings are stored unencrypted. Put it in ~/.pgpass or the PGPASSWORD variable instead.</source>
+        <translation>Entfernen Sie das Passwort aus der URL: Einstellungen werden unverschlüsselt gespeichert. Hinterlegen Sie es stattdessen in ~/.pgpass oder in der Variablen PGPASSWORD.</translation>
+    </message>
+</context>
+<context>
+    <name>ui::HistoricalSyncDialog</name>
+    <message>
+        <source>Force (ignore the per-tenant start limit)</source>
+        <translation>Erzwingen (Startlimit pro Mandant ignorieren)</translation>
+    </message>
+    <message>
+        <source>Historical sync — %1</source>
+        <translation>Historische Synchronisierung — %1</translation>
+    </message>
+    <message>
+        <source>Start historical sync</source>
+        <translation>Historische Synchronisierung starten</translation>
+    </message>
+    <message>
+        <source>&amp;From:</source>
+        <translation>&amp;Von:</translation>
+    </message>
+    <message>
+        <source>&amp;To:</source>
+        <translation>&amp;Bis:</translation>
+    </message>
+    <message>
+        <source>Fetches every message received in this range (both days included), one calendar month at a time. Messages already stored are updated, not duplicated.</source>
+        <translation>Ruft jede in diesem Zeitraum empfangene Nachricht ab (beide Tage eingeschlossen), einen Kalendermonat nach dem anderen. Bereits gespeicherte Nachrichten werden aktualisiert, nicht verdoppelt.</translation>
+    </message>
+    <message>
+        <source>Enter both dates.</source>
+        <translation>Geben Sie beide Daten ein.</translation>
+    </message>
+    <message>
+        <source>The start date is after the end date: choose a start on or before %1.</source>
+        <translation>Das Startdatum liegt nach dem Enddatum: Wählen Sie einen Start am oder vor dem %1.</translation>
+    </message>
+    <message>
+        <source>The range reaches into the future: choose an end date on or before today (%1).</source>
+        <translation>Der Zeitraum reicht in die Zukunft: Wählen Sie ein Enddatum bis spätestens heute (%1).</translation>
+    </message>
+    <message>
+        <source>Gmail has no mail before %1.</source>
+        <translation>Vor dem %1 gibt es keine Gmail-Nachrichten.</translation>
+    </message>
+    <message>
+        <source>Runs 1 monthly chunk (%1).</source>
+        <translation>Läuft in 1 Monatsabschnitt (%1).</translation>
+    </message>
+    <message>
+        <source>Runs %1 monthly chunks (%2 – %3).</source>
+        <translation>Läuft in %1 Monatsabschnitten (%2 – %3).</translation>
+    </message>
+</context>
+<context>
+    <name>ui::JobCharts</name>
+    <message>
+        <source>Messages synced per day (last %1 days)</source>
+        <translation>Synchronisierte Nachrichten pro Tag (letzte %1 Tage)</translation>
+    </message>
+    <message>
+        <source>Duration of the last %1 jobs (minutes)</source>
+        <translation>Dauer der letzten %1 Aufträge (Minuten)</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>Nachrichten</translation>
+    </message>
+    <message>
+        <source>Minutes</source>
+        <translation>Minuten</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>Auftrag</translation>
+    </message>
+</context>
+<context>
+    <name>ui::JobTableModel</name>
+    <message>
+        <source>Queued</source>
+        <translation>Wartend</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>Läuft</translation>
+    </message>
+    <message>
+        <source>Succeeded</source>
+        <translation>Erfolgreich</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <source>Initial</source>
+        <translation>Erstsynchronisierung</translation>
+    </message>
+    <message>
+        <source>Incremental</source>
+        <translation>Inkrementell</translation>
+    </message>
+    <message>
+        <source>Historical</source>
+        <translation>Historisch</translation>
+    </message>
+    <message>
+        <source>Push</source>
+        <translation>Push</translation>
+    </message>
+    <message>
+        <source>Job %1 · %2 sync of tenant %3</source>
+        <translation>Auftrag %1 · Synchronisierung (%2) von Mandant %3</translation>
+    </message>
+    <message>
+        <source>Status: %1%2</source>
+        <translation>Status: %1%2</translation>
+    </message>
+    <message>
+        <source>Forced: %1 · attempts: %2 · worker: %3</source>
+        <translation>Erzwungen: %1 · Versuche: %2 · Worker: %3</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>nein</translation>
+    </message>
+    <message>
+        <source>Created: %1</source>
+        <translation>Erstellt: %1</translation>
+    </message>
+    <message>
+        <source>Started: %1</source>
+        <translation>Gestartet: %1</translation>
+    </message>
+    <message>
+        <source>Finished: %1</source>
+        <translation>Beendet: %1</translation>
+    </message>
+    <message>
+        <source>Processed %1 · inserted %2 · updated %3 · deleted %4 · skipped %5</source>
+        <translation>Verarbeitet %1 · eingefügt %2 · aktualisiert %3 · gelöscht %4 · übersprungen %5</translation>
+    </message>
+    <message>
+        <source>Total to process: %1</source>
+        <translation>Zu verarbeiten insgesamt: %1</translation>
+    </message>
+    <message>
+        <source>History ids: %1</source>
+        <translation>History-IDs: %1</translation>
+    </message>
+    <message>
+        <source>Parameters: %1</source>
+        <translation>Parameter: %1</translation>
+    </message>
+    <message>
+        <source>Checkpoint: %1</source>
+        <translation>Checkpoint: %1</translation>
+    </message>
+    <message>
+        <source>Error: %1</source>
+        <translation>Fehler: %1</translation>
+    </message>
+    <message>
+        <source>Detail:</source>
+        <translation>Details:</translation>
+    </message>
+    <message>
+        <source>%1 (forced)</source>
+        <translation>%1 (erzwungen)</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>Auftrag</translation>
+    </message>
+    <message>
+        <source>Tenant</source>
+        <translation>Mandant</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Gestartet</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>Fortschritt</translation>
+    </message>
+    <message>
+        <source>Processed</source>
+        <translation>Verarbeitet</translation>
+    </message>
+    <message>
+        <source>Inserted</source>
+        <translation>Eingefügt</translation>
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation>Aktualisiert</translation>
+    </message>
+    <message>
+        <source>Deleted</source>
+        <translation>Gelöscht</translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation>Übersprungen</translation>
+    </message>
+    <message>
+        <source>History ids</source>
+        <translation>History-IDs</translation>
+    </message>
+</context>
+<context>
+    <name>ui::JobsPage</name>
+    <message>
+        <source>Selected tenant only</source>
+        <translation>Nur ausgewählter Mandant</translation>
+    </message>
+    <message>
+        <source>All statuses</source>
+        <translation>Alle Status</translation>
+    </message>
+    <message>
+        <source>Select a job to see its parameters, checkpoint and full error.</source>
+        <translation>Wählen Sie einen Auftrag, um Parameter, Checkpoint und den vollständigen Fehler zu sehen.</translation>
+    </message>
+    <message>
+        <source>Status:</source>
+        <translation>Status:</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>Charts</source>
+        <translation>Diagramme</translation>
+    </message>
+</context>
+<context>
+    <name>ui::MainWindow</name>
+    <message>
+        <source>Gmail Sync Admin</source>
+        <translation>Gmail Sync Admin</translation>
+    </message>
+    <message>
+        <source>&amp;Jobs</source>
+        <translation>&amp;Aufträge</translation>
+    </message>
+    <message>
+        <source>&amp;Mail</source>
+        <translation>&amp;Mails</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>Nicht verbunden</translation>
+    </message>
+    <message>
+        <source>Live updates unavailable: %1</source>
+        <translation>Live-Aktualisierung nicht verfügbar: %1</translation>
+    </message>
+    <message>
+        <source>Connected to %1</source>
+        <translation>Verbunden mit %1</translation>
+    </message>
+    <message>
+        <source>Database unavailable: %1</source>
+        <translation>Datenbank nicht erreichbar: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>A&amp;ktualisieren</translation>
+    </message>
+    <message>
+        <source>&amp;Sync now</source>
+        <translation>&amp;Jetzt synchronisieren</translation>
+    </message>
+    <message>
+        <source>Queue an incremental sync of the selected tenant</source>
+        <translation>Eine inkrementelle Synchronisierung des ausgewählten Mandanten einreihen</translation>
+    </message>
+    <message>
+        <source>&amp;Initial sync</source>
+        <translation>&amp;Erstsynchronisierung</translation>
+    </message>
+    <message>
+        <source>Queue a full initial sync of the selected tenant</source>
+        <translation>Eine vollständige Erstsynchronisierung des ausgewählten Mandanten einreihen</translation>
+    </message>
+    <message>
+        <source>&amp;Force sync</source>
+        <translation>Synchronisierung &amp;erzwingen</translation>
+    </message>
+    <message>
+        <source>Queue an incremental sync that ignores the per-tenant start limit</source>
+        <translation>Eine inkrementelle Synchronisierung einreihen, die das Startlimit pro Mandant ignoriert</translation>
+    </message>
+    <message>
+        <source>&amp;Historical sync…</source>
+        <translation>&amp;Historische Synchronisierung…</translation>
+    </message>
+    <message>
+        <source>&amp;Unlock…</source>
+        <translation>&amp;Entsperren…</translation>
+    </message>
+    <message>
+        <source>Clear the sync lock of the selected tenant</source>
+        <translation>Die Synchronisierungssperre des ausgewählten Mandanten aufheben</translation>
+    </message>
+    <message>
+        <source>S&amp;ettings…</source>
+        <translation>E&amp;instellungen…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>&amp;Tenant</source>
+        <translation>&amp;Mandant</translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation>Hauptleiste</translation>
+    </message>
+    <message>
+        <source>Filter tenants by name, address or state</source>
+        <translation>Mandanten nach Name, Adresse oder Zustand filtern</translation>
+    </message>
+    <message>
+        <source>&amp;Tenants</source>
+        <translation>&amp;Mandanten</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>Verbinde mit %1…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sync(s) running</source>
+        <translation><numerusform>%n Synchronisierung läuft</numerusform><numerusform>%n Synchronisierungen laufen</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n sync(s) running · %1</source>
+        <translation><numerusform>%n Synchronisierung läuft · %1</numerusform><numerusform>%n Synchronisierungen laufen · %1</numerusform></translation>
+    </message>
+    <message>
+        <source>Sync not queued</source>
+        <translation>Synchronisierung nicht eingereiht</translation>
+    </message>
+    <message>
+        <source>The %1 sync of %2 could not be queued: %3</source>
+        <translation>Die Synchronisierung (%1) von %2 konnte nicht eingereiht werden: %3</translation>
+    </message>
+    <message>
+        <source>Queued job %1 (%2) for %3</source>
+        <translation>Auftrag %1 (%2) für %3 eingereiht</translation>
+    </message>
+    <message>
+        <source>Initial sync</source>
+        <translation>Erstsynchronisierung</translation>
+    </message>
+    <message>
+        <source>Run a full initial sync of %1? It fetches every message of the configured window again; stored messages are updated, not duplicated.</source>
+        <translation>Eine vollständige Erstsynchronisierung von %1 ausführen? Sie ruft jede Nachricht des eingestellten Zeitraums erneut ab; gespeicherte Nachrichten werden aktualisiert, nicht verdoppelt.</translation>
+    </message>
+    <message>
+        <source>%1 ago</source>
+        <translation>vor %1</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <source>%1 is locked by %2 since %3 (%4); last heartbeat: %5.</source>
+        <translation>%1 ist seit %3 (%4) von %2 gesperrt; letztes Lebenszeichen: %5.</translation>
+    </message>
+    <message>
+        <source>The lock is stale: its holder has stopped sending heartbeats.</source>
+        <translation>Die Sperre ist verwaist: Ihr Inhaber sendet keine Lebenszeichen mehr.</translation>
+    </message>
+    <message>
+        <source>The holder still sends heartbeats: it may be running. Unlocking lets another sync start while it runs.</source>
+        <translation>Der Inhaber sendet noch Lebenszeichen: Er läuft möglicherweise noch. Nach dem Entsperren kann eine weitere Synchronisierung starten, während er läuft.</translation>
+    </message>
+    <message>
+        <source>Clear the lock?</source>
+        <translation>Sperre aufheben?</translation>
+    </message>
+    <message>
+        <source>Unlock sync</source>
+        <translation>Synchronisierung entsperren</translation>
+    </message>
+    <message>
+        <source>Unlock failed</source>
+        <translation>Entsperren fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>The lock could not be cleared: %1</source>
+        <translation>Die Sperre konnte nicht aufgehoben werden: %1</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>Entsperren</translation>
+    </message>
+    <message>
+        <source>%1 no longer holds the lock of %2: nothing was changed.</source>
+        <translation>%1 hält die Sperre von %2 nicht mehr: Es wurde nichts geändert.</translation>
+    </message>
+    <message>
+        <source>Cleared the sync lock of %1</source>
+        <translation>Synchronisierungssperre von %1 aufgehoben</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Sprache</translation>
+    </message>
+    <message>
+        <source>The new language applies when the application is restarted.</source>
+        <translation>Die neue Sprache gilt nach einem Neustart der Anwendung.</translation>
+    </message>
+    <message>
+        <source>Sync failed: %1</source>
+        <translation>Synchronisierung fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>%1 sync (job %2): %3</source>
+        <translation>Synchronisierung %1 (Auftrag %2): %3</translation>
+    </message>
+    <message>
+        <source>no error message</source>
+        <translation>keine Fehlermeldung</translation>
+    </message>
+</context>
+<context>
+    <name>ui::ProgressDelegate</name>
+    <message>
+        <source>%1 msg/s</source>
+        <translation>%1 Nachr./s</translation>
+    </message>
+    <message>
+        <source>ETA %1</source>
+        <translation>Rest %1</translation>
+    </message>
+</context>
+<context>
+    <name>ui::SettingsDialog</name>
+    <message>
+        <source>&amp;Test</source>
+        <translation>&amp;Testen</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>System keychain</source>
+        <translation>Schlüsselbund des Systems</translation>
+    </message>
+    <message>
+        <source>Environment variable (GSA_MASTER_KEY)</source>
+        <translation>Umgebungsvariable (GSA_MASTER_KEY)</translation>
+    </message>
+    <message>
+        <source>Key file</source>
+        <translation>Schlüsseldatei</translation>
+    </message>
+    <message>
+        <source> months</source>
+        <translation> Monate</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>Systemvorgabe</translation>
+    </message>
+    <message>
+        <source>&amp;Database URL:</source>
+        <translation>&amp;Datenbank-URL:</translation>
+    </message>
+    <message>
+        <source>OAuth &amp;client id:</source>
+        <translation>OAuth-&amp;Client-ID:</translation>
+    </message>
+    <message>
+        <source>The client secret is kept in the system keychain, never in settings.</source>
+        <translation>Das Client-Secret liegt im Schlüsselbund des Systems, nie in den Einstellungen.</translation>
+    </message>
+    <message>
+        <source>&amp;Master key from:</source>
+        <translation>&amp;Hauptschlüssel aus:</translation>
+    </message>
+    <message>
+        <source>&amp;Worker threads:</source>
+        <translation>&amp;Worker-Threads:</translation>
+    </message>
+    <message>
+        <source>&amp;Initial sync reaches back:</source>
+        <translation>&amp;Erstsynchronisierung reicht zurück:</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>&amp;Sprache:</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Verbinde…</translation>
+    </message>
+    <message>
+        <source>Connected: PostgreSQL %1.</source>
+        <translation>Verbunden: PostgreSQL %1.</translation>
+    </message>
+    <message>
+        <source>Connection failed — %1. Check host, port, user and database, and that the server accepts connections from this machine.</source>
+        <translation>Verbindung fehlgeschlagen — %1. Prüfen Sie Host, Port, Benutzer und Datenbank und ob der Server Verbindungen von diesem Rechner annimmt.</translation>
+    </message>
+</context>
+<context>
+    <name>ui::TenantTableModel</name>
+    <message numerus="yes">
+        <source>%n s</source>
+        <translation><numerusform>%n s</numerusform><numerusform>%n s</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n min</source>
+        <translation><numerusform>%n min</numerusform><numerusform>%n min</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n h</source>
+        <translation><numerusform>%n h</numerusform><numerusform>%n h</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n d</source>
+        <translation><numerusform>%n Tag</numerusform><numerusform>%n Tage</numerusform></translation>
+    </message>
+    <message>
+        <source>Idle</source>
+        <translation>Bereit</translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued (%n job(s))</source>
+        <translation><numerusform>Wartend (%n Auftrag)</numerusform><numerusform>Wartend (%n Aufträge)</numerusform></translation>
+    </message>
+    <message>
+        <source>Running %1%</source>
+        <translation>Läuft %1 %</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>Läuft</translation>
+    </message>
+    <message>
+        <source>Locked by %1 for %2</source>
+        <translation>Seit %2 gesperrt von %1</translation>
+    </message>
+    <message>
+        <source>Stale lock by %1 (%2)</source>
+        <translation>Verwaiste Sperre von %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Lease held by %1 since %2; last heartbeat %3</source>
+        <translation>Sperre gehalten von %1 seit %2; letztes Lebenszeichen %3</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>Nicht verbunden</translation>
+    </message>
+    <message>
+        <source>Active (service account)</source>
+        <translation>Aktiv (Dienstkonto)</translation>
+    </message>
+    <message>
+        <source>Active (OAuth)</source>
+        <translation>Aktiv (OAuth)</translation>
+    </message>
+    <message>
+        <source>Needs re-authorization</source>
+        <translation>Erneute Autorisierung nötig</translation>
+    </message>
+    <message>
+        <source>Inactive</source>
+        <translation>Inaktiv</translation>
+    </message>
+    <message>
+        <source>Never</source>
+        <translation>Nie</translation>
+    </message>
+    <message>
+        <source>No watch</source>
+        <translation>Keine Überwachung</translation>
+    </message>
+    <message>
+        <source>Tenant</source>
+        <translation>Mandant</translation>
+    </message>
+    <message>
+        <source>Gmail address</source>
+        <translation>Gmail-Adresse</translation>
+    </message>
+    <message>
+        <source>Integration</source>
+        <translation>Anbindung</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>Synchronisierung</translation>
+    </message>
+    <message>
+        <source>Emails</source>
+        <translation>E-Mails</translation>
+    </message>
+    <message>
+        <source>Last successful sync</source>
+        <translation>Letzte erfolgreiche Synchronisierung</translation>
+    </message>
+    <message>
+        <source>Watch expires</source>
+        <translation>Überwachung läuft ab</translation>
+    </message>
+</context>
+<context>
+    <name>ui::ThreadBrowser</name>
+    <message>
+        <source>All tenants</source>
+        <translation>Alle Mandanten</translation>
+    </message>
+    <message>
+        <source>Search mail: words, "exact phrase", -excluded, a OR b</source>
+        <translation>Mails durchsuchen: Wörter, "genaue Phrase", -ausgeschlossen, a OR b</translation>
+    </message>
+    <message>
+        <source>Tenant:</source>
+        <translation>Mandant:</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n thread(s) loaded, more on scrolling</source>
+        <translation><numerusform>%n Konversation geladen, weitere beim Blättern</numerusform><numerusform>%n Konversationen geladen, weitere beim Blättern</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n thread(s)</source>
+        <translation><numerusform>%n Konversation</numerusform><numerusform>%n Konversationen</numerusform></translation>
+    </message>
+    <message>
+        <source>Could not load threads: %1</source>
+        <translation>Konversationen konnten nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Wird geladen…</translation>
+    </message>
+    <message>
+        <source>Could not load the thread: %1</source>
+        <translation>Die Konversation konnte nicht geladen werden: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ui::ThreadListModel</name>
+    <message>
+        <source>(no subject)</source>
+        <translation>(kein Betreff)</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>Betreff</translation>
+    </message>
+    <message>
+        <source>Participants</source>
+        <translation>Beteiligte</translation>
+    </message>
+    <message>
+        <source>Last message</source>
+        <translation>Letzte Nachricht</translation>
+    </message>
+    <message>
+        <source>Messages</source>
+        <translation>Nachrichten</translation>
+    </message>
+    <message>
+        <source>Labels</source>
+        <translation>Labels</translation>
+    </message>
+</context>
+<context>
+    <name>ui::ThreadView</name>
+    <message>
+        <source>Select a thread to read it.</source>
+        <translation>Wählen Sie eine Konversation, um sie zu lesen.</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>An</translation>
+    </message>
+    <message>
+        <source>Cc</source>
+        <translation>Cc</translation>
+    </message>
+    <message>
+        <source>Reply-To</source>
+        <translation>Antwort an</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Datum</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>Betreff</translation>
+    </message>
+    <message>
+        <source>Labels</source>
+        <translation>Labels</translation>
+    </message>
+    <message numerus="yes">
+        <source>Remote content (%n item(s)) was blocked.</source>
+        <translation><numerusform>Externer Inhalt (%n Element) wurde blockiert.</numerusform><numerusform>Externer Inhalt (%n Elemente) wurde blockiert.</numerusform></translation>
+    </message>
+    <message>
+        <source>Attachments</source>
+        <translation>Anhänge</translation>
+    </message>
+    <message>
+        <source>(no subject)</source>
+        <translation>(kein Betreff)</translation>
+    </message>
+</context>
+</TS>
