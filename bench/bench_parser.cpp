@@ -17,11 +17,11 @@
 
 namespace {
 
-QByteArray words(QRandomGenerator &rng, int bytes)
-{
-    static const char *vocabulary[] = {"meeting", "report", "invoice", "schedule", "the", "and", "please",
-                                       "review", "attached", "quarterly", "numbers", "thanks", "regards",
-                                       "tomorrow", "project", "update", "deadline", "customer", "café", "naïve"};
+QByteArray words(QRandomGenerator &rng, int bytes) {
+    static const char *vocabulary[] = {"meeting", "report",   "invoice",  "schedule", "the",
+                                       "and",     "please",   "review",   "attached", "quarterly",
+                                       "numbers", "thanks",   "regards",  "tomorrow", "project",
+                                       "update",  "deadline", "customer", "café",     "naïve"};
     QByteArray out;
     out.reserve(bytes + 16);
     int column = 0;
@@ -39,8 +39,7 @@ QByteArray words(QRandomGenerator &rng, int bytes)
     return out;
 }
 
-QByteArray qp(const QByteArray &utf8)
-{
+QByteArray qp(const QByteArray &utf8) {
     QByteArray out;
     int column = 0;
     for (const char c : utf8) {
@@ -50,7 +49,8 @@ QByteArray qp(const QByteArray &utf8)
             column = 0;
             continue;
         }
-        QByteArray piece = (b >= 0x80 || c == '=') ? "=" + QByteArray::number(b, 16).toUpper() : QByteArray(1, c);
+        QByteArray piece =
+            (b >= 0x80 || c == '=') ? "=" + QByteArray::number(b, 16).toUpper() : QByteArray(1, c);
         if (column + piece.size() > 75) {
             out += "=\r\n";
             column = 0;
@@ -61,8 +61,7 @@ QByteArray qp(const QByteArray &utf8)
     return out;
 }
 
-QByteArray base64Lines(const QByteArray &data)
-{
+QByteArray base64Lines(const QByteArray &data) {
     const QByteArray b = data.toBase64();
     QByteArray out;
     for (qsizetype i = 0; i < b.size(); i += 76)
@@ -70,29 +69,34 @@ QByteArray base64Lines(const QByteArray &data)
     return out;
 }
 
-QByteArray headers(int i, const QByteArray &subject, const QByteArray &contentType)
-{
+QByteArray headers(int i, const QByteArray &subject, const QByteArray &contentType) {
     return "Received: from mx.example.com (mx.example.com [192.0.2.1]) by mx.google.com with ESMTPS id x" +
-           QByteArray::number(i) +
-           "\r\nFrom: \"Sender " + QByteArray::number(i % 97) + "\" <sender" + QByteArray::number(i % 97) +
+           QByteArray::number(i) + "\r\nFrom: \"Sender " + QByteArray::number(i % 97) + "\" <sender" +
+           QByteArray::number(i % 97) +
            "@example.com>\r\nTo: Recipient <rcpt@example.org>, \"Doe, Jane\" <jane@example.org>\r\n"
-           "Subject: " + subject + "\r\nDate: Tue, 14 Nov 2023 09:15:00 +0100\r\nMessage-ID: <bench" +
-           QByteArray::number(i) + "@example.com>\r\nMIME-Version: 1.0\r\nContent-Type: " + contentType + "\r\n";
+           "Subject: " +
+           subject + "\r\nDate: Tue, 14 Nov 2023 09:15:00 +0100\r\nMessage-ID: <bench" +
+           QByteArray::number(i) + "@example.com>\r\nMIME-Version: 1.0\r\nContent-Type: " + contentType +
+           "\r\n";
 }
 
-QByteArray makeMessage(int i, QRandomGenerator &rng)
-{
+QByteArray makeMessage(int i, QRandomGenerator &rng) {
     const QByteArray text = words(rng, 1000 + rng.bounded(8000));
     switch (i % 5) {
     case 0: // plain UTF-8, quoted-printable
-        return headers(i, "=?UTF-8?Q?Caf=C3=A9_report_" + QByteArray::number(i) + "?=", "text/plain; charset=UTF-8") +
+        return headers(i, "=?UTF-8?Q?Caf=C3=A9_report_" + QByteArray::number(i) + "?=",
+                       "text/plain; charset=UTF-8") +
                "Content-Transfer-Encoding: quoted-printable\r\n\r\n" + qp(text);
     case 1: { // multipart/alternative, the shape of most HTML mail
         const QByteArray html = "<html><body><p>" + text + "</p></body></html>";
-        return headers(i, "Weekly update " + QByteArray::number(i), "multipart/alternative; boundary=\"alt\"") +
-               "\r\n--alt\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n" +
-               qp(text) + "\r\n--alt\r\nContent-Type: text/html; charset=UTF-8\r\n"
-               "Content-Transfer-Encoding: quoted-printable\r\n\r\n" + qp(html) + "\r\n--alt--\r\n";
+        return headers(i, "Weekly update " + QByteArray::number(i),
+                       "multipart/alternative; boundary=\"alt\"") +
+               "\r\n--alt\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: "
+               "quoted-printable\r\n\r\n" +
+               qp(text) +
+               "\r\n--alt\r\nContent-Type: text/html; charset=UTF-8\r\n"
+               "Content-Transfer-Encoding: quoted-printable\r\n\r\n" +
+               qp(html) + "\r\n--alt--\r\n";
     }
     case 2: { // mixed with an attachment and an inline image
         QByteArray blob(10000 + rng.bounded(60000), Qt::Uninitialized);
@@ -101,11 +105,14 @@ QByteArray makeMessage(int i, QRandomGenerator &rng)
         return headers(i, "=?UTF-8?B?" + QByteArray("Rechnung für Kunde").toBase64() + "?=",
                        "multipart/mixed; boundary=\"mix\"") +
                "\r\n--mix\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n" + text +
-               "\r\n--mix\r\nContent-Type: image/png; name=\"logo.png\"\r\nContent-Disposition: inline; filename=\"logo.png\"\r\n"
-               "Content-ID: <logo@x>\r\nContent-Transfer-Encoding: base64\r\n\r\n" + base64Lines(blob.left(4000)) +
+               "\r\n--mix\r\nContent-Type: image/png; name=\"logo.png\"\r\nContent-Disposition: inline; "
+               "filename=\"logo.png\"\r\n"
+               "Content-ID: <logo@x>\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+               base64Lines(blob.left(4000)) +
                "--mix\r\nContent-Type: application/pdf; name=\"invoice.pdf\"\r\n"
                "Content-Disposition: attachment; filename*=UTF-8''Rechnung%20f%C3%BCr%20Kunde.pdf\r\n"
-               "Content-Transfer-Encoding: base64\r\n\r\n" + base64Lines(blob) + "--mix--\r\n";
+               "Content-Transfer-Encoding: base64\r\n\r\n" +
+               base64Lines(blob) + "--mix--\r\n";
     }
     case 3: { // legacy 8-bit latin1
         auto encoder = QStringEncoder(QStringEncoder::Latin1);
@@ -122,8 +129,7 @@ QByteArray makeMessage(int i, QRandomGenerator &rng)
     }
 }
 
-void run(const QList<QByteArray> &messages, int threads, double megabytes)
-{
+void run(const QList<QByteArray> &messages, int threads, double megabytes) {
     const gmail::MessageParser parser;
     std::atomic<qsizetype> next{0};
     std::atomic<qint64> checksum{0};
@@ -145,14 +151,13 @@ void run(const QList<QByteArray> &messages, int threads, double megabytes)
     const double seconds = timer.nsecsElapsed() / 1e9;
     std::printf("{\"bench\":\"parser\",\"threads\":%d,\"messages\":%lld,\"megabytes\":%.1f,\"seconds\":%.3f,"
                 "\"messagesPerSecond\":%.0f,\"megabytesPerSecond\":%.1f,\"checksum\":%lld}\n",
-                threads, static_cast<long long>(messages.size()), megabytes, seconds, messages.size() / seconds,
-                megabytes / seconds, static_cast<long long>(checksum.load()));
+                threads, static_cast<long long>(messages.size()), megabytes, seconds,
+                messages.size() / seconds, megabytes / seconds, static_cast<long long>(checksum.load()));
 }
 
 } // namespace
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     QCoreApplication app(argc, argv);
     const int count = argc > 1 ? std::atoi(argv[1]) : 10000;
     QRandomGenerator rng(42); // the same set every run
