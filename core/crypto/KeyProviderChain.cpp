@@ -3,6 +3,7 @@
 #include "crypto/EnvKeyProvider.h"
 #include "crypto/KeyFileProvider.h"
 #include "crypto/KeychainKeyProvider.h"
+#include "crypto/SecretManagerKeyProvider.h"
 
 #include <QStringList>
 
@@ -18,6 +19,8 @@ std::unique_ptr<KeyProviderChain> KeyProviderChain::standard(const QString &keyF
         keyFileOption.isEmpty() ? qEnvironmentVariable(KeyFileProvider::VariableName) : keyFileOption;
     chain->append(std::make_unique<KeyFileProvider>(keyFile));
     chain->append(std::make_unique<EnvKeyProvider>());
+    if (auto secretManager = SecretManagerKeyProvider::fromEnvironment())
+        chain->append(std::move(secretManager));
     chain->append(std::make_unique<KeychainKeyProvider>());
     return chain;
 }

@@ -22,7 +22,8 @@ public:
     void append(std::unique_ptr<MasterKeyProvider> provider);
 
     // The default order for the programs: --key-file (or GMAIL_SYNC_KEY_FILE), then
-    // GMAIL_SYNC_MASTER_KEY, then the OS keychain.
+    // GMAIL_SYNC_MASTER_KEY, then Secret Manager (GMAIL_SYNC_SECRET_MANAGER_SECRET, see
+    // SecretManagerKeyProvider::fromEnvironment), then the OS keychain.
     static std::unique_ptr<KeyProviderChain> standard(const QString &keyFileOption);
 
     // The source in use, or nullptr with *error when none is configured.

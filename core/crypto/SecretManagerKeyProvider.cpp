@@ -36,7 +36,61 @@ QString SecretManagerKeyProvider::description() const {
 }
 
 bool SecretManagerKeyProvider::isConfigured() const {
-    return !m_params.project.isEmpty() && !m_params.secret.isEmpty();
+    return (!m_params.project.isEmpty() && !m_params.secret.isEmpty()) || !m_configError.isEmpty();
+}
+
+SecretManagerKeyProvider::TokenSource SecretManagerKeyProvider::metadataServerToken(const QUrl &base) {
+    return [base](QString *error) -> std::optional<QString> {
+        QNetworkAccessManager network;
+        QNetworkRequest request(base.resolved(
+            QUrl(QStringLiteral("/computeMetadata/v1/instance/service-accounts/default/token"))));
+        request.setRawHeader("Metadata-Flavor", "Google");
+        request.setTransferTimeout(10000);
+        QNetworkReply *reply = network.get(request);
+        QEventLoop loop;
+        QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+        if (!reply->isFinished())
+            loop.exec(QEventLoop::ExcludeUserInputEvents);
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QJsonObject json = QJsonDocument::fromJson(reply->readAll()).object();
+        const QString networkError = reply->errorString();
+        reply->deleteLater();
+        const QString token = json.value(QStringLiteral("access_token")).toString();
+        if (status == 200 && !token.isEmpty())
+            return token;
+        if (error)
+            *error = status == 0
+                         ? QStringLiteral("metadata server %1 not reachable (%2); outside Google Cloud set "
+                                          "GMAIL_SYNC_SECRET_MANAGER_TOKEN")
+                               .arg(base.toString(), networkError)
+                         : QStringLiteral("metadata server answered HTTP %1").arg(status);
+        return std::nullopt;
+    };
+}
+
+std::unique_ptr<SecretManagerKeyProvider> SecretManagerKeyProvider::fromEnvironment() {
+    const QString resource = qEnvironmentVariable("GMAIL_SYNC_SECRET_MANAGER_SECRET");
+    if (resource.isEmpty())
+        return nullptr;
+    Params params;
+    QString configError;
+    if (!parseResourceName(resource, &params))
+        configError = QStringLiteral("GMAIL_SYNC_SECRET_MANAGER_SECRET must look like "
+                                     "projects/PROJECT/secrets/SECRET[/versions/VERSION]");
+    const QString base = qEnvironmentVariable("GMAIL_SYNC_SECRET_MANAGER_URL");
+    if (!base.isEmpty())
+        params.baseUrl = QUrl(base);
+    const QString token = qEnvironmentVariable("GMAIL_SYNC_SECRET_MANAGER_TOKEN");
+    if (!token.isEmpty()) {
+        params.token = [token](QString *) -> std::optional<QString> { return token; };
+    } else {
+        const QString metadata = qEnvironmentVariable("GMAIL_SYNC_METADATA_URL");
+        params.token = metadataServerToken(
+            metadata.isEmpty() ? QUrl(QStringLiteral("http://metadata.google.internal")) : QUrl(metadata));
+    }
+    auto provider = std::make_unique<SecretManagerKeyProvider>(params);
+    provider->m_configError = configError;
+    return provider;
 }
 
 int SecretManagerKeyProvider::requestCount() const {
@@ -76,7 +130,12 @@ std::optional<MasterKey> SecretManagerKeyProvider::fetch(QString *error) {
             *error = QStringLiteral("%1: %2").arg(description(), reason);
         return std::nullopt;
     };
-    if (!isConfigured())
+    if (!m_configError.isEmpty()) {
+        if (error)
+            *error = m_configError;
+        return std::nullopt;
+    }
+    if (m_params.project.isEmpty() || m_params.secret.isEmpty())
         return failWith(QStringLiteral("project and secret are required"));
     if (!m_params.token)
         return failWith(QStringLiteral("no access token source configured"));

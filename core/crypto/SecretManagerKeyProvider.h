@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 
 namespace crypto {
 
@@ -38,6 +39,20 @@ public:
     bool isConfigured() const override;
     std::optional<MasterKey> currentKey(QString *error) override;
 
+    // Bearer tokens from the GCE/GKE/Cloud Run metadata server (the attached service account):
+    // GET {base}/computeMetadata/v1/instance/service-accounts/default/token, Metadata-Flavor: Google
+    // (cloud.google.com/compute/docs/access/authenticate-workloads#applications).
+    static TokenSource
+    metadataServerToken(const QUrl &base = QUrl(QStringLiteral("http://metadata.google.internal")));
+
+    // From the environment, or nullptr when GMAIL_SYNC_SECRET_MANAGER_SECRET is unset:
+    //   GMAIL_SYNC_SECRET_MANAGER_SECRET  projects/P/secrets/S[/versions/V]
+    //   GMAIL_SYNC_SECRET_MANAGER_URL     API base (default https://secretmanager.googleapis.com)
+    //   GMAIL_SYNC_SECRET_MANAGER_TOKEN   a bearer token; default: the metadata server
+    //   GMAIL_SYNC_METADATA_URL           metadata server base (default http://metadata.google.internal)
+    // A malformed resource name gives a provider whose currentKey() reports it.
+    static std::unique_ptr<SecretManagerKeyProvider> fromEnvironment();
+
     // How many HTTP requests were made (the cache is observable in tests).
     int requestCount() const;
 
@@ -48,6 +63,7 @@ private:
     std::optional<MasterKey> fetch(QString *error);
 
     Params m_params;
+    QString m_configError;
     mutable QMutex m_mutex;
     std::optional<MasterKey> m_cached;
     QDateTime m_cachedUntil;

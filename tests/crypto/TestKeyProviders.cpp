@@ -1,3 +1,4 @@
+#include "SandboxProcess.h"
 #include "crypto/EnvKeyProvider.h"
 #include "crypto/KeyFileProvider.h"
 #include "crypto/KeyProviderChain.h"
@@ -72,6 +73,9 @@ private Q_SLOTS:
     void secretManagerErrors_data();
     void secretManagerErrors();
     void secretManagerResourceName();
+    void secretManagerAgainstSandbox();
+    void metadataServerToken();
+    void secretManagerFromEnvironment();
 
 private:
     QTemporaryDir m_dir;
@@ -353,6 +357,101 @@ void TestKeyProviders::secretManagerResourceName() {
     QCOMPARE(params.version, QStringLiteral("4"));
     QVERIFY(!SecretManagerKeyProvider::parseResourceName(QStringLiteral("projects/a"), &params));
     QVERIFY(!SecretManagerKeyProvider::parseResourceName(QStringLiteral("secrets/b/versions/1"), &params));
+}
+
+void TestKeyProviders::secretManagerAgainstSandbox() {
+    testsupport::SandboxProcess sandbox({QStringLiteral("--user"), QStringLiteral("ops@example.com")});
+    QVERIFY2(sandbox.isRunning(), qPrintable(sandbox.errorString()));
+    int status = 0;
+    sandbox.control("PUT", QStringLiteral("/_sandbox/secrets/acme/gsa-master"),
+                    {{QStringLiteral("data"), QString::fromLatin1(KeyBytes.toBase64())}}, &status);
+    QCOMPARE(status, 200);
+    const QString token = sandbox.accessToken(QStringLiteral("ops@example.com"));
+    QVERIFY(!token.isEmpty());
+
+    SecretManagerKeyProvider::Params params;
+    params.baseUrl = sandbox.url();
+    QVERIFY(SecretManagerKeyProvider::parseResourceName(QStringLiteral("projects/acme/secrets/gsa-master"),
+                                                        &params));
+    params.token = [token](QString *) -> std::optional<QString> { return token; };
+    SecretManagerKeyProvider provider(params);
+    QString error;
+    const auto key = provider.currentKey(&error);
+    QVERIFY2(key, qPrintable(error));
+    QCOMPARE(QByteArray(reinterpret_cast<const char *>(key->data()), 32), KeyBytes);
+
+    // A new version as base64 text; version 1 still answers with the first key.
+    const QByteArray second(32, '\x42');
+    sandbox.control("PUT", QStringLiteral("/_sandbox/secrets/acme/gsa-master"),
+                    {{QStringLiteral("data"), QString::fromLatin1(second.toBase64().toBase64())}}, &status);
+    QCOMPARE(status, 200);
+    params.cacheFor = std::chrono::milliseconds(0);
+    SecretManagerKeyProvider latest(params);
+    QCOMPARE(QByteArray(reinterpret_cast<const char *>(latest.currentKey(&error)->data()), 32), second);
+    params.version = QStringLiteral("1");
+    SecretManagerKeyProvider first(params);
+    QCOMPARE(QByteArray(reinterpret_cast<const char *>(first.currentKey(&error)->data()), 32), KeyBytes);
+
+    // A refused token: Google's 401, reported without the token.
+    params.token = [](QString *) -> std::optional<QString> { return QStringLiteral("ya29.not-issued"); };
+    SecretManagerKeyProvider refused(params);
+    QVERIFY(!refused.currentKey(&error));
+    QVERIFY2(error.contains(QStringLiteral("HTTP 401")) && !error.contains(QStringLiteral("ya29")),
+             qPrintable(error));
+}
+
+void TestKeyProviders::metadataServerToken() {
+    QHttpServer server;
+    int hits = 0;
+    server.route(QStringLiteral("/computeMetadata/v1/instance/service-accounts/default/token"),
+                 [&](const QHttpServerRequest &request) {
+                     ++hits;
+                     if (request.value("Metadata-Flavor") != "Google")
+                         return QHttpServerResponse(QHttpServerResponder::StatusCode::Forbidden);
+                     return QHttpServerResponse(
+                         QJsonObject{{QStringLiteral("access_token"), QStringLiteral("ya29.meta")},
+                                     {QStringLiteral("expires_in"), 3599},
+                                     {QStringLiteral("token_type"), QStringLiteral("Bearer")}});
+                 });
+    const quint16 port = server.listen(QHostAddress::LocalHost);
+    QVERIFY(port != 0);
+    QString error;
+    const auto token = SecretManagerKeyProvider::metadataServerToken(
+        QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port)))(&error);
+    QVERIFY2(token, qPrintable(error));
+    QCOMPARE(*token, QStringLiteral("ya29.meta"));
+    QCOMPARE(hits, 1);
+    // Nothing listening: a clear error that says what to do outside Google Cloud.
+    QVERIFY(
+        !SecretManagerKeyProvider::metadataServerToken(QUrl(QStringLiteral("http://127.0.0.1:1")))(&error));
+    QVERIFY2(error.contains(QStringLiteral("GMAIL_SYNC_SECRET_MANAGER_TOKEN")), qPrintable(error));
+}
+
+void TestKeyProviders::secretManagerFromEnvironment() {
+    qunsetenv("GMAIL_SYNC_SECRET_MANAGER_SECRET");
+    QVERIFY(!SecretManagerKeyProvider::fromEnvironment());
+    {
+        ScopedEnv secret("GMAIL_SYNC_SECRET_MANAGER_SECRET", "projects/p/secrets/s/versions/3");
+        ScopedEnv url("GMAIL_SYNC_SECRET_MANAGER_URL", "http://127.0.0.1:1");
+        ScopedEnv token("GMAIL_SYNC_SECRET_MANAGER_TOKEN", "ya29.env");
+        qunsetenv("GMAIL_SYNC_MASTER_KEY");
+        qunsetenv("GMAIL_SYNC_KEY_FILE");
+        auto chain = KeyProviderChain::standard(QString());
+        QString error;
+        QVERIFY(chain->active(&error));
+        QCOMPARE(chain->description(),
+                 QStringLiteral("Secret Manager secret projects/p/secrets/s/versions/3"));
+        QVERIFY(!chain->currentKey(&error)); // nothing listens there
+        QVERIFY2(error.contains(QStringLiteral("projects/p/secrets/s/versions/3")), qPrintable(error));
+    }
+    {
+        ScopedEnv secret("GMAIL_SYNC_SECRET_MANAGER_SECRET", "my-secret");
+        auto provider = SecretManagerKeyProvider::fromEnvironment();
+        QVERIFY(provider && provider->isConfigured());
+        QString error;
+        QVERIFY(!provider->currentKey(&error));
+        QVERIFY2(error.contains(QStringLiteral("projects/PROJECT/secrets/SECRET")), qPrintable(error));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestKeyProviders)
