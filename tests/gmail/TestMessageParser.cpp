@@ -75,7 +75,7 @@ QStringList allSamples() {
     return {QStringLiteral("8bit-headers.eml"),    QStringLiteral("apple-mail.eml"),
             QStringLiteral("bad-base64.eml"),      QStringLiteral("big5.eml"),
             QStringLiteral("calendar-invite.eml"), QStringLiteral("encoded-words.eml"),
-            QStringLiteral("folded-headers.eml"),  QStringLiteral("garbage-date.eml"),
+            QStringLiteral("filename-encodings.eml"),    QStringLiteral("folded-headers.eml"),  QStringLiteral("garbage-date.eml"),
             QStringLiteral("gb2312.eml"),          QStringLiteral("header-without-colon.eml"),
             QStringLiteral("html-only-lf.eml"),    QStringLiteral("iso-2022-jp.eml"),
             QStringLiteral("iso-8859-1.eml"),      QStringLiteral("iso-8859-15.eml"),
@@ -181,6 +181,10 @@ void TestMessageParser::parse_data() {
     // Multiparts as real clients build them.
     row("rfc2231-filename.eml", "bodyText", u("See attachment."));
     row("rfc2231-filename.eml", "attachments", u("日本語の報告.pdf|application/pdf|1009|1|attachment"));
+    row("filename-encodings.eml", "subject", u("Files café")); // unknown charset read as windows-1252
+    row("filename-encodings.eml", "attachments",
+        u("Übersicht 2023.xlsx|application/vnd.openxmlformats-officedocument.spreadsheetml.sheet|100|1|attachment\n"
+          "Präsentation.pptx|application/octet-stream|50|2|attachment"));
     row("outlook-multipart.eml", "fromName", u("Smith, Anna"));
     row("outlook-multipart.eml", "to", u("\"Jones, Bob\" <bob.jones@contoso.com>"));
     row("outlook-multipart.eml", "bodyText", u("Hi Bob,\n\nPlease find the Q3 report attached.\n\nAnna"));

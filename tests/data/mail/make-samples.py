@@ -256,6 +256,20 @@ samples["html-only-lf.eml"] = msg(common("HTML only") + ["Content-Type: text/htm
                                                          "Priority: non-urgent"],
                                   b"<html><body>Only <i>HTML</i></body></html>\n", eol=b"\n").replace(CRLF, b"\n")
 
+# Filenames as Gmail web and Outlook write them: RFC 2047 inside a quoted parameter (not allowed by
+# RFC 2047 §5, yet everywhere) and raw UTF-8 in a parameter; a subject word in an unknown charset.
+samples["filename-encodings.eml"] = msg(common("Files =?x-no-such-charset?Q?caf=E9?=") + [
+    "Content-Type: multipart/mixed; boundary=\"fn\""],
+    b"--fn\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nTwo files.\r\n"
+    b"--fn\r\nContent-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;\r\n"
+    b" name=\"=?UTF-8?B?w5xiZXJzaWNodCAyMDIzLnhsc3g=?=\"\r\n"
+    b"Content-Disposition: attachment;\r\n filename=\"=?UTF-8?B?w5xiZXJzaWNodCAyMDIzLnhsc3g=?=\"\r\n"
+    b"Content-Transfer-Encoding: base64\r\n\r\n" + b64(b"PK\x03\x04" + b"z" * 96) +
+    b"--fn\r\nContent-Type: application/octet-stream; name=\"" + "Präsentation.pptx".encode("utf-8") + b"\"\r\n"
+    b"Content-Disposition: attachment; filename=\"" + "Präsentation.pptx".encode("utf-8") + b"\"\r\n"
+    b"Content-Transfer-Encoding: base64\r\n\r\n" + b64(b"q" * 50) +
+    b"--fn--\r\n")
+
 for name, data in samples.items():
     with open(name, "wb") as f:
         f.write(data)
