@@ -2,6 +2,7 @@
 
 #include <QJsonArray>
 #include <QRegularExpression>
+#include <QStringDecoder>
 
 #include <gmime/gmime.h>
 
@@ -109,10 +110,89 @@ QByteArray decodedContent(GMimeObject *object) {
     return QByteArray(reinterpret_cast<const char *>(bytes->data), qsizetype(bytes->len));
 }
 
+// The quoted value of parameter `name` in a raw (unfolded) header value, or empty.
+QByteArray quotedParameter(const QByteArray &value, const QByteArray &name) {
+    qsizetype pos = 0;
+    const QByteArray key = name + "=\"";
+    while ((pos = value.indexOf(key, pos)) >= 0) {
+        const bool atStart =
+            pos == 0 || value.at(pos - 1) == ';' || value.at(pos - 1) == ' ' || value.at(pos - 1) == '\t';
+        const qsizetype start = pos + name.size() + 2;
+        const qsizetype end = value.indexOf('"', start);
+        if (atStart && end > start)
+            return value.mid(start, end - start);
+        pos = start;
+    }
+    return {};
+}
+
+// RFC 2047 §6.2: each encoded-word is decoded on its own, white space between adjacent ones dropped,
+// and the bytes of adjacent same-charset words joined before conversion (a character may be split).
+// GMime 3.2 instead joins the base64 text of adjacent words, which truncates at the first word that
+// ends in "=" padding; mailers such as Python's email package split long values exactly like that.
+QString decodeEncodedWords(const QByteArray &text) {
+    static const QRegularExpression word(
+        QStringLiteral("=\\?([^?*]+)(?:\\*[^?]*)?\\?([BbQq])\\?([^?]*)\\?="));
+    const QString input = QString::fromLatin1(text);
+    QString out;
+    QByteArray pending;
+    QString pendingCharset;
+    const auto flush = [&] {
+        if (pending.isEmpty())
+            return;
+        QStringDecoder decoder(pendingCharset.toLatin1().constData());
+        out += decoder.isValid() ? decoder.decode(pending) : QString::fromLatin1(pending);
+        pending.clear();
+    };
+    qsizetype last = 0;
+    auto it = word.globalMatch(input);
+    while (it.hasNext()) {
+        const QRegularExpressionMatch m = it.next();
+        const QStringView between = QStringView(input).mid(last, m.capturedStart() - last);
+        if (last == 0 || !between.trimmed().isEmpty()) {
+            flush();
+            out += QString::fromUtf8(text.mid(last, m.capturedStart() - last));
+        }
+        const QString charset = m.captured(1).toLower();
+        if (charset != pendingCharset)
+            flush();
+        pendingCharset = charset;
+        const QByteArray payload = m.captured(3).toLatin1();
+        if (m.captured(2).compare(u"B", Qt::CaseInsensitive) == 0) {
+            pending += QByteArray::fromBase64(payload);
+        } else {
+            QByteArray q = payload;
+            q.replace('_', ' ');
+            pending += QByteArray::fromPercentEncoding(q, '=');
+        }
+        last = m.capturedEnd();
+    }
+    flush();
+    out += QString::fromUtf8(text.mid(last));
+    return out;
+}
+
 QString filenameOf(GMimeObject *object) {
     if (!GMIME_IS_PART(object))
         return {};
-    return QString::fromUtf8(g_mime_part_get_filename(GMIME_PART(object)));
+    const QString filename = QString::fromUtf8(g_mime_part_get_filename(GMIME_PART(object)));
+    // Mailers often put several encoded-words inside a quoted filename (RFC 2047 §5 forbids it; every
+    // mail client shows the whole name): decode those ourselves.
+    GMimeHeaderList *list = g_mime_object_get_header_list(object);
+    const std::pair<const char *, QByteArray> sources[] = {{"Content-Disposition", "filename"},
+                                                           {"Content-Type", "name"}};
+    for (const auto &[header, parameter] : sources) {
+        GMimeHeader *h = list ? g_mime_header_list_get_header(list, header) : nullptr;
+        const char *raw = h ? g_mime_header_get_raw_value(h) : nullptr;
+        if (!raw)
+            continue;
+        QByteArray value(raw);
+        value.replace("\r\n", "").replace('\n', "");
+        const QByteArray quoted = quotedParameter(value, parameter);
+        if (quoted.count("=?") >= 2)
+            return decodeEncodedWords(quoted);
+    }
+    return filename;
 }
 
 // Gmail hands out attachment bodies by id (users.messages.attachments.get). Ours name the message and

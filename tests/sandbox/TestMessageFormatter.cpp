@@ -254,6 +254,39 @@ private Q_SLOTS:
         QCOMPARE(parts[2][u"body"][u"size"].toInt(), inner.size());
     }
 
+    void filenameSplitOverSeveralEncodedWords() {
+        const QByteArray raw =
+            "From: a@example.com\r\n"
+            "Content-Type: multipart/mixed; boundary=m\r\n"
+            "\r\n"
+            "--m\r\n"
+            "Content-Type: text/plain\r\n"
+            "\r\n"
+            "see attachment\r\n"
+            "--m\r\n"
+            "Content-Type: application/pdf;\r\n"
+            " name=\"=?utf-8?B?UmVjaG51bmc=?=\r\n =?utf-8?B?IE3DpHJ6OTku?=\r\n =?utf-8?B?cGRm?=\"\r\n"
+            "Content-Disposition: attachment;\r\n"
+            " filename=\"=?utf-8?B?UmVjaG51bmc=?=\r\n =?utf-8?B?IE3DpHJ6OTku?=\r\n =?utf-8?B?cGRm?=\"\r\n"
+            "Content-Transfer-Encoding: base64\r\n"
+            "\r\n"
+            "JVBERg==\r\n"
+            "--m--\r\n";
+        const QJsonObject payload =
+            MessageFormatter::toJson(stored(raw), MessageFormat::Full)[u"payload"].toObject();
+        QCOMPARE(payload[u"parts"][1][u"filename"].toString(), QStringLiteral("Rechnung März99.pdf"));
+
+        // A character split over two words (C3 | A9 = "é"): bytes are joined before conversion.
+        QByteArray split = raw;
+        split.replace(
+            "filename=\"=?utf-8?B?UmVjaG51bmc=?=\r\n =?utf-8?B?IE3DpHJ6OTku?=\r\n =?utf-8?B?cGRm?=\"",
+            "filename=\"=?utf-8?B?Q2Fmww==?= =?utf-8?B?qS5wZGY=?=\"");
+        QCOMPARE(
+            MessageFormatter::toJson(stored(split), MessageFormat::Full)[u"payload"][u"parts"][1][u"filename"]
+                .toString(),
+            QStringLiteral("Café.pdf"));
+    }
+
     void malformedMessagesStillFormat() {
         // Missing closing boundary and a header line without a colon.
         const QByteArray broken = "From: a@example.com\r\n"
