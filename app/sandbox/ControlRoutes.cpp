@@ -14,6 +14,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <thread>
+
 namespace sandbox {
 
 namespace {
@@ -144,20 +146,25 @@ ApiResponse ControlRoutes::createUser(const ApiRequest &request) {
         return GoogleError::invalidArgument(QStringLiteral("email must be an address"));
     const std::shared_ptr<Mailbox> box = m_server.mailboxes().create(email);
     const int generate = int(int64Of(body->value(QStringLiteral("generate")), 0));
-    if (generate > 0) {
-        MailboxGenerator::Options options;
-        options.count = generate;
-        options.seed = quint32(int64Of(body->value(QStringLiteral("seed")), 1));
-        options.days = int(int64Of(body->value(QStringLiteral("days")), 180));
-        options.end = QDateTime::currentDateTimeUtc();
-        MailboxGenerator::generate(*box, options);
-    }
     const QString mailDir = body->value(QStringLiteral("mailDir")).toString();
-    if (!mailDir.isEmpty()) {
-        QString why;
-        if (!MailLoader::load(*box, mailDir, &why))
-            return GoogleError::invalidArgument(QStringLiteral("Cannot load mail: ") + why);
-    }
+    QString why;
+    // On a thread of its own, like gmail-sandbox's start-up: the messages land in that thread's malloc
+    // arena, not in the one the server thread allocates every answer from.
+    std::thread build([&]() {
+        if (generate > 0) {
+            MailboxGenerator::Options options;
+            options.count = generate;
+            options.seed = quint32(int64Of(body->value(QStringLiteral("seed")), 1));
+            options.days = int(int64Of(body->value(QStringLiteral("days")), 180));
+            options.end = QDateTime::currentDateTimeUtc();
+            MailboxGenerator::generate(*box, options);
+        }
+        if (!mailDir.isEmpty() && !MailLoader::load(*box, mailDir, &why))
+            why = QStringLiteral("Cannot load mail: ") + why;
+    });
+    build.join();
+    if (!why.isEmpty())
+        return GoogleError::invalidArgument(why);
     return ApiResponse::json(QJsonObject{{QStringLiteral("email"), box->email()},
                                          {QStringLiteral("historyId"), QString::number(box->historyId())},
                                          {QStringLiteral("messagesTotal"), box->messagesTotal()}},

@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <iconv.h>
 #include <sys/socket.h>
+#include <thread>
 #include <unistd.h>
 
 namespace {
@@ -124,24 +125,35 @@ int main(int argc, char *argv[]) {
     sandbox::SandboxServer server;
     server.setDefaultQuotaUnitsPerSecond(quotaValue);
     const QDateTime end = QDateTime::currentDateTimeUtc();
-    for (const QString &email : parser.values(user)) {
-        const std::shared_ptr<sandbox::Mailbox> box = server.mailboxes().create(email);
-        if (count > 0) {
-            sandbox::MailboxGenerator::Options options;
-            options.count = count;
-            options.seed = seedValue;
-            options.days = daysValue;
-            options.end = end;
-            sandbox::MailboxGenerator::generate(*box, options);
+    // Mailboxes are built on a thread of their own: glibc gives it its own malloc arena, so the long-lived
+    // messages and the generator's garbage stay out of the arena the server thread allocates from
+    // (measured: with 100k messages in the same arena, malloc took a third of the server's time).
+    QString setupError;
+    std::thread setup([&]() {
+        for (const QString &email : parser.values(user)) {
+            const std::shared_ptr<sandbox::Mailbox> box = server.mailboxes().create(email);
+            if (count > 0) {
+                sandbox::MailboxGenerator::Options options;
+                options.count = count;
+                options.seed = seedValue;
+                options.days = daysValue;
+                options.end = end;
+                sandbox::MailboxGenerator::generate(*box, options);
+            }
+            if (parser.isSet(mailDir)) {
+                QString error;
+                if (!sandbox::MailLoader::load(*box, parser.value(mailDir), &error)) {
+                    setupError = QStringLiteral("cannot load %1: %2").arg(parser.value(mailDir), error);
+                    return;
+                }
+            }
+            std::fprintf(stderr, "gmail-sandbox: mailbox %s with %d messages\n", qPrintable(box->email()),
+                         box->messagesTotal());
         }
-        if (parser.isSet(mailDir)) {
-            QString error;
-            if (!sandbox::MailLoader::load(*box, parser.value(mailDir), &error))
-                return fail(QStringLiteral("cannot load %1: %2").arg(parser.value(mailDir), error));
-        }
-        std::fprintf(stderr, "gmail-sandbox: mailbox %s with %d messages\n", qPrintable(box->email()),
-                     box->messagesTotal());
-    }
+    });
+    setup.join();
+    if (!setupError.isEmpty())
+        return fail(setupError);
 
     if (!installSignalHandlers(app))
         return fail(QStringLiteral("cannot install signal handlers"));
