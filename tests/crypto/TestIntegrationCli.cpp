@@ -30,6 +30,7 @@ private Q_SLOTS:
     void looseKeyFileIsRefused();
     void rotateWithKeyFiles();
     void rotateNeedsNewKeyFileForEnvKey();
+    void keychainIsTheDefaultSource();
 
 private:
     struct Result {
@@ -38,6 +39,10 @@ private:
         QByteArray err;
     };
     Result run(const QStringList &args, const QByteArray &stdinData = {}, const QStringList &extraEnv = {});
+    // Runs gmail-sync inside tests/support/with-keyring.sh (a private D-Bus session with gnome-keyring
+    // whose keyring file lives under this test's HOME, so it persists from one run to the next).
+    Result runWithKeyring(const QStringList &args, const QByteArray &stdinData = {});
+    bool m_keyring = false;
     QString writeKeyFile(const QString &name, const QByteArray &key, int mode);
     QByteArray oauthJson() const;
 
@@ -98,8 +103,20 @@ TestIntegrationCli::Result TestIntegrationCli::run(const QStringList &args, cons
         else
             env.insert(name, value);
     }
+    if (m_keyring) {
+        env.remove(QStringLiteral("DBUS_SESSION_BUS_ADDRESS"));
+        env.remove(QStringLiteral("GMAIL_SYNC_MASTER_KEY"));
+        env.insert(QStringLiteral("HOME"), m_dir->filePath(QStringLiteral("home")));
+        env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir->filePath(QStringLiteral("home/.local/share")));
+    }
     process.setProcessEnvironment(env);
-    process.start(m_binary, QStringList{QStringLiteral("--database"), m_testDb->url()} + args);
+    const QStringList fullArgs = QStringList{QStringLiteral("--database"), m_testDb->url()} + args;
+    if (m_keyring)
+        process.start(qEnvironmentVariable("GSA_SOURCE_DIR") +
+                          QStringLiteral("/tests/support/with-keyring.sh"),
+                      QStringList{m_binary} + fullArgs);
+    else
+        process.start(m_binary, fullArgs);
     if (!process.waitForStarted(10000))
         return {};
     process.write(stdinData);
@@ -108,6 +125,14 @@ TestIntegrationCli::Result TestIntegrationCli::run(const QStringList &args, cons
         return {};
     return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
             process.readAllStandardOutput(), process.readAllStandardError()};
+}
+
+TestIntegrationCli::Result TestIntegrationCli::runWithKeyring(const QStringList &args,
+                                                              const QByteArray &stdinData) {
+    m_keyring = true;
+    Result result = run(args, stdinData);
+    m_keyring = false;
+    return result;
 }
 
 QString TestIntegrationCli::writeKeyFile(const QString &name, const QByteArray &key, int mode) {
@@ -320,6 +345,41 @@ void TestIntegrationCli::rotateNeedsNewKeyFileForEnvKey() {
     QCOMPARE(rotate.exitCode, 2);
     QVERIFY2(rotate.err.contains("--new-key-file") && rotate.err.contains("GMAIL_SYNC_MASTER_KEY"),
              rotate.err.constData());
+}
+
+void TestIntegrationCli::keychainIsTheDefaultSource() {
+    QVERIFY(QDir().mkpath(m_dir->filePath(QStringLiteral("home/.local/share"))));
+    const Result set =
+        runWithKeyring({QStringLiteral("integration"), QStringLiteral("set"), QStringLiteral("acme"),
+                        QStringLiteral("--auth"), QStringLiteral("oauth"), QStringLiteral("--keys-file"),
+                        QStringLiteral("-")},
+                       oauthJson());
+    QVERIFY2(set.exitCode == 0, set.err.constData());
+    const qsizetype at = set.out.indexOf("master key ");
+    QVERIFY(at > 0);
+    const QString firstKey = QString::fromLatin1(set.out.mid(at + 11, 8));
+
+    // A later run (new D-Bus session, same keyring file) finds the same key and opens the keys.
+    Result show = runWithKeyring({QStringLiteral("integration"), QStringLiteral("show"),
+                                  QStringLiteral("acme"), QStringLiteral("--json")});
+    QVERIFY2(show.exitCode == 0 && !show.err.contains("warning"), show.err.constData());
+    QJsonObject json = QJsonDocument::fromJson(show.out).object();
+    QCOMPARE(json.value(QStringLiteral("keyId")).toString(), firstKey);
+    QCOMPARE(json.value(QStringLiteral("clientId")).toString(),
+             QStringLiteral("42-cli.apps.googleusercontent.com"));
+
+    const Result rotate = runWithKeyring({QStringLiteral("keys"), QStringLiteral("rotate")});
+    QVERIFY2(rotate.exitCode == 0, rotate.err.constData());
+    QVERIFY2(rotate.out.contains("re-sealed 1 integration(s)") && rotate.out.contains("keychain now holds"),
+             rotate.out.constData());
+
+    show = runWithKeyring({QStringLiteral("integration"), QStringLiteral("show"), QStringLiteral("acme"),
+                           QStringLiteral("--json")});
+    QVERIFY2(show.exitCode == 0 && !show.err.contains("warning"), show.err.constData());
+    json = QJsonDocument::fromJson(show.out).object();
+    QVERIFY(json.value(QStringLiteral("keyId")).toString() != firstKey);
+    QCOMPARE(json.value(QStringLiteral("clientId")).toString(),
+             QStringLiteral("42-cli.apps.googleusercontent.com"));
 }
 
 QTEST_GUILESS_MAIN(TestIntegrationCli)
