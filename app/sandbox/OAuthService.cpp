@@ -249,6 +249,7 @@ QHttpServerResponse OAuthService::authorizationPage(const QHttpServerRequest &re
         return grantCodeLocked(pending, user);
     }
     const QString requestId = randomString(32);
+    purgeExpiredLocked();
     m_pending.insert(requestId, pending);
     const QString appName = client != m_clients.cend() && !client->name.isEmpty() ? client->name : clientId;
     lock.unlock();
@@ -315,7 +316,15 @@ QHttpServerResponse OAuthService::consentDecision(const QHttpServerRequest &requ
     return grantCodeLocked(pending, user);
 }
 
+void OAuthService::purgeExpiredLocked() {
+    // Abandoned consent pages and unused codes expire after 10 minutes; forget them.
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    m_pending.removeIf([&now](const auto &entry) { return entry.value().expiresAt <= now; });
+    m_codes.removeIf([&now](const auto &entry) { return entry.value().expiresAt <= now; });
+}
+
 QHttpServerResponse OAuthService::grantCodeLocked(const PendingConsent &pending, const QString &user) {
+    purgeExpiredLocked();
     // Google's codes look like "4/0A…"; opaque to clients.
     const QString code = QStringLiteral("4/sandbox-") + randomString(40);
     m_codes.insert(code, AuthorizationCode{pending.clientId, pending.redirectUri, pending.scopes,

@@ -90,6 +90,7 @@ private:
     QJsonObject settingsJson() const;
     int accessTokenLifetime() const;
     QHttpServerResponse grantCodeLocked(const PendingConsent &pending, const QString &user);
+    void purgeExpiredLocked();
 
     void countRequest(const QString &grant, const QString &email, const QString &refreshToken);
 

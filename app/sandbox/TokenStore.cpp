@@ -18,9 +18,14 @@ QString TokenStore::randomToken(const QString &prefix, int length) {
 
 QString TokenStore::issueAccessTokenLocked(const QString &email, const QStringList &scopes, int ttlSeconds,
                                            const QString &refreshToken) {
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    // Long benchmark runs mint many tokens: drop the expired ones now and then so the table stays small.
+    if (++m_issuedSincePurge >= 4096) {
+        m_issuedSincePurge = 0;
+        m_access.removeIf([&now](const auto &entry) { return entry.value().expiresAt <= now; });
+    }
     QString token = randomToken(QStringLiteral("ya29.sandbox-"), 32);
-    m_access.insert(
-        token, AccessEntry{email, scopes, QDateTime::currentDateTimeUtc().addSecs(ttlSeconds), refreshToken});
+    m_access.insert(token, AccessEntry{email, scopes, now.addSecs(ttlSeconds), refreshToken});
     return token;
 }
 

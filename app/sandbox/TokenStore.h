@@ -52,6 +52,7 @@ private:
     mutable QMutex m_mutex;
     QHash<QString, AccessEntry> m_access;
     QHash<QString, RefreshGrant> m_refresh;
+    int m_issuedSincePurge = 0;
 };
 
 } // namespace sandbox
