@@ -13,13 +13,11 @@ namespace cli {
 
 namespace {
 
-QJsonValue textOrNull(const QString &s)
-{
+QJsonValue textOrNull(const QString &s) {
     return s.isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(s);
 }
 
-QJsonObject emailJson(const db::EmailRecord &r)
-{
+QJsonObject emailJson(const db::EmailRecord &r) {
     return QJsonObject{{QStringLiteral("gmailMessageId"), r.gmailMessageId},
                        {QStringLiteral("threadId"), r.threadId},
                        {QStringLiteral("subject"), textOrNull(r.subject)},
@@ -39,8 +37,7 @@ QJsonObject emailJson(const db::EmailRecord &r)
 
 } // namespace
 
-int EmailsCommand::run(CliContext &context, const QStringList &args)
-{
+int EmailsCommand::run(CliContext &context, const QStringList &args) {
     QCommandLineParser parser;
     const QCommandLineOption thread(QStringLiteral("thread"), QStringLiteral("Only this Gmail thread."),
                                     QStringLiteral("thread-id"));
@@ -61,9 +58,10 @@ int EmailsCommand::run(CliContext &context, const QStringList &args)
     QSqlDatabase conn = db::Database::connection();
     db::TenantRepository tenants(conn);
     if (!tenants.find(tenantId))
-        return context.fail(tenants.isNotFound()
-                                ? QStringLiteral("tenant \"%1\" does not exist (see: gmail-sync tenant list)").arg(tenantId)
-                                : tenants.errorString());
+        return context.fail(
+            tenants.isNotFound()
+                ? QStringLiteral("tenant \"%1\" does not exist (see: gmail-sync tenant list)").arg(tenantId)
+                : tenants.errorString());
     db::EmailRepository emails(conn);
     const auto rows = emails.list(tenantId, parser.value(thread), n);
     if (!rows)
@@ -79,12 +77,15 @@ int EmailsCommand::run(CliContext &context, const QStringList &args)
     }
     QTextStream &out = context.out();
     for (const db::EmailRecord &r : *rows) {
-        const QString from = r.fromName.isEmpty() ? r.fromAddress : r.fromName + QStringLiteral(" <") + r.fromAddress + QLatin1Char('>');
+        const QString from = r.fromName.isEmpty()
+                                 ? r.fromAddress
+                                 : r.fromName + QStringLiteral(" <") + r.fromAddress + QLatin1Char('>');
         out << JsonFormat::isoDateTime(r.internalDate) << "  " << r.gmailMessageId << "  " << from << "  "
             << (r.subject.isEmpty() ? QStringLiteral("(no subject)") : r.subject) << "\n";
     }
     if (rows->isEmpty())
-        out << "no emails stored for " << tenantId << " (run: gmail-sync sync " << tenantId << " --initial)\n";
+        out << "no emails stored for " << tenantId << " (run: gmail-sync sync " << tenantId
+            << " --initial)\n";
     out.flush();
     return ExitSuccess;
 }

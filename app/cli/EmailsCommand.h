@@ -10,8 +10,12 @@ namespace cli {
 class EmailsCommand final : public Command {
 public:
     QString name() const override { return QStringLiteral("emails"); }
-    QString summary() const override { return QStringLiteral("List a tenant's stored emails, newest first."); }
-    QString synopsis() const override { return QStringLiteral("<tenant-id> [--thread <thread-id>] [--limit N] [--json]"); }
+    QString summary() const override {
+        return QStringLiteral("List a tenant's stored emails, newest first.");
+    }
+    QString synopsis() const override {
+        return QStringLiteral("<tenant-id> [--thread <thread-id>] [--limit N] [--json]");
+    }
     int run(CliContext &context, const QStringList &args) override;
 };
 

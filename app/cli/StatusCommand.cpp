@@ -17,8 +17,7 @@ namespace {
 
 constexpr int JobsShown = 20;
 
-QJsonObject jobJson(const db::SyncJob &j)
-{
+QJsonObject jobJson(const db::SyncJob &j) {
     return QJsonObject{{QStringLiteral("id"), j.id},
                        {QStringLiteral("kind"), j.kind},
                        {QStringLiteral("status"), j.status},
@@ -32,15 +31,13 @@ QJsonObject jobJson(const db::SyncJob &j)
                        {QStringLiteral("finishedAt"), JsonFormat::dateTime(j.finishedAt)}};
 }
 
-QString orDash(const QString &s)
-{
+QString orDash(const QString &s) {
     return s.isEmpty() ? QStringLiteral("-") : s;
 }
 
 } // namespace
 
-int StatusCommand::run(CliContext &context, const QStringList &args)
-{
+int StatusCommand::run(CliContext &context, const QStringList &args) {
     QCommandLineParser parser;
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print a JSON object."));
     parser.addOption(json);
@@ -54,9 +51,10 @@ int StatusCommand::run(CliContext &context, const QStringList &args)
     db::TenantRepository tenants(conn);
     const auto tenant = tenants.find(tenantId);
     if (!tenant)
-        return context.fail(tenants.isNotFound()
-                                ? QStringLiteral("tenant \"%1\" does not exist (see: gmail-sync tenant list)").arg(tenantId)
-                                : tenants.errorString());
+        return context.fail(
+            tenants.isNotFound()
+                ? QStringLiteral("tenant \"%1\" does not exist (see: gmail-sync tenant list)").arg(tenantId)
+                : tenants.errorString());
     db::EmailRepository emails(conn);
     const auto count = emails.count(tenantId);
     if (!count)
@@ -80,8 +78,8 @@ int StatusCommand::run(CliContext &context, const QStringList &args)
             {QStringLiteral("syncInProgress"), inProgress},
             {QStringLiteral("lockedSince"), JsonFormat::dateTime(tenant->syncLockedAt)},
             // Gmail sends historyId as a string (unsigned 64-bit); `tenant list --json` does the same.
-            {QStringLiteral("historyId"),
-             tenant->historyId ? QJsonValue(QString::number(*tenant->historyId)) : QJsonValue(QJsonValue::Null)},
+            {QStringLiteral("historyId"), tenant->historyId ? QJsonValue(QString::number(*tenant->historyId))
+                                                            : QJsonValue(QJsonValue::Null)},
             {QStringLiteral("emailCount"), *count},
             {QStringLiteral("jobs"), list}};
         context.out() << QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Indented));
@@ -92,13 +90,14 @@ int StatusCommand::run(CliContext &context, const QStringList &args)
     QTextStream &out = context.out();
     out << "tenant:      " << tenant->id << " <" << tenant->gmailAddress << ">\n";
     out << "sync:        "
-        << (inProgress        ? QStringLiteral("running (%1 since %2)")
-                                    .arg(tenant->syncLockedBy, JsonFormat::isoDateTime(tenant->syncLockedAt))
+        << (inProgress ? QStringLiteral("running (%1 since %2)")
+                             .arg(tenant->syncLockedBy, JsonFormat::isoDateTime(tenant->syncLockedAt))
             : tenant->syncLockedBy.isEmpty() ? QStringLiteral("idle")
                                              : QStringLiteral("stale lock of %1 (gmail-sync unlock %2)")
                                                    .arg(tenant->syncLockedBy, tenant->id))
         << "\n";
-    out << "history id:  " << (tenant->historyId ? QString::number(*tenant->historyId) : QStringLiteral("-")) << "\n";
+    out << "history id:  " << (tenant->historyId ? QString::number(*tenant->historyId) : QStringLiteral("-"))
+        << "\n";
     out << "last sync:   " << orDash(JsonFormat::isoDateTime(tenant->lastSyncAt)) << "\n";
     out << "emails:      " << *count << "\n";
     out << "jobs:" << (jobs->isEmpty() ? " none" : "") << "\n";

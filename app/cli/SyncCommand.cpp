@@ -9,8 +9,8 @@
 
 #include <QDate>
 #include <QElapsedTimer>
-#include <QRegularExpression>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QThread>
 
 #include <atomic>
@@ -22,13 +22,11 @@ namespace {
 
 std::atomic_bool s_interrupted{false};
 
-extern "C" void onInterrupt(int)
-{
+extern "C" void onInterrupt(int) {
     s_interrupted = true; // lock-free atomic store: async-signal-safe
 }
 
-std::optional<QDate> parseDate(const QString &text)
-{
+std::optional<QDate> parseDate(const QString &text) {
     // Strictly YYYY-MM-DD (Qt::ISODate alone would also take other shapes).
     static const QRegularExpression shape(QStringLiteral("^\\d{4}-\\d{2}-\\d{2}$"));
     if (!shape.match(text).hasMatch())
@@ -39,9 +37,10 @@ std::optional<QDate> parseDate(const QString &text)
     return d;
 }
 
-QString describeProgress(const syncengine::ProgressUpdate &u)
-{
-    QString line = QStringLiteral("%1: %2").arg(u.phase.isEmpty() ? QStringLiteral("starting") : u.phase).arg(u.processed);
+QString describeProgress(const syncengine::ProgressUpdate &u) {
+    QString line = QStringLiteral("%1: %2")
+                       .arg(u.phase.isEmpty() ? QStringLiteral("starting") : u.phase)
+                       .arg(u.processed);
     if (u.estimatedTotal >= 0)
         line += QStringLiteral("/~%1").arg(u.estimatedTotal);
     return line + QStringLiteral(" messages, %1 msg/s").arg(u.messagesPerSecond, 0, 'f', 1);
@@ -49,8 +48,7 @@ QString describeProgress(const syncengine::ProgressUpdate &u)
 
 } // namespace
 
-syncengine::SyncOptions SyncCommand::engineOptions(CliContext &context)
-{
+syncengine::SyncOptions SyncCommand::engineOptions(CliContext &context) {
     syncengine::SyncOptions options;
     options.gmailApiUrl = QUrl(context.options().gmailApiUrl);
     const QString token = qEnvironmentVariable("GMAIL_SYNC_ACCESS_TOKEN");
@@ -70,16 +68,20 @@ syncengine::SyncOptions SyncCommand::engineOptions(CliContext &context)
     return options;
 }
 
-int SyncCommand::run(CliContext &context, const QStringList &args)
-{
+int SyncCommand::run(CliContext &context, const QStringList &args) {
     QCommandLineParser parser;
-    const QCommandLineOption initial(QStringLiteral("initial"), QStringLiteral("Full sync of the recent window (30 days)."));
-    const QCommandLineOption historical(QStringLiteral("historical"), QStringLiteral("Sync a past date range."));
-    const QCommandLineOption from(QStringLiteral("from"), QStringLiteral("First day (UTC), with --historical."),
+    const QCommandLineOption initial(QStringLiteral("initial"),
+                                     QStringLiteral("Full sync of the recent window (30 days)."));
+    const QCommandLineOption historical(QStringLiteral("historical"),
+                                        QStringLiteral("Sync a past date range."));
+    const QCommandLineOption from(QStringLiteral("from"),
+                                  QStringLiteral("First day (UTC), with --historical."),
                                   QStringLiteral("YYYY-MM-DD"));
-    const QCommandLineOption to(QStringLiteral("to"), QStringLiteral("Last day (UTC, inclusive), with --historical."),
+    const QCommandLineOption to(QStringLiteral("to"),
+                                QStringLiteral("Last day (UTC, inclusive), with --historical."),
                                 QStringLiteral("YYYY-MM-DD"));
-    const QCommandLineOption force(QStringLiteral("force"), QStringLiteral("Ignore the per-tenant start limit."));
+    const QCommandLineOption force(QStringLiteral("force"),
+                                   QStringLiteral("Ignore the per-tenant start limit."));
     const QCommandLineOption noWait(QStringLiteral("no-wait"), QStringLiteral("Queue the job and return."));
     parser.addOptions({initial, historical, from, to, force, noWait});
     if (const int rc = parse(context, parser, args, 1, 1); rc >= 0)
@@ -96,20 +98,20 @@ int SyncCommand::run(CliContext &context, const QStringList &args)
         const auto f = parseDate(parser.value(from));
         const auto t = parseDate(parser.value(to));
         if (!f)
-            return context.usageError(QStringLiteral("--from \"%1\" is not a date (YYYY-MM-DD)").arg(parser.value(from)),
-                                      usage());
+            return context.usageError(
+                QStringLiteral("--from \"%1\" is not a date (YYYY-MM-DD)").arg(parser.value(from)), usage());
         if (!t)
-            return context.usageError(QStringLiteral("--to \"%1\" is not a date (YYYY-MM-DD)").arg(parser.value(to)),
-                                      usage());
+            return context.usageError(
+                QStringLiteral("--to \"%1\" is not a date (YYYY-MM-DD)").arg(parser.value(to)), usage());
         if (*f > *t)
-            return context.usageError(QStringLiteral("--from %1 is after --to %2").arg(f->toString(Qt::ISODate),
-                                                                                       t->toString(Qt::ISODate)),
+            return context.usageError(QStringLiteral("--from %1 is after --to %2")
+                                          .arg(f->toString(Qt::ISODate), t->toString(Qt::ISODate)),
                                       usage());
         const QDate today = QDateTime::currentDateTimeUtc().date();
         if (*t > today)
-            return context.usageError(
-                QStringLiteral("--to %1 is in the future (today is %2 UTC)").arg(t->toString(Qt::ISODate), today.toString(Qt::ISODate)),
-                usage());
+            return context.usageError(QStringLiteral("--to %1 is in the future (today is %2 UTC)")
+                                          .arg(t->toString(Qt::ISODate), today.toString(Qt::ISODate)),
+                                      usage());
         kind = QStringLiteral("historical");
         params.insert(QStringLiteral("from"), f->toString(Qt::ISODate));
         params.insert(QStringLiteral("to"), t->toString(Qt::ISODate));
@@ -126,14 +128,17 @@ int SyncCommand::run(CliContext &context, const QStringList &args)
     db::TenantRepository tenants;
     const auto tenant = tenants.find(tenantId);
     if (!tenant)
-        return context.fail(tenants.isNotFound() ? QStringLiteral("tenant \"%1\" does not exist (see: gmail-sync tenant list)").arg(tenantId)
-                                                 : tenants.errorString());
+        return context.fail(
+            tenants.isNotFound()
+                ? QStringLiteral("tenant \"%1\" does not exist (see: gmail-sync tenant list)").arg(tenantId)
+                : tenants.errorString());
     // A live lock is never overridden, not even with --force.
     if (!tenant->syncLockedBy.isEmpty() && tenant->syncHeartbeatAt.isValid() &&
         tenant->syncHeartbeatAt.secsTo(QDateTime::currentDateTimeUtc()) < options.leaseStaleAfterSeconds) {
-        return context.fail(QStringLiteral("tenant %1 is being synced by %2 since %3; wait for it, or run "
-                                           "`gmail-sync unlock %1` if that process is gone")
-                                .arg(tenantId, tenant->syncLockedBy, tenant->syncLockedAt.toUTC().toString(Qt::ISODate)));
+        return context.fail(
+            QStringLiteral("tenant %1 is being synced by %2 since %3; wait for it, or run "
+                           "`gmail-sync unlock %1` if that process is gone")
+                .arg(tenantId, tenant->syncLockedBy, tenant->syncLockedAt.toUTC().toString(Qt::ISODate)));
     }
 
     db::JobRepository jobs(db::Database::connection());
@@ -141,7 +146,8 @@ int SyncCommand::run(CliContext &context, const QStringList &args)
     if (!jobId)
         return context.fail(jobs.errorString());
     if (parser.isSet(noWait)) {
-        context.out() << "queued " << kind << " sync job " << *jobId << " for tenant " << tenantId << Qt::endl;
+        context.out() << "queued " << kind << " sync job " << *jobId << " for tenant " << tenantId
+                      << Qt::endl;
         return ExitSuccess;
     }
 
@@ -168,7 +174,9 @@ int SyncCommand::run(CliContext &context, const QStringList &args)
     for (;;) {
         if (s_interrupted) {
             if (!jobs.find(*jobId).value_or(db::SyncJob{}).isFinished())
-                return context.fail(QStringLiteral("interrupted; job %1 stays queued and resumes from its checkpoint").arg(*jobId));
+                return context.fail(
+                    QStringLiteral("interrupted; job %1 stays queued and resumes from its checkpoint")
+                        .arg(*jobId));
         }
         std::optional<db::SyncJob> job;
         if (!jobs.claimNext(claim, &job))
@@ -180,10 +188,14 @@ int SyncCommand::run(CliContext &context, const QStringList &args)
             if (row->status == QLatin1String("succeeded"))
                 return ExitSuccess;
             if (row->isFinished())
-                return context.fail(QStringLiteral("job %1 %2%3").arg(*jobId).arg(row->status,
-                                                                            row->errorMessage.isEmpty() ? QString() : QStringLiteral(": ") + row->errorMessage));
+                return context.fail(QStringLiteral("job %1 %2%3")
+                                        .arg(*jobId)
+                                        .arg(row->status, row->errorMessage.isEmpty()
+                                                              ? QString()
+                                                              : QStringLiteral(": ") + row->errorMessage));
             if (!saidWaiting) {
-                err << "job " << *jobId << " is waiting (per-tenant start limit or a retry backoff)" << Qt::endl;
+                err << "job " << *jobId << " is waiting (per-tenant start limit or a retry backoff)"
+                    << Qt::endl;
                 saidWaiting = true;
             }
             QThread::msleep(500);
@@ -194,7 +206,8 @@ int SyncCommand::run(CliContext &context, const QStringList &args)
         case syncengine::JobRunner::Result::Succeeded: {
             const auto row = jobs.find(*jobId);
             if (row) {
-                err << QStringLiteral("%1 sync of %2 done: %3 processed, %4 inserted, %5 updated, %6 deleted, %7 skipped")
+                err << QStringLiteral("%1 sync of %2 done: %3 processed, %4 inserted, %5 updated, %6 "
+                                      "deleted, %7 skipped")
                            .arg(kind, tenantId)
                            .arg(row->processed)
                            .arg(row->inserted)
@@ -214,13 +227,17 @@ int SyncCommand::run(CliContext &context, const QStringList &args)
         case syncengine::JobRunner::Result::TenantBusy:
             if (!jobs.cancel(*jobId))
                 return context.fail(jobs.errorString());
-            return context.fail(QStringLiteral("tenant %1 is being synced by %2 since %3; wait for it, or run "
-                                               "`gmail-sync unlock %1` if that process is gone")
-                                    .arg(tenantId, report.heldBy, report.heldSince.toUTC().toString(Qt::ISODate)));
+            return context.fail(
+                QStringLiteral("tenant %1 is being synced by %2 since %3; wait for it, or run "
+                               "`gmail-sync unlock %1` if that process is gone")
+                    .arg(tenantId, report.heldBy, report.heldSince.toUTC().toString(Qt::ISODate)));
         case syncengine::JobRunner::Result::Stopped:
-            return context.fail(QStringLiteral("interrupted; job %1 stays queued and resumes from its checkpoint").arg(*jobId));
+            return context.fail(
+                QStringLiteral("interrupted; job %1 stays queued and resumes from its checkpoint")
+                    .arg(*jobId));
         case syncengine::JobRunner::Result::Lost:
-            return context.fail(QStringLiteral("job %1 was cancelled or taken over: %2").arg(*jobId).arg(report.error));
+            return context.fail(
+                QStringLiteral("job %1 was cancelled or taken over: %2").arg(*jobId).arg(report.error));
         }
     }
 }

@@ -13,11 +13,13 @@ namespace cli {
 class SyncCommand final : public Command {
 public:
     QString name() const override { return QStringLiteral("sync"); }
-    QString summary() const override { return QStringLiteral("Sync a tenant's mailbox (incremental by default)."); }
-    QString synopsis() const override
-    {
-        return QStringLiteral("<tenant-id> [--initial | --historical --from YYYY-MM-DD --to YYYY-MM-DD] [--force] "
-                              "[--no-wait]");
+    QString summary() const override {
+        return QStringLiteral("Sync a tenant's mailbox (incremental by default).");
+    }
+    QString synopsis() const override {
+        return QStringLiteral(
+            "<tenant-id> [--initial | --historical --from YYYY-MM-DD --to YYYY-MM-DD] [--force] "
+            "[--no-wait]");
     }
     int run(CliContext &context, const QStringList &args) override;
 

@@ -5,8 +5,7 @@
 
 namespace cli {
 
-int UnlockCommand::run(CliContext &context, const QStringList &args)
-{
+int UnlockCommand::run(CliContext &context, const QStringList &args) {
     QCommandLineParser parser;
     if (const int rc = parse(context, parser, args, 1, 1); rc >= 0)
         return rc;
@@ -17,9 +16,10 @@ int UnlockCommand::run(CliContext &context, const QStringList &args)
     db::TenantRepository tenants;
     const auto result = tenants.forceUnlock(tenantId);
     if (!result)
-        return context.fail(tenants.isNotFound()
-                                ? QStringLiteral("tenant \"%1\" does not exist (see: gmail-sync tenant list)").arg(tenantId)
-                                : tenants.errorString());
+        return context.fail(
+            tenants.isNotFound()
+                ? QStringLiteral("tenant \"%1\" does not exist (see: gmail-sync tenant list)").arg(tenantId)
+                : tenants.errorString());
     if (!result->wasLocked) {
         context.out() << "tenant " << tenantId << " was not locked" << Qt::endl;
         return ExitSuccess;

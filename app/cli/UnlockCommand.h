@@ -9,7 +9,9 @@ namespace cli {
 class UnlockCommand final : public Command {
 public:
     QString name() const override { return QStringLiteral("unlock"); }
-    QString summary() const override { return QStringLiteral("Clear a tenant's sync lock left by a dead process."); }
+    QString summary() const override {
+        return QStringLiteral("Clear a tenant's sync lock left by a dead process.");
+    }
     QString synopsis() const override { return QStringLiteral("<tenant-id>"); }
     int run(CliContext &context, const QStringList &args) override;
 };

@@ -20,21 +20,21 @@ namespace {
 
 std::atomic_bool s_stopRequested{false};
 
-extern "C" void onStopSignal(int)
-{
+extern "C" void onStopSignal(int) {
     s_stopRequested = true; // lock-free atomic store: async-signal-safe
 }
 
 } // namespace
 
-int WorkerCommand::run(CliContext &context, const QStringList &args)
-{
+int WorkerCommand::run(CliContext &context, const QStringList &args) {
     QCommandLineParser parser;
-    const QCommandLineOption concurrency(QStringLiteral("concurrency"), QStringLiteral("Worker threads (default 2)."),
-                                         QStringLiteral("N"), QStringLiteral("2"));
-    const QCommandLineOption listen(QStringLiteral("listen"),
-                                    QStringLiteral("Also listen on HOST:PORT (reserved for the push endpoint)."),
-                                    QStringLiteral("HOST:PORT"));
+    const QCommandLineOption concurrency(QStringLiteral("concurrency"),
+                                         QStringLiteral("Worker threads (default 2)."), QStringLiteral("N"),
+                                         QStringLiteral("2"));
+    const QCommandLineOption listen(
+        QStringLiteral("listen"),
+        QStringLiteral("Also listen on HOST:PORT (reserved for the push endpoint)."),
+        QStringLiteral("HOST:PORT"));
     parser.addOptions({concurrency, listen});
     if (const int rc = parse(context, parser, args, 0, 0); rc >= 0)
         return rc;
@@ -47,7 +47,8 @@ int WorkerCommand::run(CliContext &context, const QStringList &args)
         const qsizetype colon = value.lastIndexOf(QLatin1Char(':'));
         const int port = colon > 0 ? value.mid(colon + 1).toInt(&ok) : 0;
         if (colon <= 0 || !ok || port < 0 || port > 65535 || QHostAddress(value.left(colon)).isNull())
-            return context.usageError(QStringLiteral("--listen needs HOST:PORT, e.g. 127.0.0.1:8080"), usage());
+            return context.usageError(QStringLiteral("--listen needs HOST:PORT, e.g. 127.0.0.1:8080"),
+                                      usage());
     }
 
     QString error;
@@ -66,8 +67,9 @@ int WorkerCommand::run(CliContext &context, const QStringList &args)
     std::signal(SIGINT, onStopSignal);
     engine.start();
     logging::LogEvent(logging::Level::Info, "worker running").count("threads", threads).write();
-    context.err() << "gmail-sync worker: " << threads << " threads (" << engine.workerIds().join(QStringLiteral(", "))
-                  << "); stop with SIGTERM or Ctrl-C" << Qt::endl;
+    context.err() << "gmail-sync worker: " << threads << " threads ("
+                  << engine.workerIds().join(QStringLiteral(", ")) << "); stop with SIGTERM or Ctrl-C"
+                  << Qt::endl;
 
     QEventLoop loop;
     QTimer poll;

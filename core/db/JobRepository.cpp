@@ -235,8 +235,8 @@ bool JobRepository::setHistoryIds(qint64 jobId, std::optional<qint64> start, std
 bool JobRepository::note(qint64 jobId, const QString &line) {
     m_error.clear();
     QSqlQuery q(m_db);
-    q.prepare(QStringLiteral(
-        "UPDATE sync_jobs SET error_detail = concat_ws(E'\\n', error_detail, :line) WHERE id = :id"));
+    q.prepare(QStringLiteral("UPDATE sync_jobs SET error_detail = concat_ws(chr(10), error_detail, "
+                             "CAST(:line AS text)) WHERE id = :id"));
     q.bindValue(QStringLiteral(":line"), line);
     q.bindValue(QStringLiteral(":id"), jobId);
     if (!q.exec())

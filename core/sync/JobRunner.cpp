@@ -4,6 +4,7 @@
 #include "db/JobRepository.h"
 #include "db/TenantRepository.h"
 #include "log/LogEvent.h"
+#include "sync/GmailMailSource.h"
 #include "sync/HistoricalSync.h"
 #include "sync/IncrementalSync.h"
 #include "sync/InitialSync.h"
@@ -17,7 +18,12 @@ JobRunner::JobRunner(const SyncOptions &options, QString workerId, const std::at
     : m_options(options)
     , m_workerId(std::move(workerId))
     , m_stop(stop)
-    , m_progress(std::move(progress)) {}
+    , m_progress(std::move(progress)) {
+    if (!m_options.mailSourceFactory) {
+        m_options.mailSourceFactory = GmailMailSource::factory(
+            m_options.gmailApiUrl, m_options.tokenProviderFactory, m_options.quotaUnitsPerSecond, &m_stop);
+    }
+}
 
 QString JobRunner::resultName(Result r) {
     switch (r) {

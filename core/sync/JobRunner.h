@@ -38,7 +38,7 @@ public:
 private:
     Report settle(JobContext *ctx, const db::SyncJob &job, const StepOutcome &outcome, qint64 historyId);
 
-    const SyncOptions &m_options;
+    SyncOptions m_options; // a copy: the default Gmail source factory is bound to m_stop
     QString m_workerId;
     const std::atomic_bool &m_stop;
     ProgressCallback m_progress;

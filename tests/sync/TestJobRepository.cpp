@@ -187,6 +187,15 @@ private Q_SLOTS:
         }
     }
 
+    void notesAppendToDetail() {
+        db::JobRepository jobs(db::Database::connection());
+        const qint64 id = *jobs.enqueue(QStringLiteral("t3"), QStringLiteral("incremental"), {}, true);
+        QVERIFY2(jobs.note(id, QStringLiteral("first")), qPrintable(jobs.errorString()));
+        QVERIFY2(jobs.note(id, QStringLiteral("second")), qPrintable(jobs.errorString()));
+        QCOMPARE(jobs.find(id)->errorDetail, QStringLiteral("first\nsecond"));
+        QVERIFY(jobs.cancel(id));
+    }
+
     void progressNotifies() {
         QSqlDatabase listener = synctest::extraConnection(QStringLiteral("listener"));
         QVERIFY(listener.driver()->subscribeToNotification(QStringLiteral("gsa_sync_progress")));

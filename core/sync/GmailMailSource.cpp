@@ -1,0 +1,139 @@
+#include "sync/GmailMailSource.h"
+
+#include "auth/AccessTokenProvider.h"
+#include "gmail/QuotaPacerRegistry.h"
+
+namespace syncengine {
+
+namespace {
+
+gmail::GmailClientSettings clientSettings(const QUrl &baseUrl, std::shared_ptr<gmail::QuotaPacer> pacer) {
+    gmail::GmailClientSettings s;
+    s.baseUrl = baseUrl;
+    s.pacer = std::move(pacer);
+    return s;
+}
+
+} // namespace
+
+GmailMailSource::GmailMailSource(const QUrl &baseUrl, std::shared_ptr<auth::AccessTokenProvider> tokens,
+                                 std::shared_ptr<gmail::QuotaPacer> pacer, const std::atomic_bool *stop)
+    : m_tokens(std::move(tokens))
+    , m_client(clientSettings(baseUrl, std::move(pacer)), m_tokens.get()) {
+    if (stop)
+        m_client.setCancelFlag(stop);
+}
+
+void GmailMailSource::setError(SourceError *error) const {
+    if (!error)
+        return;
+    error->message = m_client.errorString();
+    error->permanent = m_client.lastError().kind == gmail::ApiError::Kind::AuthPermanent;
+}
+
+std::optional<MailboxProfile> GmailMailSource::profile(SourceError *error) {
+    const auto p = m_client.profile();
+    if (!p) {
+        setError(error);
+        return std::nullopt;
+    }
+    return MailboxProfile{p->emailAddress, qint64(p->historyId), p->messagesTotal};
+}
+
+std::optional<MessageIdPage> GmailMailSource::listMessages(const QString &query, const QString &pageToken,
+                                                           int maxResults, SourceError *error) {
+    // includeSpamTrash: the table mirrors the whole mailbox, SPAM and TRASH included (history reports
+    // changes there too).
+    const auto page = m_client.listMessages(query, {}, true, pageToken, maxResults);
+    if (!page) {
+        setError(error);
+        return std::nullopt;
+    }
+    MessageIdPage out;
+    out.ids.reserve(page->messages.size());
+    for (const gmail::MessageRef &m : page->messages)
+        out.ids.append(m.id);
+    out.nextPageToken = page->nextPageToken;
+    out.resultSizeEstimate = page->resultSizeEstimate;
+    return out;
+}
+
+std::optional<FetchResult> GmailMailSource::fetchRaw(const QStringList &ids, SourceError *error) {
+    const QList<gmail::FetchResult> results = m_client.getMessagesRaw(ids);
+    FetchResult out;
+    out.messages.reserve(results.size());
+    for (const gmail::FetchResult &r : results) {
+        switch (r.status) {
+        case gmail::FetchResult::Status::Ok: {
+            const gmail::RawMessage &m = r.message;
+            out.messages.append(FetchedMessage{m.id, m.threadId, m.labelIds, qint64(m.historyId),
+                                               m.internalDate, int(m.sizeEstimate), m.snippet, m.raw});
+            break;
+        }
+        case gmail::FetchResult::Status::NotFound:
+            out.notFound.append(r.id);
+            break;
+        case gmail::FetchResult::Status::Failed:
+            // The client already retried this part on its own; the step fails and is retried later.
+            if (error) {
+                error->message = r.error.isEmpty() ? m_client.errorString() : r.error;
+                error->permanent = m_client.lastError().kind == gmail::ApiError::Kind::AuthPermanent;
+            }
+            return std::nullopt;
+        }
+    }
+    if (results.size() != ids.size()) {
+        if (error)
+            error->message =
+                QStringLiteral("batch answered %1 of %2 messages").arg(results.size()).arg(ids.size());
+        return std::nullopt;
+    }
+    return out;
+}
+
+std::optional<HistoryPage> GmailMailSource::listHistory(qint64 startHistoryId, const QString &pageToken,
+                                                        SourceError *error) {
+    static const QStringList types{QStringLiteral("messageAdded"), QStringLiteral("messageDeleted"),
+                                   QStringLiteral("labelAdded"), QStringLiteral("labelRemoved")};
+    const auto page = m_client.listHistory(quint64(startHistoryId), types, pageToken);
+    if (!page) {
+        setError(error);
+        return std::nullopt;
+    }
+    HistoryPage out;
+    out.historyTooOld = page->historyTooOld;
+    out.nextPageToken = page->nextPageToken;
+    out.historyId = qint64(page->historyId);
+    for (const gmail::HistoryRecord &rec : page->history) {
+        for (const gmail::MessageRef &m : rec.messagesAdded)
+            out.changes.append({HistoryChange::Type::MessageAdded, m.id, {}});
+        for (const gmail::MessageRef &m : rec.messagesDeleted)
+            out.changes.append({HistoryChange::Type::MessageDeleted, m.id, {}});
+        for (const gmail::LabelChange &c : rec.labelsAdded)
+            out.changes.append({HistoryChange::Type::LabelsAdded, c.message.id, c.labelIds});
+        for (const gmail::LabelChange &c : rec.labelsRemoved)
+            out.changes.append({HistoryChange::Type::LabelsRemoved, c.message.id, c.labelIds});
+    }
+    return out;
+}
+
+MailSourceFactory GmailMailSource::factory(const QUrl &baseUrl, TokenProviderFactory tokens,
+                                           double unitsPerSecond, const std::atomic_bool *stop) {
+    return [baseUrl, tokens = std::move(tokens), unitsPerSecond,
+            stop](const QString &tenantId, const QString &, QString *error) -> std::unique_ptr<MailSource> {
+        std::shared_ptr<auth::AccessTokenProvider> provider = tokens ? tokens(tenantId) : nullptr;
+        if (!provider) {
+            if (error)
+                *error = QStringLiteral(
+                             "no Gmail credentials for tenant %1: connect it first (gmail-sync connect)")
+                             .arg(tenantId);
+            return nullptr;
+        }
+        gmail::QuotaPacerSettings pacing;
+        pacing.unitsPerSecond = unitsPerSecond;
+        auto pacer = gmail::QuotaPacerRegistry::instance().pacerFor(tenantId, pacing);
+        return std::make_unique<GmailMailSource>(baseUrl, std::move(provider), std::move(pacer), stop);
+    };
+}
+
+} // namespace syncengine

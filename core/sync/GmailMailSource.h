@@ -1,0 +1,40 @@
+#pragma once
+
+#include "gmail/GmailClient.h"
+#include "sync/MailSource.h"
+#include "sync/SyncOptions.h"
+
+#include <memory>
+
+namespace syncengine {
+
+// MailSource over gmail::GmailClient (one per job, on the worker thread that runs it). The client
+// does retries, batching and per-tenant quota pacing; this adapter only translates types and errors.
+class GmailMailSource final : public MailSource {
+public:
+    GmailMailSource(const QUrl &baseUrl, std::shared_ptr<auth::AccessTokenProvider> tokens,
+                    std::shared_ptr<gmail::QuotaPacer> pacer, const std::atomic_bool *stop);
+
+    std::optional<MailboxProfile> profile(SourceError *error) override;
+    std::optional<MessageIdPage> listMessages(const QString &query, const QString &pageToken, int maxResults,
+                                              SourceError *error) override;
+    std::optional<FetchResult> fetchRaw(const QStringList &ids, SourceError *error) override;
+    std::optional<HistoryPage> listHistory(qint64 startHistoryId, const QString &pageToken,
+                                           SourceError *error) override;
+    void cancel() override { m_client.cancel(); }
+
+    gmail::GmailClient &client() { return m_client; }
+
+    // The engine's default: a GmailMailSource per job with the tenant's token provider and its shared
+    // QuotaPacer (gmail::QuotaPacerRegistry); requests abort when *stop becomes true.
+    static MailSourceFactory factory(const QUrl &baseUrl, TokenProviderFactory tokens, double unitsPerSecond,
+                                     const std::atomic_bool *stop);
+
+private:
+    void setError(SourceError *error) const;
+
+    std::shared_ptr<auth::AccessTokenProvider> m_tokens; // outlives m_client, which holds a raw pointer
+    gmail::GmailClient m_client;
+};
+
+} // namespace syncengine
