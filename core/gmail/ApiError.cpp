@@ -15,8 +15,10 @@ ApiError ApiError::fromHttp(int httpStatus, const QByteArray &body, const QStrin
     e.status = error.value(QLatin1String("status")).toString();
     e.message = error.value(QLatin1String("message")).toString().left(500);
     const QJsonArray errors = error.value(QLatin1String("errors")).toArray();
-    if (!errors.isEmpty())
+    if (!errors.isEmpty()) {
         e.reason = errors.first().toObject().value(QLatin1String("reason")).toString();
+        e.domain = errors.first().toObject().value(QLatin1String("domain")).toString();
+    }
     return e;
 }
 

@@ -179,6 +179,8 @@ void TestGmailClient::rateLimitReasonsOn403AreRetriedOthersAreNot() {
     QCOMPARE(client.lastError().httpStatus, 403);
     QCOMPARE(client.lastError().reason, QStringLiteral("insufficientPermissions"));
     QCOMPARE(client.lastError().status, QStringLiteral("PERMISSION_DENIED"));
+    QCOMPARE(client.lastError().domain, QStringLiteral("usageLimits"));
+    QCOMPARE(client.lastError().message, QStringLiteral("scripted failure"));
 }
 
 void TestGmailClient::givesUpAfterThreeRetriesWithClearMessage() {
