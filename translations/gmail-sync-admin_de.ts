@@ -78,16 +78,16 @@
         <translation>Dauer der letzten %1 Aufträge (Minuten)</translation>
     </message>
     <message>
-        <source>Messages</source>
-        <translation>Nachrichten</translation>
-    </message>
-    <message>
         <source>Minutes</source>
         <translation>Minuten</translation>
     </message>
     <message>
-        <source>Job</source>
-        <translation>Auftrag</translation>
+        <source>Duration of the last %1 jobs (seconds)</source>
+        <translation>Dauer der letzten %1 Aufträge (Sekunden)</translation>
+    </message>
+    <message>
+        <source>Seconds</source>
+        <translation>Sekunden</translation>
     </message>
 </context>
 <context>

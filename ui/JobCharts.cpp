@@ -9,7 +9,9 @@
 #include <QBarSet>
 #include <QChart>
 #include <QChartView>
+#include <QDateTimeAxis>
 #include <QHBoxLayout>
+#include <QLineSeries>
 #include <QLocale>
 #include <QValueAxis>
 
@@ -42,7 +44,7 @@ JobCharts::JobCharts(DbExecutor *executor, QWidget *parent)
     : QWidget(parent)
     , m_executor(executor)
     , m_daily(makeView(tr("Messages synced per day (last %1 days)").arg(kDays), this))
-    , m_durations(makeView(tr("Duration of the last %1 jobs (minutes)").arg(kDurations), this)) {
+    , m_durations(makeView(QString(), this)) {
     m_daily->setObjectName(QStringLiteral("dailyChart"));
     m_durations->setObjectName(QStringLiteral("durationChart"));
     auto *layout = new QHBoxLayout(this);
@@ -83,28 +85,26 @@ void JobCharts::showDaily(const QList<db::DailySyncCount> &days) {
     chart->removeAllSeries();
     for (QAbstractAxis *axis : chart->axes())
         chart->removeAxis(axis);
-    // One bar per calendar day of the window, zero where nothing ran, so gaps are visible.
+    // One point per calendar day of the window, zero where nothing ran, so gaps are visible.
     QHash<QDate, qint64> byDay;
     for (const db::DailySyncCount &d : days)
         byDay.insert(d.day, d.messages);
-    auto *set = new QBarSet(tr("Messages"));
-    QStringList categories;
+    auto *series = new QLineSeries;
+    series->setPointsVisible(true);
+    series->setColor(QColor(0x1a, 0x73, 0xe8));
     const QDate today = QDate::currentDate();
     qint64 max = 0;
     for (int i = kDays - 1; i >= 0; --i) {
         const QDate day = today.addDays(-i);
         const qint64 n = byDay.value(day);
-        *set << double(n);
+        series->append(double(day.startOfDay().toMSecsSinceEpoch()), double(n));
         max = qMax(max, n);
-        categories << QLocale().toString(day, QStringLiteral("d.M."));
     }
-    set->setColor(QColor(0x1a, 0x73, 0xe8));
-    auto *series = new QBarSeries;
-    series->append(set);
     chart->addSeries(series);
-    auto *x = new QBarCategoryAxis;
-    x->append(categories);
-    x->setLabelsAngle(-90);
+    auto *x = new QDateTimeAxis;
+    x->setFormat(QStringLiteral("d MMM"));
+    x->setTickCount(6);
+    x->setRange(today.addDays(-(kDays - 1)).startOfDay(), today.startOfDay());
     auto *y = new QValueAxis;
     y->setRange(0, max > 0 ? double(max) * 1.1 : 10);
     y->setLabelFormat(QStringLiteral("%.0f"));
@@ -119,13 +119,18 @@ void JobCharts::showDurations(const QList<db::JobDuration> &durations) {
     chart->removeAllSeries();
     for (QAbstractAxis *axis : chart->axes())
         chart->removeAxis(axis);
-    auto *set = new QBarSet(tr("Minutes"));
+    double maxSeconds = 0;
+    for (const db::JobDuration &d : durations)
+        maxSeconds = qMax(maxSeconds, d.seconds);
+    // Seconds for short jobs, minutes once any job took longer than two.
+    const bool minutes = maxSeconds > 120;
+    const double unit = minutes ? 60.0 : 1.0;
+    chart->setTitle(minutes ? tr("Duration of the last %1 jobs (minutes)").arg(kDurations)
+                            : tr("Duration of the last %1 jobs (seconds)").arg(kDurations));
+    auto *set = new QBarSet(minutes ? tr("Minutes") : tr("Seconds"));
     QStringList categories;
-    double max = 0;
     for (const db::JobDuration &d : durations) {
-        const double minutes = d.seconds / 60.0;
-        *set << minutes;
-        max = qMax(max, minutes);
+        *set << d.seconds / unit;
         categories << QString::number(d.jobId);
     }
     set->setColor(QColor(0x34, 0xa8, 0x53));
@@ -135,10 +140,12 @@ void JobCharts::showDurations(const QList<db::JobDuration> &durations) {
     auto *x = new QBarCategoryAxis;
     x->append(categories);
     x->setLabelsAngle(-90);
-    x->setTitleText(tr("Job"));
     auto *y = new QValueAxis;
-    y->setRange(0, max > 0 ? max * 1.1 : 1);
-    y->setLabelFormat(QStringLiteral("%.1f"));
+    y->setRange(0, maxSeconds > 0 ? maxSeconds / unit * 1.1 : 1);
+    const double top = maxSeconds / unit;
+    y->setLabelFormat(top < 1    ? QStringLiteral("%.2f")
+                      : top < 10 ? QStringLiteral("%.1f")
+                                 : QStringLiteral("%.0f"));
     chart->addAxis(x, Qt::AlignBottom);
     chart->addAxis(y, Qt::AlignLeft);
     series->attachAxis(x);

@@ -50,8 +50,7 @@ JobsPage::JobsPage(JobTableModel *model, DbExecutor *executor, QWidget *parent)
                                                       JobTableModel::EtaRole, this));
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_view->horizontalHeader()->setSectionResizeMode(JobTableModel::Progress, QHeaderView::Fixed);
-    m_view->horizontalHeader()->setStretchLastSection(true);
-    m_view->setColumnWidth(JobTableModel::Progress, 280);
+    m_view->setColumnWidth(JobTableModel::Progress, 230);
     m_detail->setReadOnly(true);
     m_detail->setPlaceholderText(tr("Select a job to see its parameters, checkpoint and full error."));
 

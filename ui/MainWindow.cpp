@@ -124,7 +124,7 @@ MainWindow::MainWindow(QWidget *parent)
     });
     connect(m_jobModel, &JobTableModel::jobFailed, this, &MainWindow::notifyFailure);
 
-    resize(1200, 760);
+    resize(1280, 820);
 }
 
 MainWindow::~MainWindow() = default;

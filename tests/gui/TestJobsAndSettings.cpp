@@ -1,0 +1,159 @@
+#include "DbExecutor.h"
+#include "JobTableModel.h"
+#include "SettingsDialog.h"
+#include "TestDatabase.h"
+#include "db/Database.h"
+#include "db/JobRepository.h"
+#include "db/Migrator.h"
+#include "db/TenantRepository.h"
+
+#include <QLabel>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QtTest>
+
+#include <memory>
+
+// The jobs model (filters, the failure notice behind the tray message) and the settings dialog's
+// connection test, against a real PostgreSQL.
+class TestJobsAndSettings final : public QObject {
+    Q_OBJECT
+
+private:
+    std::unique_ptr<testsupport::TestDatabase> m_testDb;
+
+    static qint64 claim(db::JobRepository &jobs, qint64 id) {
+        std::optional<db::SyncJob> job;
+        db::ClaimOptions options;
+        options.workerId = QStringLiteral("w1");
+        options.onlyJobId = id;
+        if (!jobs.claimNext(options, &job) || !job)
+            return 0;
+        return job->id;
+    }
+
+private Q_SLOTS:
+    void init() {
+        m_testDb = std::make_unique<testsupport::TestDatabase>();
+        QVERIFY2(m_testDb->isValid(), qPrintable(m_testDb->errorString()));
+        QString error;
+        const auto settings = db::ConnectionSettings::fromUrl(m_testDb->url(), &error);
+        QVERIFY2(settings, qPrintable(error));
+        db::Database::setDefaultSettings(*settings);
+        QVERIFY2(db::Database::open(&error), qPrintable(error));
+        db::Migrator migrator(db::Database::connection());
+        QVERIFY2(migrator.migrate(), qPrintable(migrator.errorString()));
+        db::TenantRepository tenants(db::Database::connection());
+        for (const char *id : {"acme", "globex"}) {
+            db::Tenant t;
+            t.id = QLatin1String(id);
+            t.gmailAddress = QStringLiteral("ops@%1.example").arg(QLatin1String(id));
+            QVERIFY(tenants.add(t));
+        }
+    }
+
+    void cleanup() {
+        db::Database::closeThreadConnection();
+        m_testDb.reset();
+    }
+
+    void failureIsAnnouncedOnce() {
+        db::JobRepository jobs(db::Database::connection());
+        const auto old = jobs.enqueue(QStringLiteral("acme"), QStringLiteral("incremental"), {}, true);
+        QVERIFY(old && claim(jobs, *old));
+        bool final = false;
+        QVERIFY(
+            jobs.failStep(*old, QStringLiteral("w1"), QStringLiteral("old failure"), {}, true, 0, 1, &final));
+        const auto id = jobs.enqueue(QStringLiteral("globex"), QStringLiteral("initial"), {}, true);
+        QVERIFY(id && claim(jobs, *id));
+
+        ui::DbExecutor executor;
+        ui::JobTableModel model(&executor);
+        QSignalSpy refreshed(&model, &ui::JobTableModel::refreshed);
+        QSignalSpy failed(&model, &ui::JobTableModel::jobFailed);
+        model.refresh();
+        QTRY_COMPARE(refreshed.count(), 1);
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(failed.count(), 0); // a failure from before the window opened is not news
+
+        QVERIFY(jobs.failStep(*id, QStringLiteral("w1"), QStringLiteral("Gmail answered 500"),
+                              QStringLiteral("detail"), true, 0, 1, &final));
+        QVERIFY(final);
+        model.refresh();
+        QTRY_COMPARE(refreshed.count(), 2);
+        QCOMPARE(failed.count(), 1);
+        const auto job = failed.at(0).at(0).value<db::JobRecord>();
+        QCOMPARE(job.id, *id);
+        QCOMPARE(job.errorMessage, QStringLiteral("Gmail answered 500"));
+        model.refresh();
+        QTRY_COMPARE(refreshed.count(), 3);
+        QCOMPARE(failed.count(), 1);
+
+        // The detail text carries the full error; the status filter runs in the query.
+        const int row = model.index(0, 0).data(ui::JobTableModel::JobIdRole).toLongLong() == *id ? 0 : 1;
+        QVERIFY(ui::JobTableModel::describe(*model.job(row)).contains(QLatin1String("detail")));
+        model.setFilter(QStringLiteral("acme"), QStringLiteral("failed"));
+        QTRY_COMPARE(refreshed.count(), 4);
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(model.job(0)->id, *old);
+        model.setFilter(QString(), QStringLiteral("running"));
+        QTRY_COMPARE(refreshed.count(), 5);
+        QCOMPARE(model.rowCount(), 0);
+    }
+
+    void databaseUrlRules_data() {
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<QString>("errorContains");
+        QTest::newRow("fine") << "postgresql://gsa@db.example.com/gsa" << QString();
+        QTest::newRow("socket") << "postgresql:///gsa?host=/run/postgresql" << QString();
+        QTest::newRow("empty") << ""
+                               << "Enter the database URL";
+        QTest::newRow("password") << "postgresql://gsa:secret@db.example.com/gsa"
+                                  << "password";
+        QTest::newRow("not a URL") << "mysql://x"
+                                   << "not valid";
+    }
+    void databaseUrlRules() {
+        QFETCH(QString, url);
+        QFETCH(QString, errorContains);
+        const QString error = ui::AppSettings::validateDatabaseUrl(url);
+        if (errorContains.isEmpty())
+            QVERIFY2(error.isEmpty(), qPrintable(error));
+        else
+            QVERIFY2(error.contains(errorContains), qPrintable(error));
+        QVERIFY(!error.contains(QLatin1String("secret")));
+    }
+
+    void connectionTestRunsOffThreadAndExplains() {
+        ui::DbExecutor executor;
+        ui::AppSettings settings;
+        settings.databaseUrl = m_testDb->url();
+        ui::SettingsDialog dialog(settings, &executor);
+        QSignalSpy finished(&dialog, &ui::SettingsDialog::testFinished);
+        dialog.testConnection();
+        QTRY_COMPARE(finished.count(), 1);
+        QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(finished.at(0).at(1).toString()));
+        QVERIFY(finished.at(0).at(1).toString().contains(QLatin1String("PostgreSQL 15")));
+
+        // A port where nothing listens: a clear error naming the server, and the GUI thread kept running.
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost));
+        const quint16 port = probe.serverPort();
+        probe.close();
+        settings.databaseUrl = QStringLiteral("postgresql://nobody@127.0.0.1:%1/gsa").arg(port);
+        ui::SettingsDialog bad(settings, &executor);
+        QSignalSpy badFinished(&bad, &ui::SettingsDialog::testFinished);
+        bad.testConnection();
+        QCOMPARE(badFinished.count(), 0); // not answered synchronously
+        QTRY_COMPARE(badFinished.count(), 1);
+        QCOMPARE(badFinished.at(0).at(0).toBool(), false);
+        const QString message = badFinished.at(0).at(1).toString();
+        QVERIFY2(message.contains(QStringLiteral("127.0.0.1")) &&
+                     message.contains(QStringLiteral("Connection failed")),
+                 qPrintable(message));
+        QCOMPARE(bad.findChild<QLabel *>(QStringLiteral("testResult"))->text(), message);
+    }
+};
+
+QTEST_MAIN(TestJobsAndSettings)
+#include "TestJobsAndSettings.moc"
