@@ -6,6 +6,7 @@
 #include "db/TenantRepository.h"
 
 #include <QEventLoop>
+#include <QHash>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -41,6 +42,23 @@ TokenManager::TokenManager(Params params, const crypto::Vault &vault)
     : m_params(std::move(params))
     , m_vault(vault) {}
 
+std::shared_ptr<TokenManager> TokenManager::sharedFor(const Params &params, const crypto::Vault &vault) {
+    static std::mutex registryMutex;
+    static QHash<QString, std::weak_ptr<TokenManager>> registry;
+    std::lock_guard lock(registryMutex);
+    if (auto existing = registry.value(params.tenantId).lock())
+        return existing;
+    auto manager = std::make_shared<TokenManager>(params, vault);
+    registry.insert(params.tenantId, manager);
+    return manager;
+}
+
+bool TokenManager::keysReplacedSince(const QByteArray &envelope) const {
+    db::IntegrationRepository repository;
+    const auto row = repository.find(m_params.tenantId, Gmail);
+    return row && row->status == QLatin1String("active") && row->encryptedKeys != envelope;
+}
+
 int TokenManager::tokenRequests() const {
     std::lock_guard lock(m_mutex);
     return m_requests;
@@ -61,8 +79,24 @@ std::optional<QString> TokenManager::accessToken(bool forceRefresh, QString *err
     };
     std::unique_lock lock(m_mutex);
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    if (m_permanent)
-        return failWith(m_lastError, true);
+    if (m_permanent) {
+        if (m_refreshing || m_failedAt.msecsTo(now) < m_params.permanentRecheck.count())
+            return failWith(m_lastError, true);
+        // Has an admin stored new keys (`integration set`) since? One row read, no token request.
+        const QByteArray envelope = m_failedEnvelope;
+        m_failedAt = now;
+        lock.unlock();
+        const bool replaced = keysReplacedSince(envelope);
+        lock.lock();
+        if (m_permanent) {
+            if (!replaced)
+                return failWith(m_lastError, true);
+            m_permanent = false;
+            m_lastError.clear();
+            m_failedAt = QDateTime();
+            forceRefresh = true; // the cached token belongs to the old keys
+        }
+    }
     if (!forceRefresh && fresh(now))
         return m_token;
     if (forceRefresh && fresh(now) && m_tokenFromRequest && m_obtainedAt.msecsTo(now) < ForcedReuseMs)
@@ -95,6 +129,7 @@ std::optional<QString> TokenManager::accessToken(bool forceRefresh, QString *err
     } else {
         m_lastError = outcome.error;
         m_permanent = outcome.permanent;
+        m_failedEnvelope = outcome.envelope;
         m_failedAt = QDateTime::currentDateTimeUtc();
     }
     m_refreshed.notify_all();
@@ -106,30 +141,35 @@ std::optional<QString> TokenManager::accessToken(bool forceRefresh, QString *err
 TokenManager::Outcome TokenManager::refresh(bool force) {
     CredentialStore store(m_vault);
     const auto credentials = store.load(m_params.tenantId);
-    if (!credentials)
-        return {{}, {}, store.errorString(), true};
+    if (!credentials) {
+        // No integration at all is permanent (until one is stored); a database error is not.
+        Outcome outcome;
+        outcome.error = store.errorString();
+        outcome.permanent = store.isNotFound();
+        return outcome;
+    }
     const db::Integration &row = credentials->integration;
-    if (row.status == QLatin1String("inactive"))
-        return {{},
-                {},
-                QStringLiteral("the Gmail integration of tenant \"%1\" is deactivated; store its keys again "
-                               "with `gmail-sync integration set` to use it")
-                    .arg(m_params.tenantId),
-                true};
-    if (row.status == QLatin1String("needs_reauth"))
-        return {{},
-                {},
-                QStringLiteral("tenant \"%1\" needs re-authorization: %2")
-                    .arg(m_params.tenantId, row.statusReason),
-                true};
-
-    const Outcome outcome = credentials->authType == CredentialStore::AuthType::OAuth
-                                ? refreshOAuth(*credentials, force)
-                                : refreshServiceAccount(credentials->keys);
-    db::IntegrationRepository repository;
+    Outcome outcome;
+    if (row.status == QLatin1String("inactive")) {
+        outcome.error =
+            QStringLiteral("the Gmail integration of tenant \"%1\" is deactivated; store its keys "
+                           "again with `gmail-sync integration set` to use it")
+                .arg(m_params.tenantId);
+        outcome.permanent = true;
+    } else if (row.status == QLatin1String("needs_reauth")) {
+        outcome.error = QStringLiteral("tenant \"%1\" needs re-authorization: %2")
+                            .arg(m_params.tenantId, row.statusReason);
+        outcome.permanent = true;
+    } else {
+        outcome = credentials->authType == CredentialStore::AuthType::OAuth
+                      ? refreshOAuth(*credentials, force)
+                      : refreshServiceAccount(credentials->keys);
+    }
+    outcome.envelope = row.encryptedKeys;
     if (!outcome.error.isEmpty())
         return outcome;
     // Best effort bookkeeping: failing to record it must not fail the caller's sync.
+    db::IntegrationRepository repository;
     (void)repository.setTokenExpiry(m_params.tenantId, Gmail, outcome.expiresAt);
     (void)repository.touchLastUsed(m_params.tenantId, Gmail);
     return outcome;

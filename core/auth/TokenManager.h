@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 
 namespace auth {
@@ -37,10 +38,17 @@ public:
         std::chrono::seconds refreshMargin = std::chrono::minutes(5);
         std::chrono::milliseconds failureBackoff = std::chrono::seconds(2);
         std::chrono::milliseconds timeout = std::chrono::seconds(30);
+        // After a permanent failure, how often to look (one row read, no token request) whether an
+        // admin has stored new keys since, which ends the failure without restarting the process.
+        std::chrono::milliseconds permanentRecheck = std::chrono::minutes(1);
     };
 
-    // The vault must outlive this object and hold the keys the integration is sealed with.
+    // The vault (copied) must hold the keys the integration is sealed with.
     TokenManager(Params params, const crypto::Vault &vault);
+
+    // The process-wide manager of params.tenantId (created on first use with these params), so all
+    // threads of a process share one token and one refresh in flight per tenant.
+    static std::shared_ptr<TokenManager> sharedFor(const Params &params, const crypto::Vault &vault);
 
     std::optional<QString> accessToken(bool forceRefresh, QString *error, bool *permanent) override;
 
@@ -54,6 +62,7 @@ private:
         QString error;
         bool permanent = false;
         bool fromRequest = false; // fresh from the token endpoint (not a stored token)
+        QByteArray envelope;      // the sealed keys this outcome was computed from
     };
     Outcome refresh(bool force);
     Outcome refreshOAuth(const CredentialStore::Credentials &credentials, bool force);
@@ -63,9 +72,10 @@ private:
     Outcome grantFailure(int status, const QJsonObject &json, const QString &networkError,
                          const QString &what);
     bool fresh(const QDateTime &now) const;
+    bool keysReplacedSince(const QByteArray &envelope) const;
 
     Params m_params;
-    const crypto::Vault &m_vault;
+    const crypto::Vault m_vault;
 
     mutable std::mutex m_mutex;
     std::condition_variable m_refreshed;
@@ -77,6 +87,7 @@ private:
     bool m_tokenFromRequest = false;
     QString m_lastError;
     bool m_permanent = false;
+    QByteArray m_failedEnvelope;
     QDateTime m_failedAt;
     int m_requests = 0;
 };

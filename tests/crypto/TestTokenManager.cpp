@@ -37,6 +37,8 @@ private Q_SLOTS:
     void invalidGrantNeedsReauthWithoutRetryStorm();
     void serviceAccountJwtGrant();
     void deactivatedIntegrationMakesNoRequest();
+    void newKeysEndAPermanentFailure();
+    void sharedPerTenant();
 
 private:
     QString newRefreshToken();
@@ -297,6 +299,46 @@ void TestTokenManager::deactivatedIntegrationMakesNoRequest() {
     QVERIFY(permanent);
     QVERIFY2(error.contains(QStringLiteral("deactivated")), qPrintable(error));
     QCOMPARE(tokenRequests(), 0);
+}
+
+void TestTokenManager::newKeysEndAPermanentFailure() {
+    const QString revoked = newRefreshToken();
+    storeOAuth(revoked);
+    int status = 0;
+    m_sandbox->control("POST", QStringLiteral("/_sandbox/oauth/revoke"),
+                       {{QStringLiteral("refreshToken"), revoked}}, &status);
+    QCOMPARE(status, 200);
+    TokenManager::Params p = params();
+    p.permanentRecheck = std::chrono::milliseconds(0);
+    TokenManager manager(p, *m_vault);
+    bool permanent = false;
+    QVERIFY(!manager.accessToken(false, nullptr, &permanent));
+    QVERIFY(permanent);
+    // Rechecks read the row only: still the same revoked keys, so no token request.
+    QVERIFY(!manager.accessToken(false, nullptr, &permanent));
+    QVERIFY(permanent);
+    QCOMPARE(manager.tokenRequests(), 1);
+
+    // The admin reconnects and stores new keys: the long-running manager recovers by itself.
+    storeOAuth(newRefreshToken());
+    QString error;
+    const auto token = manager.accessToken(false, &error, &permanent);
+    QVERIFY2(token, qPrintable(error));
+    QCOMPARE(profileStatus(*token), 200);
+    QCOMPARE(manager.tokenRequests(), 2);
+}
+
+void TestTokenManager::sharedPerTenant() {
+    storeOAuth(newRefreshToken());
+    const auto first = TokenManager::sharedFor(params(), *m_vault);
+    const auto second = TokenManager::sharedFor(params(), *m_vault);
+    QCOMPARE(first.get(), second.get());
+    TokenManager::Params other = params();
+    other.tenantId = QStringLiteral("other");
+    QVERIFY(TokenManager::sharedFor(other, *m_vault).get() != first.get());
+    QVERIFY(first->accessToken(false, nullptr, nullptr));
+    QVERIFY(second->accessToken(false, nullptr, nullptr));
+    QCOMPARE(tokenRequests(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestTokenManager)
