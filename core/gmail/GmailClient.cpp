@@ -504,6 +504,14 @@ QList<FetchResult> GmailClient::getMessagesRaw(const QStringList &requested) {
             i += n;
             for (const FetchResult &r : fetchBatch(chunk, &attempts, &retry, &retryDelay))
                 results.insert(r.id, r);
+            const auto kind = m_lastError.kind;
+            if (kind == ApiError::Kind::AuthPermanent || kind == ApiError::Kind::Cancelled) {
+                // No later batch can succeed: report the rest with the same error at once.
+                for (const QString &id : pending.mid(i) + retry)
+                    results.insert(id, {id, FetchResult::Status::Failed, {}, m_lastError.toString()});
+                retry.clear();
+                break;
+            }
         }
         pending = retry;
         if (!pending.isEmpty() && !sleepFor(std::max(retryDelay, backoff(round++)))) {

@@ -228,6 +228,18 @@ void TestGmailClient::permanentTokenErrorFailsAtOnce() {
     QCOMPARE(client.lastError().kind, ApiError::Kind::AuthPermanent);
     QCOMPARE(server.seen().size(), 0);
     QVERIFY(client.errorString().contains(QStringLiteral("re-authorize")));
+
+    QStringList ids;
+    for (int i = 0; i < 120; ++i)
+        ids.append(QStringLiteral("m%1").arg(i % 100) + QString(i >= 100 ? QStringLiteral("x") : QString()));
+    const QList<FetchResult> results = client.getMessagesRaw(ids);
+    QCOMPARE(results.size(), 120);
+    for (const FetchResult &r : results) {
+        QCOMPARE(r.status, FetchResult::Status::Failed);
+        QVERIFY2(r.error.contains(QStringLiteral("re-authorize")), qPrintable(r.error));
+    }
+    QCOMPARE(server.seen().size(), 0);
+    QCOMPARE(client.lastError().kind, ApiError::Kind::AuthPermanent);
 }
 
 void TestGmailClient::truncatedJsonIsRetried() {
