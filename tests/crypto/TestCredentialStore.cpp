@@ -6,6 +6,7 @@
 #include "db/Migrator.h"
 #include "db/TenantRepository.h"
 
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QProcess>
 #include <QTest>
@@ -55,6 +56,7 @@ private Q_SLOTS:
     void rotationKeepsEveryIntegrationReadable();
     void rotationWithoutTheOldKeyChangesNothing();
     void pgDumpHoldsNoSecret();
+    void rotationOfManyIntegrations();
 
 private:
     void addTenant(const QString &id);
@@ -347,6 +349,33 @@ void TestCredentialStore::pgDumpHoldsNoSecret() {
         QVERIFY(!lower.contains(der.mid(i, 32).toHex()));
         QVERIFY(!text.contains(der.mid(i, 32).toBase64()));
     }
+}
+
+// Rotation re-seals every row in one transaction; prints the rate (a figure for the docs).
+void TestCredentialStore::rotationOfManyIntegrations() {
+    constexpr int Count = 300;
+    const Vault oldVault(key(13));
+    CredentialStore store(oldVault);
+    for (int i = 0; i < Count; ++i) {
+        const QString tenant = QStringLiteral("bulk-%1").arg(i);
+        addTenant(tenant);
+        QVERIFY(store.store(tenant, CredentialStore::AuthType::OAuth, oauthJson()));
+    }
+    Vault opener(key(14));
+    opener.addKey(key(13));
+    CredentialStore rotator(opener);
+    QElapsedTimer timer;
+    timer.start();
+    const auto count = rotator.resealAll(Vault(key(14)));
+    const qint64 ms = timer.elapsed();
+    QVERIFY2(count, qPrintable(rotator.errorString()));
+    QCOMPARE(*count, Count);
+    qInfo("keys rotate: %d integrations re-sealed in %lld ms (%.0f/s)", Count, ms,
+          Count * 1000.0 / qMax<qint64>(ms, 1));
+    const Vault newOnly(key(14));
+    CredentialStore after(newOnly);
+    QVERIFY(after.load(QStringLiteral("bulk-0")));
+    QVERIFY(after.load(QStringLiteral("bulk-%1").arg(Count - 1)));
 }
 
 QTEST_GUILESS_MAIN(TestCredentialStore)

@@ -21,6 +21,7 @@ private Q_SLOTS:
     void unknownVersionIsRejected();
     void rotationOpensOldEnvelopes();
     void keyIdIsStable();
+    void sealAndOpenCost();
 
 private:
     static MasterKey key(char fill);
@@ -175,6 +176,18 @@ void TestVault::keyIdIsStable() {
     // (66687aadf862bd776c8fc18b8e9f8e20089714856ee233b3902a591d0d5f2925).
     QCOMPARE(key(0).id(), QStringLiteral("66687aad"));
     QVERIFY(key(1).id() != key(2).id());
+}
+
+// A figure, not a limit: one seal + open of a typical keys JSON (printed by QBENCHMARK).
+void TestVault::sealAndOpenCost() {
+    const Vault vault(key(12));
+    const QByteArray keys(300, 'k');
+    const QByteArray aad("gsa-integration-v1\0acme\0gmail\0oauth", 36);
+    QBENCHMARK {
+        const auto envelope = vault.seal(keys, aad, nullptr);
+        QVERIFY(envelope);
+        QCOMPARE(vault.open(*envelope, aad, nullptr).value_or(QByteArray()), keys);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestVault)
