@@ -12,6 +12,7 @@
 #include <QHttpServerResponse>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QMutexLocker>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
@@ -426,8 +427,25 @@ QHttpServerResponse PubSubService::modifyAckDeadline(Subscription &subscription,
 // ---- Gmail notifications ----------------------------------------------------------------------------
 
 void PubSubService::mailboxChanged(const QString &email, quint64 historyId) {
-    // May come from any thread; the queue lives on ours.
-    QMetaObject::invokeMethod(this, [this, email, historyId]() { notifyUser(email, historyId); });
+    // May come from any thread (gmail-sandbox fills mailboxes on a setup thread): keep only the newest
+    // history id per user and hand it to our thread once, instead of one queued call per change.
+    {
+        QMutexLocker lock(&m_incomingMutex);
+        quint64 &latest = m_incoming[email];
+        const bool handOverPending = latest != 0;
+        latest = std::max(latest, historyId);
+        if (handOverPending)
+            return;
+    }
+    QMetaObject::invokeMethod(this, [this, email]() {
+        quint64 historyId = 0;
+        {
+            QMutexLocker lock(&m_incomingMutex);
+            historyId = m_incoming.take(email);
+        }
+        if (historyId != 0)
+            notifyUser(email, historyId);
+    });
 }
 
 void PubSubService::notifyUser(const QString &email, quint64 historyId) {

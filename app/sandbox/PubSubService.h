@@ -3,6 +3,7 @@
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
+#include <QMutex>
 #include <QObject>
 #include <QSet>
 #include <QString>
@@ -109,6 +110,8 @@ private:
     QSet<QString> m_topics;
     QHash<QString, Subscription> m_subscriptions;
     QHash<QString, UserNotifications> m_users;
+    QMutex m_incomingMutex;
+    QHash<QString, quint64> m_incoming; // changes reported from other threads, not yet handed over
     quint64 m_nextMessageId;
 
     QHash<QString, qint64> m_stats;

@@ -18,6 +18,7 @@
 #include <QNetworkReply>
 #include <QTcpServer>
 #include <QTest>
+#include <QThread>
 #include <QTimer>
 
 #include <memory>
@@ -54,6 +55,7 @@ private Q_SLOTS:
     void subscriptionValidation();
     void gmailWatchNotificationsCoalesced();
     void pushWithOidcTokenAndRetry();
+    void changesFromAnotherThread();
 
 private:
     Reply call(const QByteArray &verb, const QString &path, const QJsonObject &body = {},
@@ -380,6 +382,46 @@ void TestSandboxPubSub::pushWithOidcTokenAndRetry() {
     QByteArray forged = jwt;
     forged[forged.size() - 5] = forged[forged.size() - 5] == 'A' ? 'B' : 'A';
     QVERIFY(!auth::Jwt::verifyRs256(forged, jwk, &error));
+}
+
+// gmail-sandbox fills mailboxes on a setup thread: 10,000 changes from there become one notification.
+void TestSandboxPubSub::changesFromAnotherThread() {
+    const QString user = QStringLiteral("erin@example.com");
+    const QString topic = QStringLiteral("projects/sandbox-project/topics/threaded");
+    QCOMPARE(call("PUT", QStringLiteral("/v1/projects/sandbox-project/subscriptions/threaded"),
+                  {{QStringLiteral("topic"), topic}})
+                 .status,
+             200);
+    m_watches.insert(user, topic);
+    std::unique_ptr<QThread> thread(QThread::create([this, user] {
+        for (quint64 id = 1; id <= 10000; ++id)
+            m_pubsub->mailboxChanged(user, id);
+    }));
+    thread->start();
+    QVERIFY(thread->wait(30000));
+    QJsonArray received;
+    waitUntil(
+        [&] {
+            for (const QJsonValue &value : pullMessages(QStringLiteral("threaded")))
+                received.append(value);
+            return !received.isEmpty();
+        },
+        3000);
+    QTest::qWait(1200); // a second notification would arrive within the one-second window
+    for (const QJsonValue &value : pullMessages(QStringLiteral("threaded")))
+        received.append(value);
+    m_watches.remove(user);
+    QCOMPARE(received.size(), 1);
+    const QJsonObject data =
+        QJsonDocument::fromJson(QByteArray::fromBase64(received.at(0)
+                                                           .toObject()
+                                                           .value(QLatin1String("message"))
+                                                           .toObject()
+                                                           .value(QLatin1String("data"))
+                                                           .toString()
+                                                           .toLatin1()))
+            .object();
+    QCOMPARE(data.value(QLatin1String("historyId")).toString(), QStringLiteral("10000"));
 }
 
 QTEST_GUILESS_MAIN(TestSandboxPubSub)
