@@ -5,6 +5,8 @@
 #include <QCoreApplication>
 #include <QHostInfo>
 
+#include <atomic>
+
 namespace syncengine {
 
 SyncEngine::SyncEngine(SyncOptions options, QObject *parent)
@@ -25,10 +27,16 @@ QString SyncEngine::makeWorkerId(const QString &thread) {
 void SyncEngine::start() {
     if (!m_workers.empty())
         return;
+    // Worker ids must be unique across engines too (the tenant lease is re-entrant for its holder):
+    // the first engine of a process names its threads w1, w2…, a second one e2w1, e2w2….
+    static std::atomic_int s_engines{0};
+    if (m_instance == 0)
+        m_instance = ++s_engines;
+    const QString prefix = m_instance == 1 ? QString() : QStringLiteral("e%1").arg(m_instance);
     const int n = qMax(1, m_options.concurrency);
     for (int i = 0; i < n; ++i) {
-        auto worker =
-            std::make_unique<SyncWorker>(m_options, makeWorkerId(QStringLiteral("w%1").arg(i + 1)), this);
+        auto worker = std::make_unique<SyncWorker>(
+            m_options, makeWorkerId(prefix + QStringLiteral("w%1").arg(i + 1)), this);
         worker->setObjectName(QStringLiteral("gsa-sync-%1").arg(i + 1));
         worker->start();
         m_workers.push_back(std::move(worker));

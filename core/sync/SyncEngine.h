@@ -45,6 +45,7 @@ private:
 
     SyncOptions m_options;
     std::vector<std::unique_ptr<SyncWorker>> m_workers;
+    int m_instance = 0;
 };
 
 } // namespace syncengine
