@@ -552,6 +552,10 @@
         <source>Connection failed — %1. Check host, port, user and database, and that the server accepts connections from this machine.</source>
         <translation>Verbindung fehlgeschlagen — %1. Prüfen Sie Host, Port, Benutzer und Datenbank und ob der Server Verbindungen von diesem Rechner annimmt.</translation>
     </message>
+    <message>
+        <source>Google Secret Manager</source>
+        <translation>Google Secret Manager</translation>
+    </message>
 </context>
 <context>
     <name>ui::TenantTableModel</name>

@@ -42,6 +42,7 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, DbExecutor *executor
     m_url->setObjectName(QStringLiteral("databaseUrl"));
     m_test->setObjectName(QStringLiteral("testButton"));
     m_testResult->setObjectName(QStringLiteral("testResult"));
+    m_url->setCursorPosition(0);
     m_url->setPlaceholderText(QStringLiteral("postgresql://gmail_sync@db.example.com/gmail_sync"));
     m_testResult->setWordWrap(true);
     m_testResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -50,6 +51,7 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, DbExecutor *executor
     m_keyProvider->addItem(tr("System keychain"), QStringLiteral("keychain"));
     m_keyProvider->addItem(tr("Environment variable (GSA_MASTER_KEY)"), QStringLiteral("env"));
     m_keyProvider->addItem(tr("Key file"), QStringLiteral("file"));
+    m_keyProvider->addItem(tr("Google Secret Manager"), QStringLiteral("secret-manager"));
     m_keyProvider->setCurrentIndex(qMax(0, m_keyProvider->findData(settings.masterKeyProvider)));
     m_workers->setRange(1, 64);
     m_workers->setValue(settings.workerThreads);
@@ -65,7 +67,10 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, DbExecutor *executor
     urlRow->addWidget(m_url, 1);
     urlRow->addWidget(m_test);
     auto *form = new QFormLayout;
-    form->addRow(tr("&Database URL:"), urlRow);
+    // A row holding a layout gets no buddy on its own; without one the "&" would show.
+    auto *urlLabel = new QLabel(tr("&Database URL:"), this);
+    urlLabel->setBuddy(m_url);
+    form->addRow(urlLabel, urlRow);
     form->addRow(QString(), m_testResult);
     form->addRow(tr("OAuth &client id:"), m_clientId);
     auto *secretNote =

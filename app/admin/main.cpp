@@ -4,6 +4,7 @@
 #include "JobTableModel.h"
 #include "JobsPage.h"
 #include "MainWindow.h"
+#include "SettingsDialog.h"
 #include "TenantTableModel.h"
 #include "ThreadBrowser.h"
 #include "ThreadListModel.h"
@@ -15,6 +16,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QLineEdit>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
@@ -83,6 +85,19 @@ void takeScreenshots(ui::MainWindow *window, const QString &dir) {
                 dialog->setRange(QDate::currentDate(), QDate::currentDate().addMonths(-2));
                 save(dialog, QStringLiteral("historical-sync-dialog-invalid.png"));
                 dialog->reject();
+            }
+            window->openSettings();
+            if (auto *settings = window->findChild<ui::SettingsDialog *>()) {
+                settings->findChild<QLineEdit *>(QStringLiteral("databaseUrl"))
+                    ->setText(db::Database::defaultSettings().redactedUrl());
+                settings->findChild<QLineEdit *>(QStringLiteral("databaseUrl"))->setCursorPosition(0);
+                settings->testConnection();
+            }
+            return;
+        case 7:
+            if (auto *settings = window->findChild<ui::SettingsDialog *>()) {
+                save(settings, QStringLiteral("settings-dialog.png"));
+                settings->reject();
             }
             return;
         default:
