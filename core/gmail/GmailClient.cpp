@@ -41,7 +41,8 @@ struct GmailClient::Call {
     QByteArray body;
     QByteArray contentType;
     int cost = 1;
-    QString method; // Gmail's method name for messages: "users.getProfile"
+    int maxRetries = -1; // < 0: the settings' maxRetries
+    QString method;      // Gmail's method name for messages: "users.getProfile"
     // Checks a 2xx body; false ⇒ the answer was cut short or garbled: retried like a network error.
     std::function<bool(const Reply &)> validate;
     QString endpoint() const {
@@ -354,7 +355,7 @@ std::optional<GmailClient::Reply> GmailClient::execute(const Call &call) {
                 m_settings.pacer->pause(delay);
         }
         failure.endpoint = endpoint;
-        if (attempt >= m_settings.maxRetries)
+        if (attempt >= (call.maxRetries >= 0 ? call.maxRetries : m_settings.maxRetries))
             return fail(failure);
         ++attempt;
         ++m_stats.retries;
@@ -549,7 +550,13 @@ QList<FetchResult> GmailClient::fetchBatch(const QStringList &ids, QHash<QString
         call.cost = QuotaCost::MessagesGet;
         call.method = QStringLiteral("users.messages.get");
         call.validate = [](const Reply &r) { return rawMessage(r.body).has_value(); };
+        // A part already retried inside batches spends what is left of its retries here; the
+        // attempt itself is one of them when it failed before.
+        const int spent = attempts->value(ids.first());
+        call.maxRetries = std::max(0, m_settings.maxRetries - spent);
         const auto reply = execute(call);
+        if (!reply)
+            m_lastError.retries += spent;
         if (reply)
             results.append({ids.first(), FetchResult::Status::Ok, *rawMessage(reply->body), {}});
         else if (m_lastError.kind == ApiError::Kind::Http && m_lastError.httpStatus == 404)
