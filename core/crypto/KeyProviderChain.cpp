@@ -17,15 +17,38 @@ std::unique_ptr<KeyProviderChain> KeyProviderChain::standard(const QString &keyF
     auto chain = std::make_unique<KeyProviderChain>();
     const QString keyFile =
         keyFileOption.isEmpty() ? qEnvironmentVariable(KeyFileProvider::VariableName) : keyFileOption;
-    chain->append(std::make_unique<KeyFileProvider>(keyFile));
-    chain->append(std::make_unique<EnvKeyProvider>());
-    if (auto secretManager = SecretManagerKeyProvider::fromEnvironment())
-        chain->append(std::move(secretManager));
-    chain->append(std::make_unique<KeychainKeyProvider>());
+    QStringList order = qEnvironmentVariable(SourcesVariable).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    for (QString &name : order)
+        name = name.trimmed();
+    if (order.isEmpty())
+        order = {QStringLiteral("key-file"), QStringLiteral("env"), QStringLiteral("secret-manager"),
+                 QStringLiteral("keychain")};
+    for (const QString &name : std::as_const(order)) {
+        if (name == QLatin1String("key-file")) {
+            chain->append(std::make_unique<KeyFileProvider>(keyFile));
+        } else if (name == QLatin1String("env")) {
+            chain->append(std::make_unique<EnvKeyProvider>());
+        } else if (name == QLatin1String("secret-manager")) {
+            if (auto secretManager = SecretManagerKeyProvider::fromEnvironment())
+                chain->append(std::move(secretManager));
+        } else if (name == QLatin1String("keychain")) {
+            chain->append(std::make_unique<KeychainKeyProvider>());
+        } else {
+            chain->m_configError =
+                QStringLiteral("%1 names an unknown master key source \"%2\" (known: key-file, "
+                               "env, secret-manager, keychain)")
+                    .arg(QLatin1String(SourcesVariable), name);
+        }
+    }
     return chain;
 }
 
 MasterKeyProvider *KeyProviderChain::active(QString *error) const {
+    if (!m_configError.isEmpty()) {
+        if (error)
+            *error = m_configError;
+        return nullptr;
+    }
     for (const auto &provider : m_providers) {
         if (provider->isConfigured())
             return provider.get();

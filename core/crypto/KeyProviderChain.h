@@ -21,9 +21,12 @@ public:
 
     void append(std::unique_ptr<MasterKeyProvider> provider);
 
-    // The default order for the programs: --key-file (or GMAIL_SYNC_KEY_FILE), then
+    static constexpr const char *SourcesVariable = "GMAIL_SYNC_KEY_SOURCES";
+
+    // The programs' chain. Default order: --key-file (or GMAIL_SYNC_KEY_FILE), then
     // GMAIL_SYNC_MASTER_KEY, then Secret Manager (GMAIL_SYNC_SECRET_MANAGER_SECRET, see
-    // SecretManagerKeyProvider::fromEnvironment), then the OS keychain.
+    // SecretManagerKeyProvider::fromEnvironment), then the OS keychain. GMAIL_SYNC_KEY_SOURCES
+    // (e.g. "secret-manager,keychain") sets another order or leaves sources out.
     static std::unique_ptr<KeyProviderChain> standard(const QString &keyFileOption);
 
     // The source in use, or nullptr with *error when none is configured.
@@ -40,6 +43,7 @@ public:
 
 private:
     std::vector<std::unique_ptr<MasterKeyProvider>> m_providers;
+    QString m_configError;
 };
 
 } // namespace crypto

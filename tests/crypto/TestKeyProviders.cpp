@@ -76,6 +76,7 @@ private Q_SLOTS:
     void secretManagerAgainstSandbox();
     void metadataServerToken();
     void secretManagerFromEnvironment();
+    void configuredOrder();
 
 private:
     QTemporaryDir m_dir;
@@ -451,6 +452,32 @@ void TestKeyProviders::secretManagerFromEnvironment() {
         QString error;
         QVERIFY(!provider->currentKey(&error));
         QVERIFY2(error.contains(QStringLiteral("projects/PROJECT/secrets/SECRET")), qPrintable(error));
+    }
+}
+
+void TestKeyProviders::configuredOrder() {
+    const QString path = m_dir.filePath(QStringLiteral("order.key"));
+    QVERIFY(writeFile(path, KeyBytes.toBase64(), 0600));
+    ScopedEnv env("GMAIL_SYNC_MASTER_KEY", QByteArray(32, 'e').toBase64());
+    qunsetenv("GMAIL_SYNC_SECRET_MANAGER_SECRET");
+    QString error;
+    {
+        // Default: the key file wins over the environment variable.
+        qunsetenv("GMAIL_SYNC_KEY_SOURCES");
+        const auto key = KeyProviderChain::standard(path)->currentKey(&error);
+        QVERIFY2(key, qPrintable(error));
+        QCOMPARE(QByteArray(reinterpret_cast<const char *>(key->data()), 32), KeyBytes);
+    }
+    {
+        ScopedEnv order("GMAIL_SYNC_KEY_SOURCES", "env, key-file");
+        const auto key = KeyProviderChain::standard(path)->currentKey(&error);
+        QVERIFY2(key, qPrintable(error));
+        QCOMPARE(QByteArray(reinterpret_cast<const char *>(key->data()), 32), QByteArray(32, 'e'));
+    }
+    {
+        ScopedEnv order("GMAIL_SYNC_KEY_SOURCES", "key-file,vault9000");
+        QVERIFY(!KeyProviderChain::standard(path)->currentKey(&error));
+        QVERIFY2(error.contains(QStringLiteral("vault9000")), qPrintable(error));
     }
 }
 
