@@ -23,16 +23,23 @@ constexpr qint64 MaxKeysFileSize = 1024 * 1024;
 
 // Reads the keys JSON from a file or, for "-", from stdin (so secrets need not touch the disk or argv).
 std::optional<QByteArray> readKeys(const QString &path, QString *error) {
-    QFile file;
     const bool fromStdin = path == QLatin1String("-");
-    const bool opened = fromStdin ? file.open(stdin, QIODevice::ReadOnly)
-                                  : (file.setFileName(path), file.open(QIODevice::ReadOnly));
+    QFile file(fromStdin ? QString() : path);
+    const bool opened = fromStdin ? file.open(stdin, QIODevice::ReadOnly) : file.open(QIODevice::ReadOnly);
     if (!opened) {
         *error = QStringLiteral("cannot read keys file %1: %2")
                      .arg(fromStdin ? QStringLiteral("(stdin)") : path, file.errorString());
         return std::nullopt;
     }
-    QByteArray content = file.read(MaxKeysFileSize + 1);
+    // Read to the end (a pipe delivers in pieces), but never more than the limit.
+    QByteArray content;
+    while (content.size() <= MaxKeysFileSize) {
+        QByteArray chunk = file.read(64 * 1024);
+        if (chunk.isEmpty())
+            break;
+        content += chunk;
+        OPENSSL_cleanse(chunk.data(), chunk.size());
+    }
     if (content.size() > MaxKeysFileSize) {
         OPENSSL_cleanse(content.data(), content.size());
         *error = QStringLiteral("keys file %1 is larger than 1 MiB; is it the right file?").arg(path);
