@@ -14,6 +14,7 @@
 #include "db/Database.h"
 #include "db/JobRepository.h"
 #include "db/Migrator.h"
+#include "db/TenantRepository.h"
 
 #include <QAction>
 #include <QApplication>
@@ -253,7 +254,7 @@ void MainWindow::start() {
         [this](const QString &error) {
             if (!error.isEmpty()) {
                 m_connection->setText(tr("Database unavailable: %1").arg(error));
-                m_refreshTimer->start(); // keep trying
+                QTimer::singleShot(kRefreshMs, this, &MainWindow::start); // keep trying
                 return;
             }
             m_feed->start();
@@ -404,7 +405,8 @@ void MainWindow::unlockSelected() {
         return;
     const QString tenantId = t->id;
     const QString holder = t->lockedBy;
-    const SyncStateInfo state = TenantTableModel::stateOf(*t, 30 * 60);
+    const SyncStateInfo state =
+        TenantTableModel::stateOf(*t, db::TenantRepository::kDefaultStaleAfterSeconds);
     const QLocale locale;
     const QString since = locale.toString(t->lockedAt.toLocalTime(), QLocale::LongFormat);
     const QString beat = t->heartbeatAt.isValid() ? tr("%1 ago").arg(TenantTableModel::formatAge(

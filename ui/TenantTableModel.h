@@ -1,6 +1,7 @@
 #pragma once
 
 #include "db/AdminQueries.h"
+#include "db/TenantRepository.h"
 #include "sync/ProgressListener.h"
 
 #include <QAbstractTableModel>
@@ -69,7 +70,7 @@ private:
     // The newest event per running job: the row's processed_count only moves at checkpoints, the events
     // in between, so a reload must not move a bar backwards.
     QHash<qint64, syncengine::ProgressEvent> m_live;
-    int m_staleAfterSeconds = 30 * 60;
+    int m_staleAfterSeconds = db::TenantRepository::kDefaultStaleAfterSeconds;
     bool m_loading = false;
     bool m_reloadPending = false;
 };
