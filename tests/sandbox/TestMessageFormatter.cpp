@@ -3,6 +3,9 @@
 #include <QJsonArray>
 #include <QSet>
 #include <QTest>
+#include <QThread>
+
+#include <atomic>
 
 using namespace sandbox;
 
@@ -301,6 +304,31 @@ private Q_SLOTS:
         const QJsonObject json = MessageFormatter::toJson(stored(broken), MessageFormat::Full);
         QCOMPARE(json[u"snippet"].toString(), QStringLiteral("still readable"));
         QVERIFY(json[u"payload"].toObject().contains(u"mimeType"));
+    }
+
+    void concurrentFormattingMatchesSerial() {
+        // The server may format from several threads; GMime and the charset converters must cope.
+        const QList<QByteArray> raws{latin1Mail, nestedMail, htmlOnlyMail};
+        QList<QJsonObject> expected;
+        for (const QByteArray &raw : raws)
+            expected.append(MessageFormatter::toJson(stored(raw), MessageFormat::Full));
+        std::atomic<int> mismatches{0};
+        QList<QThread *> threads;
+        for (int t = 0; t < 4; ++t) {
+            threads.append(QThread::create([&] {
+                for (int i = 0; i < 300; ++i) {
+                    const qsizetype k = i % raws.size();
+                    if (MessageFormatter::toJson(stored(raws[k]), MessageFormat::Full) != expected[k])
+                        ++mismatches;
+                }
+            }));
+            threads.last()->start();
+        }
+        for (QThread *thread : threads) {
+            QVERIFY(thread->wait(60000));
+            delete thread;
+        }
+        QCOMPARE(mismatches.load(), 0);
     }
 
     void parseFormat() {
