@@ -64,6 +64,10 @@ int TokenManager::tokenRequests() const {
     return m_requests;
 }
 
+bool TokenManager::usable(const QDateTime &now) const {
+    return !m_token.isEmpty() && m_expiresAt.isValid() && now.secsTo(m_expiresAt) > 30;
+}
+
 bool TokenManager::fresh(const QDateTime &now) const {
     return !m_token.isEmpty() && m_expiresAt.isValid() &&
            now.secsTo(m_expiresAt) > qint64(m_params.refreshMargin.count());
@@ -111,7 +115,7 @@ std::optional<QString> TokenManager::accessToken(bool forceRefresh, QString *err
     }
     if (m_failedAt.isValid() && m_failedAt.msecsTo(now) < m_params.failureBackoff.count() &&
         !m_lastError.isEmpty())
-        return failWith(m_lastError, false);
+        return !forceRefresh && usable(now) ? std::optional<QString>(m_token) : failWith(m_lastError, false);
 
     m_refreshing = true;
     lock.unlock();
@@ -127,14 +131,23 @@ std::optional<QString> TokenManager::accessToken(bool forceRefresh, QString *err
         m_lastError.clear();
         m_failedAt = QDateTime();
     } else {
+        if (!outcome.token.isEmpty()) { // a still-valid stored token to serve while the endpoint fails
+            m_token = outcome.token;
+            m_expiresAt = outcome.expiresAt;
+            m_tokenFromRequest = false;
+        }
         m_lastError = outcome.error;
         m_permanent = outcome.permanent;
         m_failedEnvelope = outcome.envelope;
         m_failedAt = QDateTime::currentDateTimeUtc();
     }
     m_refreshed.notify_all();
-    if (!outcome.error.isEmpty())
+    if (!outcome.error.isEmpty()) {
+        // A transient failure inside the refresh margin: the current token still works for a while.
+        if (!outcome.permanent && !forceRefresh && usable(now))
+            return m_token;
         return failWith(outcome.error, outcome.permanent);
+    }
     return m_token;
 }
 
@@ -268,10 +281,19 @@ TokenManager::Outcome TokenManager::refreshOAuth(const CredentialStore::Credenti
     const QString what =
         QStringLiteral("refreshing the access token of tenant \"%1\"").arg(m_params.tenantId);
     const QString token = json.value(QStringLiteral("access_token")).toString();
-    if (status != 200 || token.isEmpty())
-        return status == 200
-                   ? Outcome{{}, {}, what + QStringLiteral(": the answer has no access_token"), false}
-                   : grantFailure(status, json, networkError, what);
+    if (status != 200 || token.isEmpty()) {
+        Outcome failure =
+            status == 200 ? Outcome{{}, {}, what + QStringLiteral(": the answer has no access_token"), false}
+                          : grantFailure(status, json, networkError, what);
+        // Transient: a stored token that has not expired yet can still serve meanwhile.
+        const QDateTime storedExpiry =
+            QDateTime::fromString(keys.value(QStringLiteral("expiresAt")).toString(), Qt::ISODate);
+        if (!failure.permanent && !force && storedExpiry.isValid() && now.secsTo(storedExpiry) > 30) {
+            failure.token = keys.value(QStringLiteral("accessToken")).toString();
+            failure.expiresAt = storedExpiry;
+        }
+        return failure;
+    }
     const qint64 expiresIn = json.value(QStringLiteral("expires_in")).toInteger(3600);
     Outcome outcome{token, now.addSecs(expiresIn), {}, false, true};
 

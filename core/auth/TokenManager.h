@@ -71,7 +71,8 @@ private:
     int post(const QUrl &url, const QByteArray &form, QJsonObject *json, QString *networkError);
     Outcome grantFailure(int status, const QJsonObject &json, const QString &networkError,
                          const QString &what);
-    bool fresh(const QDateTime &now) const;
+    bool fresh(const QDateTime &now) const;  // more than refreshMargin left
+    bool usable(const QDateTime &now) const; // not yet expired (30 s to spare)
     bool keysReplacedSince(const QByteArray &envelope) const;
 
     Params m_params;

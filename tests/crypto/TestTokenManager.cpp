@@ -7,6 +7,9 @@
 #include "db/Migrator.h"
 #include "db/TenantRepository.h"
 
+#include <QHttpServer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponse>
 #include <QJsonDocument>
 #include <QTest>
 #include <QThread>
@@ -39,6 +42,7 @@ private Q_SLOTS:
     void deactivatedIntegrationMakesNoRequest();
     void newKeysEndAPermanentFailure();
     void sharedPerTenant();
+    void transientFailureKeepsUsableTokenAndBacksOff();
 
 private:
     QString newRefreshToken();
@@ -339,6 +343,38 @@ void TestTokenManager::sharedPerTenant() {
     QVERIFY(first->accessToken(false, nullptr, nullptr));
     QVERIFY(second->accessToken(false, nullptr, nullptr));
     QCOMPARE(tokenRequests(), 1);
+}
+
+void TestTokenManager::transientFailureKeepsUsableTokenAndBacksOff() {
+    // A token endpoint that is down (503): a stored token with 4 minutes left is still handed out,
+    // and callers within the backoff do not cause more requests.
+    QHttpServer down;
+    int hits = 0;
+    down.route(QStringLiteral("/token"), [&](const QHttpServerRequest &) {
+        ++hits;
+        return QHttpServerResponse(QJsonObject{{QStringLiteral("error"), QStringLiteral("backend_error")}},
+                                   QHttpServerResponder::StatusCode::ServiceUnavailable);
+    });
+    const quint16 port = down.listen(QHostAddress::LocalHost);
+    QVERIFY(port != 0);
+    storeOAuth(newRefreshToken(), QStringLiteral("ya29.four-minutes"),
+               QDateTime::currentDateTimeUtc().addSecs(240));
+    TokenManager::Params p = params();
+    p.oauthTokenUrl = QUrl(QStringLiteral("http://127.0.0.1:%1/token").arg(port));
+    p.failureBackoff = std::chrono::seconds(30);
+    TokenManager manager(p, *m_vault);
+    for (int i = 0; i < 5; ++i)
+        QCOMPARE(manager.accessToken(false, nullptr, nullptr).value_or(QString()),
+                 QStringLiteral("ya29.four-minutes"));
+    QCOMPARE(hits, 1);
+    // Forced (the token was refused): the failure is reported, transient, still without a new request.
+    QString error;
+    bool permanent = true;
+    QVERIFY(!manager.accessToken(true, &error, &permanent));
+    QVERIFY(!permanent);
+    QVERIFY2(error.contains(QStringLiteral("503")), qPrintable(error));
+    QCOMPARE(hits, 1);
+    QCOMPARE(db::IntegrationRepository().find(QStringLiteral("acme"))->status, QStringLiteral("active"));
 }
 
 QTEST_GUILESS_MAIN(TestTokenManager)
