@@ -3,6 +3,8 @@
 #include "db/Database.h"
 #include "log/LogEvent.h"
 
+#include <QScopeGuard>
+
 namespace syncengine {
 
 JobContext::JobContext(db::SyncJob job, QString workerId, const SyncOptions &options, MailSource &source,
@@ -36,13 +38,19 @@ StepOutcome JobContext::fetch(const QStringList &ids, QList<db::EmailRecord> *re
         if (StepOutcome alive = keepAlive(); !alive.ok())
             return alive;
         SourceError error;
+        QElapsedTimer fetchTimer;
+        fetchTimer.start();
         const auto result = m_source.fetchRaw(ids.mid(i, chunk), &error);
+        m_timings.fetchNs += fetchTimer.nsecsElapsed();
         if (!result) {
             if (stopRequested())
                 return StepOutcome::stopped();
             return sourceFailure(QStringLiteral("fetching messages failed"), error);
         }
         *skipped += result->notFound.size();
+        QElapsedTimer parseTimer;
+        parseTimer.start();
+        const auto parsed = qScopeGuard([&] { m_timings.parseNs += parseTimer.nsecsElapsed(); });
         for (const FetchedMessage &m : result->messages) {
             db::EmailRecord r = m_mapper.map(m);
             if (!accept || accept(r))
@@ -108,6 +116,7 @@ StepOutcome JobContext::commitStep(const StepWrite &w, const QJsonObject &checkp
     m_job.updated += counts.updated;
     m_job.deleted += counts.deleted;
     m_job.skipped += counts.skipped;
+    m_timings.commitNs += timer.nsecsElapsed();
     m_processedThisRun += counts.processed;
     m_inFlight = 0;
     logging::LogEvent(logging::Level::Debug, "step committed")

@@ -72,6 +72,14 @@ public:
     void setHistoryIds(std::optional<qint64> start, std::optional<qint64> end);
     StepOutcome sourceFailure(const QString &what, const SourceError &error);
 
+    // Where this run's time went (logged when the job settles; the benchmark reads it).
+    struct Timings {
+        qint64 fetchNs = 0;  // Gmail requests (batch gets)
+        qint64 parseNs = 0;  // MIME parsing and mapping
+        qint64 commitNs = 0; // step transactions (COPY + merge + checkpoint)
+    };
+    const Timings &timings() const { return m_timings; }
+
 private:
     void report(bool force);
 
@@ -91,7 +99,8 @@ private:
     QElapsedTimer m_lastReport;
     QString m_phase;
     qint64 m_processedThisRun = 0; // committed by this run
-    qint64 m_inFlight = 0;         // fetched, not yet committed
+    Timings m_timings;
+    qint64 m_inFlight = 0; // fetched, not yet committed
     qint64 m_estimatedTotal = -1;
 };
 

@@ -173,6 +173,9 @@ JobRunner::Report JobRunner::settle(JobContext *ctx, const db::SyncJob &job, con
         .count("updated", row ? row->updated : 0)
         .count("deleted", row ? row->deleted : 0)
         .count("skipped", row ? row->skipped : 0)
+        .duration("fetchMs", ctx ? double(ctx->timings().fetchNs) / 1e6 : 0)
+        .duration("parseMs", ctx ? double(ctx->timings().parseNs) / 1e6 : 0)
+        .duration("commitMs", ctx ? double(ctx->timings().commitNs) / 1e6 : 0)
         .error(report.error)
         .write();
     return report;
