@@ -15,6 +15,9 @@
 #include <QStandardPaths>
 #include <QVersionNumber>
 
+#include <memory>
+
+#include <libpq-fe.h>
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -273,12 +276,12 @@ bool EmbeddedPostgres::start() {
     if (!resolvePaths() || !prepareDirectories())
         return false;
     // Two programs starting at once must not both run initdb or pg_ctl start.
-    QLockFile lock(m_baseDir + QStringLiteral("/.start.lock"));
-    lock.setStaleLockTime(180000);
-    if (!lock.tryLock(180000))
+    const std::unique_ptr<QLockFile> lock(newStartLock());
+    if (!lock->tryLock(180000))
         return fail(QStringLiteral("another gmail-sync process is starting the embedded PostgreSQL in %1 "
                                    "(lock file %2/.start.lock)")
                         .arg(m_clusterDir, m_baseDir));
+    closePresence();
     if (!initCluster())
         return false;
     if (!isRunning()) {
@@ -296,7 +299,48 @@ bool EmbeddedPostgres::start() {
         }
         m_startedByUs = true;
     }
-    return createDatabase();
+    if (!createDatabase())
+        return false;
+    // Reusing someone else's server: stay connected until we are done, still under the lock, so its
+    // starter sees us (otherClientCount) and does not stop it between our check and our real connection.
+    if (!m_startedByUs && !openPresence())
+        return false;
+    return true;
+}
+
+QLockFile *EmbeddedPostgres::newStartLock() const {
+    auto *lock = new QLockFile(m_baseDir + QStringLiteral("/.start.lock"));
+    lock->setStaleLockTime(180000);
+    return lock;
+}
+
+bool EmbeddedPostgres::openPresence() {
+    // libpq conninfo quoting (libpq-connect §34.1.1): single quotes, backslash escapes.
+    auto quote = [](QString value) -> QString {
+        value.replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
+            .replace(QLatin1Char('\''), QStringLiteral("\\'"));
+        return QLatin1Char('\'') + value + QLatin1Char('\'');
+    };
+    const ConnectionSettings s = settings();
+    const QString conninfo =
+        QStringLiteral("host=%1 port=%2 user=%3 dbname=postgres application_name='gmail-sync (reusing)'")
+            .arg(quote(s.host))
+            .arg(s.port)
+            .arg(quote(s.user));
+    m_presence = PQconnectdb(conninfo.toUtf8().constData());
+    if (PQstatus(m_presence) != CONNECTION_OK) {
+        const QString reason = QString::fromUtf8(PQerrorMessage(m_presence)).simplified();
+        closePresence();
+        return fail(
+            QStringLiteral("cannot connect to the embedded PostgreSQL in %1: %2").arg(m_socketDir, reason));
+    }
+    return true;
+}
+
+void EmbeddedPostgres::closePresence() {
+    if (m_presence)
+        PQfinish(m_presence);
+    m_presence = nullptr;
 }
 
 int EmbeddedPostgres::otherClientCount() {
@@ -324,8 +368,14 @@ int EmbeddedPostgres::otherClientCount() {
 }
 
 bool EmbeddedPostgres::stop() {
+    closePresence();
     if (!m_startedByUs)
         return true;
+    // Under the start lock: a program that is just deciding to reuse the server either already holds
+    // its presence connection (counted below) or will find the server stopped and start it itself.
+    const std::unique_ptr<QLockFile> lock(newStartLock());
+    if (!lock->tryLock(180000))
+        return fail(QStringLiteral("another gmail-sync process holds %1/.start.lock").arg(m_baseDir));
     // Another program (the admin window, a worker) may have reused the server we started: leave it
     // running for them rather than cut them off; a later stop() tries again.
     if (const int others = otherClientCount(); others > 0) {
@@ -333,6 +383,17 @@ bool EmbeddedPostgres::stop() {
                       .arg(others);
         return true;
     }
+    if (!stopServer())
+        return false;
+    m_startedByUs = false;
+    return true;
+}
+
+bool EmbeddedPostgres::stopServer() {
+    if (m_dataDir.isEmpty() && !resolvePaths())
+        return false;
+    if (!isRunning())
+        return true; // nothing to stop
     QString output;
     const int rc =
         runTool(QStringLiteral("pg_ctl"),
@@ -341,7 +402,6 @@ bool EmbeddedPostgres::stop() {
                 &output);
     if (rc != 0)
         return fail(QStringLiteral("stopping the embedded PostgreSQL failed: %1").arg(firstLine(output)));
-    m_startedByUs = false;
     return true;
 }
 

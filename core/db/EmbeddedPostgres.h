@@ -5,6 +5,9 @@
 #include <QString>
 #include <QStringList>
 
+class QLockFile;
+struct pg_conn; // libpq's PGconn
+
 namespace db {
 
 // A private PostgreSQL cluster for when no database is configured: created on first use under
@@ -33,6 +36,8 @@ public:
     // Stops the server if this object started it and no other program is connected to it (then it
     // stays up and errorString() says why); false only if pg_ctl stop failed.
     bool stop();
+    // Stops a server running in this folder whoever started it (maintenance, tests).
+    bool stopServer();
     bool startedByUs() const { return m_startedByUs; }
     // Whether a server is running in the cluster directory (pg_ctl status).
     bool isRunning();
@@ -48,6 +53,9 @@ private:
     bool prepareDirectories();
     bool initCluster();
     bool createDatabase();
+    QLockFile *newStartLock() const;
+    bool openPresence();
+    void closePresence();
     // Client connections other than the one asking; -1 if the server cannot be asked.
     int otherClientCount();
     // Runs a server binary (as `postgres` when we are root); *output gets stdout+stderr.
@@ -63,6 +71,7 @@ private:
     QString m_error;
     bool m_asRoot = false;
     bool m_startedByUs = false;
+    pg_conn *m_presence = nullptr; // held while we reuse a server someone else started
 };
 
 } // namespace db

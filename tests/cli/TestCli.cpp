@@ -63,6 +63,12 @@ private:
         return doc.array();
     }
 
+    // gmail-sync's AppLocalDataLocation: $XDG_DATA_HOME/<organization>/<application>.
+    static QString embeddedBase(const QString &xdgDataHome) {
+        return xdgDataHome + QLatin1Char('/') + common::AppInfo::organization() + QLatin1Char('/') +
+               common::AppInfo::applicationName() + QStringLiteral("/postgres");
+    }
+
 private Q_SLOTS:
     void init() {
         m_testDb = std::make_unique<testsupport::TestDatabase>();
@@ -314,13 +320,37 @@ private Q_SLOTS:
                  QStringLiteral("solo"));
 
         // gmail-sync started the cluster and stopped it again on exit.
-        // gmail-sync's AppLocalDataLocation: $XDG_DATA_HOME/<organization>/<application>.
-        db::EmbeddedPostgres cluster(home.path() + QLatin1Char('/') + common::AppInfo::organization() +
-                                     QLatin1Char('/') + common::AppInfo::applicationName() +
-                                     QStringLiteral("/postgres"));
+        db::EmbeddedPostgres cluster(embeddedBase(home.path()));
         QVERIFY(!cluster.isRunning());
         QVERIFY2(QFileInfo::exists(cluster.clusterDirectory() + QStringLiteral("/data/PG_VERSION")),
                  qPrintable(cluster.clusterDirectory()));
+        QDir(cluster.clusterDirectory()).removeRecursively();
+    }
+
+    void concurrentFirstRunsShareOneCluster() {
+        // Several programs started at once on a machine with no cluster yet: one initialises and
+        // starts it, the others wait for it and reuse it.
+        QTemporaryDir home;
+        QVERIFY(home.isValid());
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("GMAIL_SYNC_DATABASE_URL"));
+        env.insert(QStringLiteral("XDG_DATA_HOME"), home.path());
+        std::vector<std::unique_ptr<QProcess>> processes;
+        for (int i = 0; i < 3; ++i) {
+            auto p = std::make_unique<QProcess>();
+            p->setProcessEnvironment(env);
+            p->start(qEnvironmentVariable("GSA_BIN_DIR") + QStringLiteral("/gmail-sync"),
+                     {QStringLiteral("tenant"), QStringLiteral("list"), QStringLiteral("--json")});
+            processes.push_back(std::move(p));
+        }
+        for (auto &p : processes) {
+            QVERIFY(p->waitForFinished(180000));
+            QVERIFY2(p->exitCode() == 0, p->readAllStandardError().constData());
+            QCOMPARE(QJsonDocument::fromJson(p->readAllStandardOutput()).array().size(), 0);
+        }
+        db::EmbeddedPostgres cluster(embeddedBase(home.path()));
+        QVERIFY2(cluster.stopServer(), qPrintable(cluster.errorString())); // whoever left it running
+        QVERIFY(!cluster.isRunning());
         QDir(cluster.clusterDirectory()).removeRecursively();
     }
 };
