@@ -34,7 +34,8 @@ bool FaultInjector::configure(const QJsonObject &json, QString *error) {
     if (!rate("rate429", c.rate429) || !rate("rate403", c.rate403) || !rate("rate500", c.rate500) ||
         !rate("rate503", c.rate503) || !rate("dropRate", c.dropRate) ||
         !rate("truncateRate", c.truncateRate) || !integer("latencyMs", c.latencyMs) ||
-        !integer("retryAfter", c.retryAfterSeconds) || !integer("seed", c.seed))
+        !integer("retryAfter", c.retryAfterSeconds) ||
+        !integer("maxConcurrentPerUser", c.maxConcurrentPerUser) || !integer("seed", c.seed))
         return false;
     if (c.rate429 + c.rate403 + c.rate500 + c.rate503 + c.dropRate + c.truncateRate > 1.0 + 1e-9) {
         *error = QStringLiteral("the fault rates add up to more than 1");
@@ -61,6 +62,7 @@ QJsonObject FaultInjector::toJson() const {
                        {QStringLiteral("truncateRate"), m_config.truncateRate},
                        {QStringLiteral("latencyMs"), m_config.latencyMs},
                        {QStringLiteral("retryAfter"), m_config.retryAfterSeconds},
+                       {QStringLiteral("maxConcurrentPerUser"), m_config.maxConcurrentPerUser},
                        {QStringLiteral("seed"), static_cast<qint64>(m_config.seed)}};
 }
 

@@ -22,6 +22,9 @@ public:
         double truncateRate = 0;   // full Content-Length, half the body, then close
         int latencyMs = 0;         // added to every Gmail API answer, without blocking the server
         int retryAfterSeconds = 0; // Retry-After on 429/403/503 answers when > 0
+        // Calls of one user whose answers are still pending (latency) before the next is refused with
+        // 429 "Too many concurrent requests for user"; 0 = no limit.
+        int maxConcurrentPerUser = 0;
         quint32 seed = 1;
     };
 

@@ -105,6 +105,11 @@ ApiResponse GoogleError::rateLimitExceeded() {
                 QStringLiteral("usageLimits"));
 }
 
+ApiResponse GoogleError::tooManyConcurrentRequests() {
+    return make(429, QStringLiteral("Too many concurrent requests for user."),
+                QStringLiteral("rateLimitExceeded"), QStringLiteral("usageLimits"));
+}
+
 ApiResponse GoogleError::userRateLimitExceeded() {
     return make(403, QStringLiteral("User Rate Limit Exceeded"), QStringLiteral("userRateLimitExceeded"),
                 QStringLiteral("usageLimits"));

@@ -25,6 +25,7 @@ public:
     static ApiResponse delegationDenied(const QString &email);
     static ApiResponse quotaExceeded(qint64 retryAfterMs); // per-user quota: 429 rateLimitExceeded
     static ApiResponse rateLimitExceeded();                // injected 429
+    static ApiResponse tooManyConcurrentRequests();        // 429 over maxConcurrentPerUser
     static ApiResponse userRateLimitExceeded();            // injected 403
     static ApiResponse backendError();                     // injected 500
     static ApiResponse serviceUnavailable();               // injected 503

@@ -90,7 +90,8 @@ SandboxServer::SandboxServer(QObject *parent)
     auto oauth = std::make_shared<OAuthService>(m_tokens, m_store, *accounts);
     auto pubsub = std::make_shared<PubSubService>(m_tokens, *accounts, [this](const QString &email) {
         const auto watch = watchFor(email); // only a live users.watch publishes
-        return watch && watch->expirationMs > QDateTime::currentMSecsSinceEpoch() ? watch->topicName : QString();
+        return watch && watch->expirationMs > QDateTime::currentMSecsSinceEpoch() ? watch->topicName
+                                                                                  : QString();
     });
     auto secrets = std::make_shared<SecretManagerService>(m_tokens);
     m_store.onChanged = [p = QPointer<PubSubService>(pubsub.get())](const QString &email, quint64 historyId) {
@@ -100,8 +101,10 @@ SandboxServer::SandboxServer(QObject *parent)
     oauth->registerRoutes(m_http);
     pubsub->registerRoutes(m_http);
     secrets->registerRoutes(m_http);
-    addStatsSource(QStringLiteral("oauth"), [oauth] { return oauth->oauthStats(); }, [oauth] { oauth->resetStats(); });
-    addStatsSource(QStringLiteral("pubsub"), [pubsub] { return pubsub->stats(); }, [pubsub] { pubsub->resetStats(); });
+    addStatsSource(
+        QStringLiteral("oauth"), [oauth] { return oauth->oauthStats(); }, [oauth] { oauth->resetStats(); });
+    addStatsSource(
+        QStringLiteral("pubsub"), [pubsub] { return pubsub->stats(); }, [pubsub] { pubsub->resetStats(); });
     m_services.insert(m_services.end(), {accounts, oauth, pubsub, secrets});
     // ==== end oauth
 }
@@ -171,17 +174,20 @@ void SandboxServer::dispatch(const QHttpServerRequest &httpRequest, QHttpServerR
     // One draw for the HTTP exchange itself; a batch's parts then draw on their own.
     const FaultInjector::Fault fault = m_faults.next();
     ApiResponse response;
+    QStringList users;
     if (batch) {
         ++m_requests[QStringLiteral("batch")];
         if (fault == FaultInjector::Fault::Drop || fault == FaultInjector::Fault::Truncate ||
             fault == FaultInjector::Fault::None) {
-            response = BatchHandler::handle(
-                request, [this](const ApiRequest &part) { return callGmail(part, m_faults.next(true)); });
+            response = BatchHandler::handle(request, [this, &users](const ApiRequest &part) {
+                return callGmail(part, m_faults.next(true), &users);
+            });
         } else {
-            response = callGmail(ApiRequest{}, fault); // the whole batch fails, as Google's front end can
+            response =
+                callGmail(ApiRequest{}, fault, &users); // the whole batch fails, as Google's front end can
         }
     } else {
-        response = callGmail(request, fault);
+        response = callGmail(request, fault, &users);
     }
 
     const int latency = m_faults.config().latencyMs;
@@ -190,14 +196,24 @@ void SandboxServer::dispatch(const QHttpServerRequest &httpRequest, QHttpServerR
         return;
     }
     // Answer later without blocking the thread; the socket as context drops the timer if it goes away.
+    // The calls count as in flight until then: the guard gives them back when the timer fires or dies.
+    for (const QString &user : std::as_const(users))
+        ++(*m_inFlight)[user];
+    const auto inFlight = std::shared_ptr<void>(nullptr, [counts = m_inFlight, users](void *) {
+        for (const QString &user : users) {
+            if (--(*counts)[user] <= 0)
+                counts->remove(user);
+        }
+    });
     QPointer<QTcpSocket> guarded(socket);
-    QTimer::singleShot(latency, socket, [this, guarded, response, fault]() {
+    QTimer::singleShot(latency, socket, [this, guarded, response, fault, inFlight]() {
         if (guarded)
             send(guarded, response, fault);
     });
 }
 
-ApiResponse SandboxServer::callGmail(const ApiRequest &request, FaultInjector::Fault fault) {
+ApiResponse SandboxServer::callGmail(const ApiRequest &request, FaultInjector::Fault fault,
+                                     QStringList *users) {
     const auto withRetryAfter = [this](ApiResponse r) {
         if (m_faults.config().retryAfterSeconds > 0)
             r.addHeader("Retry-After", QByteArray::number(m_faults.config().retryAfterSeconds));
@@ -228,6 +244,13 @@ ApiResponse SandboxServer::callGmail(const ApiRequest &request, FaultInjector::F
         const std::optional<QString> email = m_gmail.authenticate(request, &response);
         if (!email)
             break;
+        const QString user = email->toLower();
+        const int maxConcurrent = m_faults.config().maxConcurrentPerUser;
+        if (maxConcurrent > 0 && m_inFlight->value(user) + int(users->count(user)) >= maxConcurrent) {
+            response = withRetryAfter(GoogleError::tooManyConcurrentRequests());
+            break;
+        }
+        users->append(user);
         qint64 retryAfterMs = 0;
         if (!m_quota.tryConsume(email->toLower(), QuotaLimiter::cost(call->method), &retryAfterMs)) {
             response = withRetryAfter(GoogleError::quotaExceeded(retryAfterMs));

@@ -64,7 +64,8 @@ public:
 private:
     void dispatch(const QHttpServerRequest &request, QHttpServerResponder &&responder);
     // One Gmail API call: injected HTTP fault, authentication, quota, then the answer.
-    ApiResponse callGmail(const ApiRequest &request, FaultInjector::Fault fault);
+    // `users` collects the authenticated callers (for the concurrency limit).
+    ApiResponse callGmail(const ApiRequest &request, FaultInjector::Fault fault, QStringList *users);
     void send(QTcpSocket *socket, const ApiResponse &response, FaultInjector::Fault fault);
     void countStatus(int status);
 
@@ -81,6 +82,9 @@ private:
 
     QHash<QString, qint64> m_requests; // by API method ("messages.get", "batch", "control", …)
     QHash<int, qint64> m_statuses;     // Gmail API answers by HTTP status, batch parts included
+    // Per user: calls whose (delayed) answers are not sent yet. Shared with the pending timers, which may
+    // outlive the other members when the server shuts down.
+    std::shared_ptr<QHash<QString, int>> m_inFlight = std::make_shared<QHash<QString, int>>();
 
     struct StatsSource {
         std::function<QJsonObject()> stats;

@@ -26,6 +26,7 @@ private Q_SLOTS:
     void droppedConnection();
     void truncatedBody();
     void latencyDoesNotBlock();
+    void concurrentRequestsLimited();
     void mixedRatesAreDeterministic();
     void faultsConfigRoundTrip();
     void quotaEnforced();
@@ -203,6 +204,46 @@ void TestSandboxFaults::latencyDoesNotBlock() {
     timer.restart();
     m_sandbox->control("GET", QStringLiteral("/_sandbox/faults"));
     QVERIFY(timer.elapsed() < 300);
+}
+
+void TestSandboxFaults::concurrentRequestsLimited() {
+    // Gmail refuses a user's calls beyond a handful in flight; with slow answers, 4 at once against a
+    // limit of 2 get two answers and two 429s.
+    setFaults({{QStringLiteral("latencyMs"), 300}, {QStringLiteral("maxConcurrentPerUser"), 2}});
+    QNetworkAccessManager nam;
+    QList<QNetworkReply *> replies;
+    for (int i = 0; i < 4; ++i) {
+        QNetworkRequest req(
+            QUrl(m_sandbox->url().toString() +
+                 QStringLiteral("/gmail/v1/users/me/messages/%1?format=minimal").arg(m_ids[i])));
+        req.setRawHeader("Authorization", "Bearer " + m_token.toLatin1());
+        replies.append(nam.get(req));
+    }
+    int ok = 0, refused = 0;
+    for (QNetworkReply *reply : replies) {
+        if (!reply->isFinished()) {
+            QSignalSpy spy(reply, &QNetworkReply::finished);
+            QVERIFY(spy.wait(10000));
+        }
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (status == 200) {
+            ++ok;
+        } else {
+            QCOMPARE(status, 429);
+            const QJsonObject body = QJsonDocument::fromJson(reply->readAll()).object();
+            QVERIFY(isGoogleError(body, 429, QStringLiteral("rateLimitExceeded"),
+                                  QStringLiteral("RESOURCE_EXHAUSTED")));
+            QCOMPARE(
+                body.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString(),
+                QStringLiteral("Too many concurrent requests for user."));
+            ++refused;
+        }
+        reply->deleteLater();
+    }
+    QCOMPARE(ok, 2);
+    QCOMPARE(refused, 2);
+    // Once the answers are out, the user may call again.
+    QCOMPARE(getMessage().status, 200);
 }
 
 void TestSandboxFaults::mixedRatesAreDeterministic() {
