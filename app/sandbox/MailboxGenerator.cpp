@@ -386,7 +386,7 @@ QByteArray multipart(const QByteArray &subtype, const QByteArray &boundary, cons
 }
 
 Generated build(quint32 seed, int index, qint64 dateMs, const QByteArray &ownAddress, const Parent *parent,
-                Defect defect, bool sent) {
+                Defect defect, bool sent, bool bulk) {
     Rng rng(messageSeed(seed, index));
     Generated g;
     g.sent = sent;
@@ -448,6 +448,14 @@ Generated build(quint32 seed, int index, qint64 dateMs, const QByteArray &ownAdd
         headers += "In-Reply-To: " + parent->messageId + "\r\n";
         headers += "References: " + g.references + "\r\n";
     }
+    if (bulk) {
+        const QByteArray token = QByteArray::number(rng.next() % 1000000000, 36);
+        const QByteArray domain = otherAddress.mid(otherAddress.indexOf('@') + 1);
+        headers += "List-Unsubscribe: <mailto:unsubscribe-" + token + '@' + domain + ">,\r\n <https://" +
+                   domain + "/unsubscribe/" + token + ">\r\n";
+        headers += "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n";
+        headers += "Precedence: bulk\r\n";
+    }
     if (rng.chance(0.08)) {
         headers += rng.chance(0.5) ? QByteArray("X-Priority: 1 (Highest)\r\nImportance: High\r\n")
                                    : QByteArray("X-Priority: 5\r\nImportance: low\r\n");
@@ -490,7 +498,7 @@ Generated build(quint32 seed, int index, qint64 dateMs, const QByteArray &ownAdd
 } // namespace
 
 QByteArray MailboxGenerator::generateOne(quint32 seed, int index, qint64 dateMs) {
-    return build(seed, index, dateMs, "me@sandbox.example", nullptr, Defect::None, false).raw;
+    return build(seed, index, dateMs, "me@sandbox.example", nullptr, Defect::None, false, false).raw;
 }
 
 void MailboxGenerator::generate(Mailbox &mailbox, const Options &options) {
@@ -524,8 +532,6 @@ void MailboxGenerator::generate(Mailbox &mailbox, const Options &options) {
         const Parent *parent = reply ? &recent[std::size_t(rng.below(int(recent.size())))] : nullptr;
         const bool sent = rng.chance(reply ? 0.35 : 0.1);
         const Defect defect = rng.chance(options.malformedRate) ? rng.pick(defects) : Defect::None;
-        const Generated g = build(options.seed, i, dateMs, own, parent, defect, sent);
-
         QStringList labels;
         if (sent) {
             labels << sentLabel;
@@ -546,6 +552,10 @@ void MailboxGenerator::generate(Mailbox &mailbox, const Options &options) {
             labels.removeAll(inbox);
             labels << trash;
         }
+        // Newsletters and notifications carry list headers (RFC 2369, RFC 8058 one-click unsubscribe).
+        const bool bulk = !sent && (labels.contains(categories[1]) || labels.contains(categories[2]));
+        const Generated g = build(options.seed, i, dateMs, own, parent, defect, sent, bulk);
+
         mailbox.add(g.raw, labels, dateMs);
 
         recent.push_back({g.messageId, g.references, g.subject,

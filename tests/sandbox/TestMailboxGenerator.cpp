@@ -169,6 +169,8 @@ private Q_SLOTS:
                                    "Subject: =?",
                                    "?Q?",
                                    "X-Priority: ",
+                                   "List-Unsubscribe: <mailto:",
+                                   "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
                                    "Importance: ",
                                    "<script>",
                                    "<img src=\"http://",
