@@ -188,7 +188,11 @@ std::optional<milliseconds> GmailClient::retryAfter(const QByteArray &value) {
     const qint64 secs = v.toLongLong(&ok);
     if (ok)
         return milliseconds(std::max<qint64>(0, secs) * 1000);
-    const QDateTime when = QDateTime::fromString(QString::fromLatin1(v), Qt::RFC2822Date);
+    // IMF-fixdate ends in "GMT", which Qt's RFC 2822 reader does not take; it reads "+0000".
+    QString date = QString::fromLatin1(v);
+    if (date.endsWith(QLatin1String(" GMT")))
+        date = date.chopped(4) + QLatin1String(" +0000");
+    const QDateTime when = QDateTime::fromString(date, Qt::RFC2822Date);
     if (!when.isValid())
         return std::nullopt;
     return milliseconds(std::max<qint64>(0, QDateTime::currentDateTimeUtc().msecsTo(when)));

@@ -9,6 +9,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocale>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
@@ -162,6 +163,17 @@ void TestGmailClient::honoursRetryAfter() {
     QVERIFY2(timer.elapsed() >= 950, qPrintable(QString::number(timer.elapsed())));
     QVERIFY(timer.elapsed() < 3000);
     QCOMPARE(server.count(QStringLiteral("profile")), 2);
+
+    // RFC 9110 §10.2.3: Retry-After may also be an HTTP-date (IMF-fixdate, always GMT).
+    const QDateTime when = QDateTime::currentDateTimeUtc().addSecs(2);
+    const QByteArray httpDate =
+        QLocale::c().toString(when, QStringLiteral("ddd, dd MMM yyyy hh:mm:ss 'GMT'")).toLatin1();
+    server.script(QStringLiteral("profile"), {status(429, {}, {{"Retry-After", httpDate}})});
+    timer.restart();
+    QVERIFY2(client.profile(), qPrintable(client.errorString()));
+    QVERIFY2(timer.elapsed() >= 900,
+             qPrintable(QString::number(timer.elapsed()))); // ≥ 1 s: second granularity
+    QVERIFY(timer.elapsed() < 4000);
 }
 
 void TestGmailClient::rateLimitReasonsOn403AreRetriedOthersAreNot() {
