@@ -64,7 +64,8 @@ QByteArray ApiResponse::serializeHead() const {
     out += "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";
     if (!contentType.isEmpty())
         out += "Content-Type: " + contentType + "\r\n";
-    out += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
+    if (status != 204 && status != 304) // RFC 9110 §8.6: no Content-Length in a 204
+        out += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
     for (const auto &h : headers)
         out += h.first + ": " + h.second + "\r\n";
     out += "\r\n";

@@ -186,7 +186,7 @@ void TestSandboxBatchHandler::answerShape() {
         "--" +
         boundary +
         "\r\nContent-Type: application/http\r\nContent-ID: response-plain\r\n\r\n"
-        "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n\r\n"
+        "HTTP/1.1 204 No Content\r\n\r\n\r\n"
         "--" +
         boundary + "--\r\n";
     QCOMPARE(r.body, expected);
