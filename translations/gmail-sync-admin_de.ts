@@ -17,6 +17,101 @@
     </message>
 </context>
 <context>
+    <name>ui::ConnectWizard</name>
+    <message>
+        <source>&amp;Service account with domain-wide delegation (Google Workspace)</source>
+        <translation>&amp;Dienstkonto mit domänenweiter Delegierung (Google Workspace)</translation>
+    </message>
+    <message>
+        <source>&amp;OAuth client with a refresh token</source>
+        <translation>&amp;OAuth-Client mit Refresh-Token</translation>
+    </message>
+    <message>
+        <source>Connect a Gmail mailbox</source>
+        <translation>Gmail-Postfach verbinden</translation>
+    </message>
+    <message>
+        <source>Tenant</source>
+        <translation>Mandant</translation>
+    </message>
+    <message>
+        <source>Who is this mailbox for?</source>
+        <translation>Für wen ist dieses Postfach?</translation>
+    </message>
+    <message>
+        <source>Tenant &amp;id:</source>
+        <translation>Mandanten-&amp;ID:</translation>
+    </message>
+    <message>
+        <source>Display &amp;name:</source>
+        <translation>Anzeige&amp;name:</translation>
+    </message>
+    <message>
+        <source>Gmail &amp;address:</source>
+        <translation>Gmail-&amp;Adresse:</translation>
+    </message>
+    <message>
+        <source>Credentials</source>
+        <translation>Zugangsdaten</translation>
+    </message>
+    <message>
+        <source>They are encrypted with the master key before they reach the database.</source>
+        <translation>Sie werden mit dem Hauptschlüssel verschlüsselt, bevor sie die Datenbank erreichen.</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>&amp;Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Keys file</source>
+        <translation>Schlüsseldatei</translation>
+    </message>
+    <message>
+        <source>JSON files (*.json)</source>
+        <translation>JSON-Dateien (*.json)</translation>
+    </message>
+    <message>
+        <source>Service account: the JSON key file from the Google Cloud console. OAuth: a JSON file {"clientId", "clientSecret", "refreshToken"}.</source>
+        <translation>Dienstkonto: die JSON-Schlüsseldatei aus der Google Cloud Console. OAuth: eine JSON-Datei {"clientId", "clientSecret", "refreshToken"}.</translation>
+    </message>
+    <message>
+        <source>&amp;Keys file:</source>
+        <translation>&amp;Schlüsseldatei:</translation>
+    </message>
+    <message>
+        <source>Choose the keys file.</source>
+        <translation>Wählen Sie die Schlüsseldatei.</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 is too large for a keys file.</source>
+        <translation>%1 ist zu groß für eine Schlüsseldatei.</translation>
+    </message>
+    <message>
+        <source>The tenant id must start with a letter or digit and use only letters, digits, '.', '_' and '-' (at most 64).</source>
+        <translation>Die Mandanten-ID muss mit einem Buchstaben oder einer Ziffer beginnen und darf nur Buchstaben, Ziffern, '.', '_' und '-' enthalten (höchstens 64).</translation>
+    </message>
+    <message>
+        <source>Enter the mailbox's address, e.g. ops@acme.example.</source>
+        <translation>Geben Sie die Adresse des Postfachs ein, z. B. ops@acme.example.</translation>
+    </message>
+    <message>
+        <source>The keys file is not usable: %1</source>
+        <translation>Die Schlüsseldatei ist nicht verwendbar: %1</translation>
+    </message>
+    <message>
+        <source>Storing…</source>
+        <translation>Wird gespeichert…</translation>
+    </message>
+    <message>
+        <source>Not connected: %1</source>
+        <translation>Nicht verbunden: %1</translation>
+    </message>
+</context>
+<context>
     <name>ui::HistoricalSyncDialog</name>
     <message>
         <source>Force (ignore the per-tenant start limit)</source>
@@ -470,6 +565,18 @@
         <source>no error message</source>
         <translation>keine Fehlermeldung</translation>
     </message>
+    <message>
+        <source>&amp;Connect mailbox…</source>
+        <translation>Postfach &amp;verbinden…</translation>
+    </message>
+    <message>
+        <source>Add a tenant and store its Gmail credentials</source>
+        <translation>Einen Mandanten anlegen und seine Gmail-Zugangsdaten speichern</translation>
+    </message>
+    <message>
+        <source>Connected %1</source>
+        <translation>%1 verbunden</translation>
+    </message>
 </context>
 <context>
     <name>ui::ProgressDelegate</name>
@@ -495,14 +602,6 @@
     <message>
         <source>System keychain</source>
         <translation>Schlüsselbund des Systems</translation>
-    </message>
-    <message>
-        <source>Environment variable (GSA_MASTER_KEY)</source>
-        <translation>Umgebungsvariable (GSA_MASTER_KEY)</translation>
-    </message>
-    <message>
-        <source>Key file</source>
-        <translation>Schlüsseldatei</translation>
     </message>
     <message>
         <source> months</source>
@@ -555,6 +654,18 @@
     <message>
         <source>Google Secret Manager</source>
         <translation>Google Secret Manager</translation>
+    </message>
+    <message>
+        <source>Automatic (key file, environment, Secret Manager, keychain)</source>
+        <translation>Automatisch (Schlüsseldatei, Umgebung, Secret Manager, Schlüsselbund)</translation>
+    </message>
+    <message>
+        <source>Environment variable (GMAIL_SYNC_MASTER_KEY)</source>
+        <translation>Umgebungsvariable (GMAIL_SYNC_MASTER_KEY)</translation>
+    </message>
+    <message>
+        <source>Key file (GMAIL_SYNC_KEY_FILE)</source>
+        <translation>Schlüsseldatei (GMAIL_SYNC_KEY_FILE)</translation>
     </message>
 </context>
 <context>

@@ -9,7 +9,8 @@ namespace ui {
 struct AppSettings {
     QString databaseUrl;
     QString oauthClientId;
-    QString masterKeyProvider = QStringLiteral("keychain"); // env / file / keychain
+    QString masterKeyProvider; // a GMAIL_SYNC_KEY_SOURCES name (keychain, env, key-file, secret-manager);
+                               // empty: all
     int workerThreads = 4;
     int initialSyncMonths = 12; // how far back an initial sync reaches
     QString language;           // empty: follow the system locale; "en", "de"

@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include "AppSettings.h"
+#include "ConnectWizard.h"
 #include "DbExecutor.h"
 #include "HistoricalSyncDialog.h"
 #include "JobTableModel.h"
@@ -173,6 +174,9 @@ void MainWindow::createActions() {
     m_unlockAction->setToolTip(tr("Clear the sync lock of the selected tenant"));
     m_settingsAction = make(tr("S&ettings…"), QStringLiteral("settingsAction"), QKeySequence::Preferences,
                             &MainWindow::openSettings);
+    m_connectAction = make(tr("&Connect mailbox…"), QStringLiteral("connectAction"), QKeySequence::New,
+                           &MainWindow::connectMailbox);
+    m_connectAction->setToolTip(tr("Add a tenant and store its Gmail credentials"));
     auto *quit = make(tr("&Quit"), QStringLiteral("quitAction"), QKeySequence::Quit, &QWidget::close);
 
     QMenu *file = menuBar()->addMenu(tr("&File"));
@@ -181,6 +185,8 @@ void MainWindow::createActions() {
     file->addSeparator();
     file->addAction(quit);
     QMenu *tenant = menuBar()->addMenu(tr("&Tenant"));
+    tenant->addAction(m_connectAction);
+    tenant->addSeparator();
     for (QAction *a : {m_syncNowAction, m_initialAction, m_forceAction, m_historicalAction})
         tenant->addAction(a);
     tenant->addSeparator();
@@ -191,6 +197,7 @@ void MainWindow::createActions() {
     bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     bar->setMovable(false);
     bar->addAction(m_refreshAction);
+    bar->addAction(m_connectAction);
     bar->addSeparator();
     for (QAction *a : {m_syncNowAction, m_initialAction, m_forceAction, m_historicalAction, m_unlockAction})
         bar->addAction(a);
@@ -472,6 +479,17 @@ void MainWindow::openSettings() {
                                     tr("The new language applies when the application is restarted."));
     });
     dialog->open();
+}
+
+void MainWindow::connectMailbox() {
+    auto *wizard = new ConnectWizard(m_executor, this);
+    wizard->setObjectName(QStringLiteral("connectWizard"));
+    wizard->setAttribute(Qt::WA_DeleteOnClose);
+    connect(wizard, &ConnectWizard::connected, this, [this](const QString &tenantId) {
+        statusBar()->showMessage(tr("Connected %1").arg(tenantId), 5000);
+        refresh();
+    });
+    wizard->open();
 }
 
 void MainWindow::notifyFailure(const db::JobRecord &job) {

@@ -54,6 +54,7 @@ public Q_SLOTS:
     void historicalSync();
     void unlockSelected();
     void openSettings();
+    void connectMailbox();
 
 Q_SIGNALS:
     // A job was queued (id) or could not be (error); for tests and the status bar.
@@ -94,6 +95,7 @@ private:
     QAction *m_historicalAction = nullptr;
     QAction *m_unlockAction = nullptr;
     QAction *m_settingsAction = nullptr;
+    QAction *m_connectAction = nullptr;
 };
 
 } // namespace ui

@@ -48,9 +48,11 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, DbExecutor *executor
     m_testResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_clientId->setPlaceholderText(QStringLiteral("1234567890-abc.apps.googleusercontent.com"));
 
+    // Names of crypto::KeyProviderChain's sources (GMAIL_SYNC_KEY_SOURCES); empty: its standard order.
+    m_keyProvider->addItem(tr("Automatic (key file, environment, Secret Manager, keychain)"), QString());
     m_keyProvider->addItem(tr("System keychain"), QStringLiteral("keychain"));
-    m_keyProvider->addItem(tr("Environment variable (GSA_MASTER_KEY)"), QStringLiteral("env"));
-    m_keyProvider->addItem(tr("Key file"), QStringLiteral("file"));
+    m_keyProvider->addItem(tr("Environment variable (GMAIL_SYNC_MASTER_KEY)"), QStringLiteral("env"));
+    m_keyProvider->addItem(tr("Key file (GMAIL_SYNC_KEY_FILE)"), QStringLiteral("key-file"));
     m_keyProvider->addItem(tr("Google Secret Manager"), QStringLiteral("secret-manager"));
     m_keyProvider->setCurrentIndex(qMax(0, m_keyProvider->findData(settings.masterKeyProvider)));
     m_workers->setRange(1, 64);

@@ -1,4 +1,5 @@
 #include "AppSettings.h"
+#include "ConnectWizard.h"
 #include "DemoData.h"
 #include "HistoricalSyncDialog.h"
 #include "JobTableModel.h"
@@ -99,6 +100,28 @@ void takeScreenshots(ui::MainWindow *window, const QString &dir) {
                 save(settings, QStringLiteral("settings-dialog.png"));
                 settings->reject();
             }
+            window->connectMailbox();
+            if (auto *wizard = window->findChild<ui::ConnectWizard *>()) {
+                wizard->findChild<QLineEdit *>(QStringLiteral("tenantId"))->setText(QStringLiteral("wayne"));
+                wizard->findChild<QLineEdit *>(QStringLiteral("displayName"))
+                    ->setText(QStringLiteral("Wayne Enterprises"));
+                wizard->findChild<QLineEdit *>(QStringLiteral("gmailAddress"))
+                    ->setText(QStringLiteral("it@wayne.example"));
+            }
+            return;
+        case 8:
+            if (auto *wizard = window->findChild<ui::ConnectWizard *>()) {
+                save(wizard, QStringLiteral("connect-wizard.png"));
+                wizard->next();
+                wizard->findChild<QLineEdit *>(QStringLiteral("keysFile"))
+                    ->setText(QStringLiteral("/home/admin/wayne-gmail-sync-sa.json"));
+            }
+            return;
+        case 9:
+            if (auto *wizard = window->findChild<ui::ConnectWizard *>()) {
+                save(wizard, QStringLiteral("connect-wizard-credentials.png"));
+                wizard->reject();
+            }
             return;
         default:
             steps->stop();
@@ -139,6 +162,10 @@ int main(int argc, char *argv[]) {
     const ui::AppSettings settings = ui::AppSettings::load();
     ui::Translations::install(parser.isSet(languageOption) ? parser.value(languageOption)
                                                            : settings.language);
+
+    // The master-key source chosen in Settings, unless the environment already names one.
+    if (!settings.masterKeyProvider.isEmpty() && qEnvironmentVariableIsEmpty("GMAIL_SYNC_KEY_SOURCES"))
+        qputenv("GMAIL_SYNC_KEY_SOURCES", settings.masterKeyProvider.toUtf8());
 
     QString url = parser.value(databaseOption);
     if (url.isEmpty())
