@@ -48,6 +48,8 @@ QString labelIdFor(const QString &value) {
         QStringLiteral("SPAM"),    QStringLiteral("TRASH"),     QStringLiteral("UNREAD"),
         QStringLiteral("STARRED"), QStringLiteral("IMPORTANT"), QStringLiteral("CHAT")};
     const QString upper = value.toUpper();
+    if (upper == QStringLiteral("CHATS")) // in:chats
+        return QStringLiteral("CHAT");
     if (system.contains(upper))
         return upper;
     if (upper.startsWith(QStringLiteral("CATEGORY_")))
@@ -61,9 +63,20 @@ std::optional<QueryFilter> QueryFilter::parse(const QString &q, const QDateTime 
     QueryFilter f;
     const QStringList terms = q.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts);
     for (const QString &term : terms) {
-        const qsizetype colon = term.indexOf(QLatin1Char(':'));
-        const QString op = colon > 0 ? term.left(colon).toLower() : QString();
-        const QString value = colon > 0 ? term.mid(colon + 1) : QString();
+        // A leading '-' negates a label term (-in:chats, -label:SPAM).
+        const bool negated = term.startsWith(QLatin1Char('-'));
+        const QString body = negated ? term.mid(1) : term;
+        const qsizetype colon = body.indexOf(QLatin1Char(':'));
+        const QString op = colon > 0 ? body.left(colon).toLower() : QString();
+        const QString value = colon > 0 ? body.mid(colon + 1) : QString();
+        QStringList &labels = negated ? f.m_excludedLabels : f.m_labels;
+        if (negated && op != QStringLiteral("in") && op != QStringLiteral("label") &&
+            op != QStringLiteral("is") && op != QStringLiteral("category")) {
+            if (error)
+                *error = QStringLiteral("Invalid query term \"%1\": the sandbox negates label terms only")
+                             .arg(term);
+            return std::nullopt;
+        }
         auto fail = [&](const QString &why) -> std::optional<QueryFilter> {
             if (error)
                 *error = QStringLiteral("Invalid query term \"%1\": %2").arg(term, why);
@@ -86,20 +99,20 @@ std::optional<QueryFilter> QueryFilter::parse(const QString &q, const QDateTime 
             else
                 f.m_beforeMs = f.m_beforeMs ? std::min(*f.m_beforeMs, *ms) : *ms;
         } else if (op == QStringLiteral("category") && !value.isEmpty()) {
-            f.m_labels.append(QStringLiteral("CATEGORY_") + value.toUpper()); // category:promotions
+            labels.append(QStringLiteral("CATEGORY_") + value.toUpper()); // category:promotions
         } else if (op == QStringLiteral("in") || op == QStringLiteral("label") ||
                    op == QStringLiteral("is")) {
             if (value.isEmpty())
                 return fail(QStringLiteral("missing label"));
-            if (op == QStringLiteral("in") &&
+            if (op == QStringLiteral("in") && !negated &&
                 value.compare(QStringLiteral("anywhere"), Qt::CaseInsensitive) == 0) {
                 f.m_includesSpamTrash = true;
                 continue;
             }
             const QString label = labelIdFor(value);
-            if (label == QStringLiteral("SPAM") || label == QStringLiteral("TRASH"))
+            if (!negated && (label == QStringLiteral("SPAM") || label == QStringLiteral("TRASH")))
                 f.m_includesSpamTrash = true;
-            f.m_labels.append(label);
+            labels.append(label);
         } else {
             return fail(QStringLiteral("the sandbox supports after:, before:, newer_than:, older_than:, in:, "
                                        "label:, is: and category: only"));
@@ -115,6 +128,10 @@ bool QueryFilter::matches(const StoredMessage &m) const {
         return false;
     for (const QString &label : m_labels) {
         if (!m.labelIds.contains(label, Qt::CaseInsensitive))
+            return false;
+    }
+    for (const QString &label : m_excludedLabels) {
+        if (m.labelIds.contains(label, Qt::CaseInsensitive))
             return false;
     }
     return true;

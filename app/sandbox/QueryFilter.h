@@ -17,6 +17,7 @@ namespace sandbox {
 //   newer_than:/older_than:  Nd, Nm (months), Ny relative to now.
 //   in:X / label:X / is:X   a label (system labels by name, e.g. in:inbox, is:unread; user labels by id).
 //   category:X             CATEGORY_X.
+//   -in:X, -label:X, …     the label must be absent (e.g. -in:chats).
 //   in:anywhere            also SPAM and TRASH.
 // Terms are ANDed. Anything else is refused with an error rather than silently ignored.
 class QueryFilter final {
@@ -34,6 +35,7 @@ private:
     std::optional<qint64> m_afterMs;  // internalDate >= this
     std::optional<qint64> m_beforeMs; // internalDate < this
     QStringList m_labels;             // all must be present
+    QStringList m_excludedLabels;     // none may be present
     bool m_includesSpamTrash = false;
 };
 

@@ -91,6 +91,10 @@ void TestSandboxQueryFilter::matches_data() {
     QTest::newRow("label by id") << "label:Label_2" << midnight << QStringList{"Label_2"} << true;
     QTest::newRow("category") << "category:promotions" << midnight << QStringList{"CATEGORY_PROMOTIONS"}
                               << true;
+    QTest::newRow("-in:chats, mail") << "-in:chats" << midnight << QStringList{"INBOX"} << true;
+    QTest::newRow("-in:chats, chat") << "-in:chats" << midnight << QStringList{"CHAT"} << false;
+    QTest::newRow("-label:, present")
+        << "in:inbox -label:Label_1" << midnight << QStringList{"INBOX", "Label_1"} << false;
     QTest::newRow("all terms ANDed") << "in:inbox is:starred" << midnight << QStringList{"INBOX"} << false;
 }
 
@@ -112,6 +116,7 @@ void TestSandboxQueryFilter::refused_data() {
     QTest::newRow("bad date") << "after:2024/13/45";
     QTest::newRow("bad relative") << "newer_than:2w";
     QTest::newRow("empty label") << "label:";
+    QTest::newRow("negated date") << "-after:2024/01/01";
 }
 
 void TestSandboxQueryFilter::refused() {
@@ -128,6 +133,7 @@ void TestSandboxQueryFilter::spamTrashNamed() {
     QVERIFY(QueryFilter::parse(QStringLiteral("in:spam"), kNow, &error)->includesSpamTrash());
     QVERIFY(QueryFilter::parse(QStringLiteral("in:anywhere"), kNow, &error)->includesSpamTrash());
     QVERIFY(QueryFilter::parse(QStringLiteral("in:anywhere"), kNow, &error)->labels().isEmpty());
+    QVERIFY(!QueryFilter::parse(QStringLiteral("-in:trash"), kNow, &error)->includesSpamTrash());
 }
 
 QTEST_GUILESS_MAIN(TestSandboxQueryFilter)
