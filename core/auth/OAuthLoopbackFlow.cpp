@@ -176,6 +176,8 @@ void OAuthLoopbackFlow::reply(QTcpSocket *socket, int status, const QString &tit
         "\r\nContent-Length: " +
         QByteArray::number(body.size()) + "\r\n\r\n" + body;
     socket->write(response);
+    // Hand the page to the OS now: the flow may end (and the program exit) right after this.
+    socket->flush();
     socket->disconnectFromHost();
 }
 

@@ -1,0 +1,353 @@
+// End-to-end OAuth installed-app flow in a real browser: `gmail-sync connect` listens on a loopback
+// port, headless Chromium (Debian's chromium, driven through chromedriver's W3C WebDriver API) opens
+// the sandbox's consent page and clicks "Allow" or "Deny", and the test checks what was stored.
+#include "SandboxProcess.h"
+#include "TestDatabase.h"
+#include "auth/CredentialStore.h"
+#include "crypto/MasterKey.h"
+#include "crypto/Vault.h"
+#include "db/ConnectionSettings.h"
+#include "db/Database.h"
+#include "db/IntegrationRepository.h"
+#include "db/Migrator.h"
+#include "db/TenantRepository.h"
+
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <QUrlQuery>
+
+namespace {
+
+const QString kUser = QStringLiteral("alice@example.com");
+const QString kClientId = QStringLiteral("e2e-client.apps.googleusercontent.com");
+
+int freePort() {
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
+}
+
+// The few W3C WebDriver calls the test needs (www.w3.org/TR/webdriver2), against chromedriver.
+class WebDriver final {
+public:
+    bool start(QString *error) {
+        if (!QFileInfo(QStringLiteral("/usr/bin/chromedriver")).isExecutable() ||
+            !QFileInfo(QStringLiteral("/usr/bin/chromium")).isExecutable()) {
+            *error =
+                QStringLiteral("chromium and chromium-driver are not installed (installer/install-deps.sh)");
+            return false;
+        }
+        m_port = freePort();
+        m_driver.setProgram(QStringLiteral("/usr/bin/chromedriver"));
+        m_driver.setArguments({QStringLiteral("--port=%1").arg(m_port)});
+        m_driver.setProcessChannelMode(QProcess::MergedChannels);
+        m_driver.start();
+        if (!m_driver.waitForStarted(10000)) {
+            *error = m_driver.errorString();
+            return false;
+        }
+        for (int i = 0; i < 100; ++i) { // ready when /status answers
+            if (call("GET", QStringLiteral("/status"))
+                    .value(QLatin1String("value"))
+                    .toObject()
+                    .value(QLatin1String("ready"))
+                    .toBool())
+                break;
+            QTest::qWait(100);
+        }
+        const QJsonArray args{QStringLiteral("--headless=new"),
+                              QStringLiteral("--no-sandbox"),
+                              QStringLiteral("--disable-gpu"),
+                              QStringLiteral("--disable-dev-shm-usage"),
+                              QStringLiteral("--disable-quic"),
+                              QStringLiteral("--no-first-run"),
+                              QStringLiteral("--disable-background-networking"),
+                              QStringLiteral("--disable-component-update"),
+                              QStringLiteral("--disable-sync"),
+                              QString(QStringLiteral("--user-data-dir=") + m_profile.path())};
+        const QJsonObject caps{
+            {QStringLiteral("capabilities"),
+             QJsonObject{
+                 {QStringLiteral("alwaysMatch"),
+                  QJsonObject{{QStringLiteral("browserName"), QStringLiteral("chrome")},
+                              {QStringLiteral("goog:chromeOptions"),
+                               QJsonObject{{QStringLiteral("binary"), QStringLiteral("/usr/bin/chromium")},
+                                           {QStringLiteral("args"), args}}}}}}}};
+        const QJsonObject session =
+            call("POST", QStringLiteral("/session"), caps).value(QLatin1String("value")).toObject();
+        m_session = session.value(QLatin1String("sessionId")).toString();
+        if (m_session.isEmpty()) {
+            *error = QStringLiteral("chromedriver made no session: ") +
+                     QString::fromUtf8(QJsonDocument(session).toJson());
+            return false;
+        }
+        return true;
+    }
+    ~WebDriver() {
+        if (!m_session.isEmpty())
+            call("DELETE", QStringLiteral("/session/") + m_session);
+        m_driver.kill();
+        m_driver.waitForFinished(5000);
+    }
+    bool navigate(const QString &url) {
+        return !call("POST", sessionPath(QStringLiteral("/url")), QJsonObject{{QStringLiteral("url"), url}})
+                    .value(QLatin1String("value"))
+                    .toObject()
+                    .contains(QLatin1String("error"));
+    }
+    bool click(const QString &cssSelector) {
+        const QJsonObject found = call("POST", sessionPath(QStringLiteral("/element")),
+                                       QJsonObject{{QStringLiteral("using"), QStringLiteral("css selector")},
+                                                   {QStringLiteral("value"), cssSelector}})
+                                      .value(QLatin1String("value"))
+                                      .toObject();
+        const QString element = found.value(QLatin1String("element-6066-11e4-a52e-4f735466cecf")).toString();
+        if (element.isEmpty())
+            return false;
+        call("POST", sessionPath(QStringLiteral("/element/%1/click").arg(element)), QJsonObject());
+        return true;
+    }
+    QString currentUrl() {
+        return call("GET", sessionPath(QStringLiteral("/url"))).value(QLatin1String("value")).toString();
+    }
+    QString pageSource() {
+        return call("GET", sessionPath(QStringLiteral("/source"))).value(QLatin1String("value")).toString();
+    }
+
+private:
+    QString sessionPath(const QString &tail) const { return QStringLiteral("/session/") + m_session + tail; }
+    QJsonObject call(const QByteArray &method, const QString &path, const QJsonObject &body = {}) {
+        QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path)));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        request.setTransferTimeout(60000);
+        const QByteArray payload =
+            method == "GET" || method == "DELETE" ? QByteArray() : QJsonDocument(body).toJson();
+        std::unique_ptr<QNetworkReply> reply(m_nam.sendCustomRequest(request, method, payload));
+        QEventLoop loop;
+        QObject::connect(reply.get(), &QNetworkReply::finished, &loop, &QEventLoop::quit);
+        loop.exec();
+        return QJsonDocument::fromJson(reply->readAll()).object();
+    }
+
+    QProcess m_driver;
+    QTemporaryDir m_profile;
+    QNetworkAccessManager m_nam;
+    QString m_session;
+    int m_port = 0;
+};
+
+} // namespace
+
+class TestConnectBrowser final : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void allowStoresEncryptedRefreshTokenAndAddress();
+    void denyEndsCleanly();
+    void wrongStateIsRejected();
+    void timeoutEndsCleanly();
+
+private:
+    // Starts `gmail-sync connect` and returns the authorization URL it prints.
+    QUrl startConnect(QProcess &process, int timeoutSeconds = 120);
+    int finish(QProcess &process, QString *out, QString *err);
+
+    std::unique_ptr<testsupport::SandboxProcess> m_sandbox;
+    std::unique_ptr<testsupport::TestDatabase> m_db;
+    QByteArray m_masterKey;
+    QString m_stderrSoFar;
+};
+
+void TestConnectBrowser::initTestCase() {
+    m_sandbox = std::make_unique<testsupport::SandboxProcess>(
+        QStringList{QStringLiteral("--user"), kUser, QStringLiteral("--generate"), QStringLiteral("5")});
+    QVERIFY2(m_sandbox->isRunning(), qPrintable(m_sandbox->errorString()));
+    m_masterKey = QByteArray(32, '\x5a').toBase64();
+}
+
+void TestConnectBrowser::init() {
+    m_db = std::make_unique<testsupport::TestDatabase>();
+    QVERIFY2(m_db->isValid(), qPrintable(m_db->errorString()));
+    QString error;
+    const auto settings = db::ConnectionSettings::fromUrl(m_db->url(), &error);
+    QVERIFY2(settings, qPrintable(error));
+    db::Database::setDefaultSettings(*settings);
+    QVERIFY2(db::Database::open(&error), qPrintable(error));
+    db::Migrator migrator(db::Database::connection());
+    QVERIFY2(migrator.migrate(), qPrintable(migrator.errorString()));
+}
+
+void TestConnectBrowser::cleanup() {
+    db::Database::closeThreadConnection();
+    m_db.reset();
+}
+
+QUrl TestConnectBrowser::startConnect(QProcess &process, int timeoutSeconds) {
+    const QString base = m_sandbox->url().toString();
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("GMAIL_SYNC_MASTER_KEY"), QString::fromLatin1(m_masterKey));
+    process.setProcessEnvironment(env);
+    process.start(qEnvironmentVariable("GSA_BIN_DIR") + QStringLiteral("/gmail-sync"),
+                  {QStringLiteral("--database"), m_db->url(), QStringLiteral("--gmail-api-url"), base,
+                   QStringLiteral("--oauth-token-url"), base + QStringLiteral("/token"),
+                   QStringLiteral("--oauth-auth-url"), base + QStringLiteral("/o/oauth2/v2/auth"),
+                   QStringLiteral("connect"), QStringLiteral("acme"), QStringLiteral("--client-id"),
+                   kClientId, QStringLiteral("--client-secret"), QStringLiteral("e2e-secret"),
+                   QStringLiteral("--no-browser"), QStringLiteral("--timeout"),
+                   QString::number(timeoutSeconds)});
+    m_stderrSoFar.clear();
+    QElapsedTimer clock;
+    clock.start();
+    static const QRegularExpression urlLine(QStringLiteral("^(http://\\S+)$"),
+                                            QRegularExpression::MultilineOption);
+    while (clock.elapsed() < 30000) {
+        process.waitForReadyRead(200);
+        m_stderrSoFar += QString::fromUtf8(process.readAllStandardError());
+        const auto match = urlLine.match(m_stderrSoFar);
+        if (match.hasMatch())
+            return QUrl(match.captured(1));
+        if (process.state() == QProcess::NotRunning)
+            break;
+    }
+    return {};
+}
+
+int TestConnectBrowser::finish(QProcess &process, QString *out, QString *err) {
+    if (!process.waitForFinished(60000))
+        process.kill();
+    *out = QString::fromUtf8(process.readAllStandardOutput());
+    *err = m_stderrSoFar + QString::fromUtf8(process.readAllStandardError());
+    return process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+}
+
+void TestConnectBrowser::allowStoresEncryptedRefreshTokenAndAddress() {
+    QProcess connect;
+    const QUrl authUrl = startConnect(connect);
+    QVERIFY2(authUrl.isValid(), qPrintable(m_stderrSoFar));
+    const QUrlQuery query(authUrl);
+    QCOMPARE(query.queryItemValue(QStringLiteral("code_challenge_method")), QStringLiteral("S256"));
+    QVERIFY(!query.queryItemValue(QStringLiteral("state")).isEmpty());
+    QVERIFY(
+        query.queryItemValue(QStringLiteral("redirect_uri")).startsWith(QLatin1String("http://127.0.0.1:")));
+
+    WebDriver browser;
+    QString error;
+    QVERIFY2(browser.start(&error), qPrintable(error));
+    QVERIFY(browser.navigate(authUrl.toString(QUrl::FullyEncoded)));
+    QVERIFY2(browser.pageSource().contains(QLatin1String("gmail.readonly")), "consent page names the scope");
+    QVERIFY2(browser.click(QStringLiteral("#allow")), "the consent page has an Allow button");
+
+    QString out;
+    QString err;
+    QCOMPARE(finish(connect, &out, &err), 0);
+    QVERIFY2(out.contains(QStringLiteral("connected tenant acme to ") + kUser), qPrintable(out + err));
+    // The browser landed on our loopback page.
+    QTRY_VERIFY_WITH_TIMEOUT(browser.pageSource().contains(QLatin1String("Signed in")), 10000);
+    QVERIFY(browser.currentUrl().startsWith(query.queryItemValue(QStringLiteral("redirect_uri"))));
+
+    // The tenant learned its address from the Gmail profile.
+    db::TenantRepository tenants(db::Database::connection());
+    const auto tenant = tenants.find(QStringLiteral("acme"));
+    QVERIFY(tenant);
+    QCOMPARE(tenant->gmailAddress, kUser);
+
+    // The refresh token is stored sealed: it opens with the master key, and its bytes are not in the row.
+    QString keyError;
+    const auto key = crypto::MasterKey::fromBase64(m_masterKey, &keyError);
+    QVERIFY2(key, qPrintable(keyError));
+    const crypto::Vault vault(*key);
+    auth::CredentialStore store(vault, db::Database::connection());
+    const auto credentials = store.load(QStringLiteral("acme"));
+    QVERIFY2(credentials, qPrintable(store.errorString()));
+    const QString refreshToken = credentials->keys.value(QLatin1String("refreshToken")).toString();
+    QVERIFY(!refreshToken.isEmpty());
+    const QByteArray sealed = credentials->integration.encryptedKeys;
+    QVERIFY(!sealed.contains(refreshToken.toUtf8()));
+    QVERIFY(!sealed.toBase64().contains(refreshToken.toUtf8().toBase64().left(16)));
+    // And it is a real grant: the sandbox's token endpoint refreshes it.
+    const auto refreshed = m_sandbox->request(
+        "POST", QStringLiteral("/token"),
+        "grant_type=refresh_token&client_id=" + QUrl::toPercentEncoding(kClientId) +
+            "&client_secret=e2e-secret&refresh_token=" + QUrl::toPercentEncoding(refreshToken),
+        {{"Content-Type", "application/x-www-form-urlencoded"}});
+    QCOMPARE(refreshed.status, 200);
+    QVERIFY(!refreshed.json().value(QLatin1String("access_token")).toString().isEmpty());
+}
+
+void TestConnectBrowser::denyEndsCleanly() {
+    QProcess connect;
+    const QUrl authUrl = startConnect(connect);
+    QVERIFY2(authUrl.isValid(), qPrintable(m_stderrSoFar));
+    WebDriver browser;
+    QString error;
+    QVERIFY2(browser.start(&error), qPrintable(error));
+    QVERIFY(browser.navigate(authUrl.toString(QUrl::FullyEncoded)));
+    QVERIFY(browser.click(QStringLiteral("#deny")));
+    QString out;
+    QString err;
+    QCOMPARE(finish(connect, &out, &err), 1);
+    QVERIFY2(err.contains(QLatin1String("denied")), qPrintable(err));
+    db::IntegrationRepository integrations(db::Database::connection());
+    QVERIFY(!integrations.find(QStringLiteral("acme")));
+    db::TenantRepository tenants(db::Database::connection());
+    QVERIFY(!tenants.find(QStringLiteral("acme")));
+}
+
+void TestConnectBrowser::wrongStateIsRejected() {
+    QProcess connect;
+    const QUrl authUrl = startConnect(connect);
+    QVERIFY2(authUrl.isValid(), qPrintable(m_stderrSoFar));
+    // A forged redirect with someone else's code and state reaches the loopback listener first.
+    QUrl forged(QUrlQuery(authUrl).queryItemValue(QStringLiteral("redirect_uri"), QUrl::FullyDecoded));
+    forged.setQuery(QStringLiteral("code=forged-code&state=not-the-state"));
+    const auto page = [&] {
+        QNetworkAccessManager nam;
+        std::unique_ptr<QNetworkReply> reply(nam.get(QNetworkRequest(forged)));
+        QEventLoop loop;
+        QObject::connect(reply.get(), &QNetworkReply::finished, &loop, &QEventLoop::quit);
+        loop.exec();
+        return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    }();
+    QCOMPARE(page, 400);
+    QString out;
+    QString err;
+    QCOMPARE(finish(connect, &out, &err), 1);
+    QVERIFY2(err.contains(QLatin1String("state")), qPrintable(err));
+    db::IntegrationRepository integrations(db::Database::connection());
+    QVERIFY(!integrations.find(QStringLiteral("acme")));
+}
+
+void TestConnectBrowser::timeoutEndsCleanly() {
+    QProcess connect;
+    QElapsedTimer clock;
+    clock.start();
+    const QUrl authUrl = startConnect(connect, 2);
+    QVERIFY2(authUrl.isValid(), qPrintable(m_stderrSoFar));
+    QString out;
+    QString err;
+    QCOMPARE(finish(connect, &out, &err), 1);
+    QVERIFY2(err.contains(QLatin1String("within 2 s")), qPrintable(err));
+    QVERIFY(clock.elapsed() < 30000);
+    // The listener is gone with the process.
+    QTcpSocket probe;
+    probe.connectToHost(
+        QHostAddress::LocalHost,
+        QUrl(QUrlQuery(authUrl).queryItemValue(QStringLiteral("redirect_uri"), QUrl::FullyDecoded)).port());
+    QVERIFY(!probe.waitForConnected(1000));
+}
+
+QTEST_GUILESS_MAIN(TestConnectBrowser)
+#include "TestConnectBrowser.moc"
