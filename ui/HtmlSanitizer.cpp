@@ -41,7 +41,7 @@ const QSet<QString> &allowedAttributes() {
 // Elements dropped with everything inside them.
 const RX &dangerousBlocks() {
     static const RX rx(
-        QStringLiteral("<(script|iframe|object|embed|applet|frameset|noscript|template|svg|math)\\b"
+        QStringLiteral("<(script|iframe|object|embed|applet|frameset|noscript|template|svg|math|title)\\b"
                        "[^>]*>.*?(</\\1\\s*>|$)"),
         RX::CaseInsensitiveOption | RX::DotMatchesEverythingOption);
     return rx;
@@ -55,7 +55,8 @@ const QSet<QString> &droppedTags() {
         QStringLiteral("frame"),  QStringLiteral("textarea"), QStringLiteral("select"),
         QStringLiteral("option"), QStringLiteral("script"),   QStringLiteral("iframe"),
         QStringLiteral("object"), QStringLiteral("embed"),    QStringLiteral("audio"),
-        QStringLiteral("video"),  QStringLiteral("source"),   QStringLiteral("track")};
+        QStringLiteral("video"),  QStringLiteral("source"),   QStringLiteral("track"),
+        QStringLiteral("html"),   QStringLiteral("head"),     QStringLiteral("body")};
     return set;
 }
 

@@ -97,6 +97,13 @@ private Q_SLOTS:
         QTest::newRow("comment hiding a script") << "<!-- <script>bad()</script> -->ok"
                                                  << "bad()"
                                                  << "ok";
+        QTest::newRow("document wrapper")
+            << "<html><head><title>T</title></head><body bgcolor=\"red\">x</body></html>"
+            << "bgcolor"
+            << "x";
+        QTest::newRow("title dropped") << "<title>Secret title</title><p>x</p>"
+                                       << "Secret"
+                                       << "<p>x</p>";
         QTest::newRow("quoted gt in attribute") << "<p title=\"a>b\" onclick=\"bad()\">x</p>"
                                                 << "onclick"
                                                 << "title=\"a&gt;b\"";
