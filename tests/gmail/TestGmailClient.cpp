@@ -121,6 +121,7 @@ private Q_SLOTS:
     void listMessagesEncodesQuery();
     void batchFetchesAllInOneRequest();
     void innerBatchFailuresAreRetriedAlone();
+    void outerBatchFailureRetriesTheWholeBatch();
     void innerFailureThatNeverHealsIsReportedNotDropped();
     void historyRecordsAndTooOld();
     void watchAndStop();
@@ -373,6 +374,20 @@ void TestGmailClient::innerBatchFailuresAreRetriedAlone() {
     QCOMPARE(server.count(QStringLiteral("message:m3")), 2);
     QCOMPARE(client.currentBatchSize(), 25); // halved after an inner 429
     QCOMPARE(client.stats().innerRetries, 2);
+}
+
+void TestGmailClient::outerBatchFailureRetriesTheWholeBatch() {
+    FakeGmailServer server;
+    server.script(QStringLiteral("batch"), {status(503), status(401)});
+    CountingTokenProvider tokens;
+    GmailClient client(fastSettings(server.baseUrl()), &tokens);
+    const QList<FetchResult> results =
+        client.getMessagesRaw({QStringLiteral("m1"), QStringLiteral("m2"), QStringLiteral("m3")});
+    for (const FetchResult &r : results)
+        QCOMPARE(r.status, FetchResult::Status::Ok);
+    QCOMPARE(server.batchSizes(), (QList<int>{3, 3, 3})); // 503 → retried; 401 → refreshed token
+    QCOMPARE(tokens.forcedRefreshes.load(), 1);
+    QCOMPARE(server.seen().last().authorization, QByteArray("Bearer tok-1"));
 }
 
 void TestGmailClient::innerFailureThatNeverHealsIsReportedNotDropped() {
