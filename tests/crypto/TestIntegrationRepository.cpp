@@ -58,7 +58,8 @@ void TestIntegrationRepository::addTenant(const QString &id) {
 void TestIntegrationRepository::upsertInsertsThenReplaces() {
     addTenant(QStringLiteral("acme"));
     IntegrationRepository repo;
-    const QByteArray first("G\x01\xaa\xbb\xcc\xdd first envelope with \0 bytes", 40);
+    static const char firstBytes[] = "G\x01\xaa\xbb\xcc\xdd first envelope with \0 bytes";
+    const QByteArray first(firstBytes, sizeof(firstBytes) - 1);
     QVERIFY2(repo.upsert(QStringLiteral("acme"), IntegrationRepository::Gmail, QStringLiteral("oauth"), first,
                          QStringLiteral("aabbccdd")),
              qPrintable(repo.errorString()));

@@ -182,7 +182,7 @@ void TestVault::keyIdIsStable() {
 void TestVault::sealAndOpenCost() {
     const Vault vault(key(12));
     const QByteArray keys(300, 'k');
-    const QByteArray aad("gsa-integration-v1\0acme\0gmail\0oauth", 36);
+    const QByteArray aad("gsa-integration-v1\0acme\0gmail\0oauth", 35);
     QBENCHMARK {
         const auto envelope = vault.seal(keys, aad, nullptr);
         QVERIFY(envelope);
