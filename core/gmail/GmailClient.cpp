@@ -259,11 +259,14 @@ GmailClient::Reply GmailClient::send(const Call &call, const QString &token) {
     r.contentType = reply->rawHeader("Content-Type");
     r.retryAfter = reply->rawHeader("Retry-After");
     const auto error = reply->error();
-    // QNetworkReply::NetworkError: 1-199 connection/proxy, 301-399 protocol errors — a transport
-    // failure even when a status line arrived (e.g. the body was cut short). 201-299 and 401-499
-    // mirror HTTP 4xx/5xx statuses, which are judged by status below.
+    // QNetworkReply::NetworkError: 1-199 are connection and proxy failures, 301 (unknown protocol)
+    // and 399 (protocol failure, e.g. a garbled or cut answer) too — transport failures even when a
+    // status line arrived. The others (201-299, 302 for 400, 401-499) mirror an HTTP status, which
+    // is judged by the status itself.
     const int code = static_cast<int>(error);
-    if (error != QNetworkReply::NoError && ((code > 0 && code < 200) || (code > 300 && code < 400))) {
+    if (error != QNetworkReply::NoError &&
+        ((code > 0 && code < 200) || code == QNetworkReply::ProtocolUnknownError ||
+         code == QNetworkReply::ProtocolFailure || r.status == 0)) {
         r.transportError = true;
         r.transportMessage = reply->errorString();
     }

@@ -193,6 +193,15 @@ void TestGmailClient::rateLimitReasonsOn403AreRetriedOthersAreNot() {
     QCOMPARE(client.lastError().reason, QStringLiteral("insufficientPermissions"));
     QCOMPARE(client.lastError().status, QStringLiteral("PERMISSION_DENIED"));
     QCOMPARE(client.lastError().domain, QStringLiteral("usageLimits"));
+
+    // 400 (Qt reports it as a "protocol" error) is Gmail refusing the request: never retried.
+    server.script(QStringLiteral("profile"), {status(400, QStringLiteral("invalidArgument"))});
+    QVERIFY(!client.profile());
+    QCOMPARE(server.count(QStringLiteral("profile")), 5);
+    QCOMPARE(client.lastError().kind, ApiError::Kind::Http);
+    QCOMPARE(client.lastError().httpStatus, 400);
+    QCOMPARE(client.lastError().reason, QStringLiteral("invalidArgument"));
+    QCOMPARE(client.lastError().retries, 0);
     QCOMPARE(client.lastError().message, QStringLiteral("scripted failure"));
 }
 
