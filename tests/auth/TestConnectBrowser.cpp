@@ -3,6 +3,7 @@
 // the sandbox's consent page and clicks "Allow" or "Deny", and the test checks what was stored.
 #include "SandboxProcess.h"
 #include "TestDatabase.h"
+#include "WebDriver.h"
 #include "auth/CredentialStore.h"
 #include "crypto/MasterKey.h"
 #include "crypto/Vault.h"
@@ -14,14 +15,10 @@
 
 #include <QElapsedTimer>
 #include <QEventLoop>
-#include <QFileInfo>
-#include <QJsonArray>
 #include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
-#include <QTcpServer>
 #include <QTcpSocket>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 #include <QUrlQuery>
@@ -30,121 +27,6 @@ namespace {
 
 const QString kUser = QStringLiteral("alice@example.com");
 const QString kClientId = QStringLiteral("e2e-client.apps.googleusercontent.com");
-
-int freePort() {
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();
-}
-
-// The few W3C WebDriver calls the test needs (www.w3.org/TR/webdriver2), against chromedriver.
-class WebDriver final {
-public:
-    bool start(QString *error) {
-        if (!QFileInfo(QStringLiteral("/usr/bin/chromedriver")).isExecutable() ||
-            !QFileInfo(QStringLiteral("/usr/bin/chromium")).isExecutable()) {
-            *error =
-                QStringLiteral("chromium and chromium-driver are not installed (installer/install-deps.sh)");
-            return false;
-        }
-        m_port = freePort();
-        m_driver.setProgram(QStringLiteral("/usr/bin/chromedriver"));
-        m_driver.setArguments({QStringLiteral("--port=%1").arg(m_port)});
-        m_driver.setProcessChannelMode(QProcess::MergedChannels);
-        m_driver.start();
-        if (!m_driver.waitForStarted(10000)) {
-            *error = m_driver.errorString();
-            return false;
-        }
-        for (int i = 0; i < 100; ++i) { // ready when /status answers
-            if (call("GET", QStringLiteral("/status"))
-                    .value(QLatin1String("value"))
-                    .toObject()
-                    .value(QLatin1String("ready"))
-                    .toBool())
-                break;
-            QTest::qWait(100);
-        }
-        const QJsonArray args{QStringLiteral("--headless=new"),
-                              QStringLiteral("--no-sandbox"),
-                              QStringLiteral("--disable-gpu"),
-                              QStringLiteral("--disable-dev-shm-usage"),
-                              QStringLiteral("--disable-quic"),
-                              QStringLiteral("--no-first-run"),
-                              QStringLiteral("--disable-background-networking"),
-                              QStringLiteral("--disable-component-update"),
-                              QStringLiteral("--disable-sync"),
-                              QString(QStringLiteral("--user-data-dir=") + m_profile.path())};
-        const QJsonObject caps{
-            {QStringLiteral("capabilities"),
-             QJsonObject{
-                 {QStringLiteral("alwaysMatch"),
-                  QJsonObject{{QStringLiteral("browserName"), QStringLiteral("chrome")},
-                              {QStringLiteral("goog:chromeOptions"),
-                               QJsonObject{{QStringLiteral("binary"), QStringLiteral("/usr/bin/chromium")},
-                                           {QStringLiteral("args"), args}}}}}}}};
-        const QJsonObject session =
-            call("POST", QStringLiteral("/session"), caps).value(QLatin1String("value")).toObject();
-        m_session = session.value(QLatin1String("sessionId")).toString();
-        if (m_session.isEmpty()) {
-            *error = QStringLiteral("chromedriver made no session: ") +
-                     QString::fromUtf8(QJsonDocument(session).toJson());
-            return false;
-        }
-        return true;
-    }
-    ~WebDriver() {
-        if (!m_session.isEmpty())
-            call("DELETE", QStringLiteral("/session/") + m_session);
-        m_driver.kill();
-        m_driver.waitForFinished(5000);
-    }
-    bool navigate(const QString &url) {
-        return !call("POST", sessionPath(QStringLiteral("/url")), QJsonObject{{QStringLiteral("url"), url}})
-                    .value(QLatin1String("value"))
-                    .toObject()
-                    .contains(QLatin1String("error"));
-    }
-    bool click(const QString &cssSelector) {
-        const QJsonObject found = call("POST", sessionPath(QStringLiteral("/element")),
-                                       QJsonObject{{QStringLiteral("using"), QStringLiteral("css selector")},
-                                                   {QStringLiteral("value"), cssSelector}})
-                                      .value(QLatin1String("value"))
-                                      .toObject();
-        const QString element = found.value(QLatin1String("element-6066-11e4-a52e-4f735466cecf")).toString();
-        if (element.isEmpty())
-            return false;
-        call("POST", sessionPath(QStringLiteral("/element/%1/click").arg(element)), QJsonObject());
-        return true;
-    }
-    QString currentUrl() {
-        return call("GET", sessionPath(QStringLiteral("/url"))).value(QLatin1String("value")).toString();
-    }
-    QString pageSource() {
-        return call("GET", sessionPath(QStringLiteral("/source"))).value(QLatin1String("value")).toString();
-    }
-
-private:
-    QString sessionPath(const QString &tail) const { return QStringLiteral("/session/") + m_session + tail; }
-    QJsonObject call(const QByteArray &method, const QString &path, const QJsonObject &body = {}) {
-        QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(path)));
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
-        request.setTransferTimeout(60000);
-        const QByteArray payload =
-            method == "GET" || method == "DELETE" ? QByteArray() : QJsonDocument(body).toJson();
-        std::unique_ptr<QNetworkReply> reply(m_nam.sendCustomRequest(request, method, payload));
-        QEventLoop loop;
-        QObject::connect(reply.get(), &QNetworkReply::finished, &loop, &QEventLoop::quit);
-        loop.exec();
-        return QJsonDocument::fromJson(reply->readAll()).object();
-    }
-
-    QProcess m_driver;
-    QTemporaryDir m_profile;
-    QNetworkAccessManager m_nam;
-    QString m_session;
-    int m_port = 0;
-};
 
 } // namespace
 
@@ -243,7 +125,7 @@ void TestConnectBrowser::allowStoresEncryptedRefreshTokenAndAddress() {
     QVERIFY(
         query.queryItemValue(QStringLiteral("redirect_uri")).startsWith(QLatin1String("http://127.0.0.1:")));
 
-    WebDriver browser;
+    testsupport::WebDriver browser;
     QString error;
     QVERIFY2(browser.start(&error), qPrintable(error));
     QVERIFY(browser.navigate(authUrl.toString(QUrl::FullyEncoded)));
@@ -291,7 +173,7 @@ void TestConnectBrowser::denyEndsCleanly() {
     QProcess connect;
     const QUrl authUrl = startConnect(connect);
     QVERIFY2(authUrl.isValid(), qPrintable(m_stderrSoFar));
-    WebDriver browser;
+    testsupport::WebDriver browser;
     QString error;
     QVERIFY2(browser.start(&error), qPrintable(error));
     QVERIFY(browser.navigate(authUrl.toString(QUrl::FullyEncoded)));

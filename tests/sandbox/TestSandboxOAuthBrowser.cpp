@@ -1,4 +1,5 @@
 #include "SandboxProcess.h"
+#include "WebDriver.h"
 
 #include "auth/Pkce.h"
 
@@ -32,15 +33,11 @@ private Q_SLOTS:
     void denyInBrowser();
 
 private:
-    QJsonObject webDriver(const QByteArray &verb, const QString &path, const QJsonObject &body = {});
     QString openAndClick(const QUrl &url, const QString &buttonSelector);
     QUrl authorizationUrl(const QByteArray &verifier, const QString &state) const;
 
     std::unique_ptr<testsupport::SandboxProcess> m_sandbox;
-    QProcess m_driver;
-    QUrl m_driverUrl;
-    QString m_session;
-    QTemporaryDir m_profile;
+    testsupport::WebDriver m_browser;
     QHttpServer m_receiver;
     QString m_redirectUri;
     QUrlQuery m_received;
@@ -61,62 +58,11 @@ void TestSandboxOAuthBrowser::initTestCase() {
     m_receiver.bind(tcp);
     m_redirectUri = QStringLiteral("http://127.0.0.1:%1/oauth2callback").arg(tcp->serverPort());
 
-    // chromedriver needs a port of its own: take a free one from the kernel.
-    QTcpServer probe;
-    QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
-    const quint16 port = probe.serverPort();
-    probe.close();
-    m_driver.setProgram(QStringLiteral("chromedriver"));
-    m_driver.setArguments({QStringLiteral("--port=%1").arg(port)});
-    m_driver.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    m_driver.start();
-    QVERIFY2(m_driver.waitForStarted(10000), "chromedriver did not start (package chromium-driver)");
-    m_driverUrl = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port));
-    QElapsedTimer timer;
-    timer.start();
-    while (!webDriver("GET", QStringLiteral("/status")).value(QLatin1String("ready")).toBool() &&
-           timer.elapsed() < 15000)
-        QTest::qWait(100);
-
-    QVERIFY(m_profile.isValid());
-    const QJsonObject options{
-        {QStringLiteral("binary"), QStringLiteral("/usr/bin/chromium")},
-        {QStringLiteral("args"),
-         QJsonArray{QStringLiteral("--headless"), QStringLiteral("--no-sandbox"),
-                    QStringLiteral("--disable-gpu"), QStringLiteral("--disable-dev-shm-usage"),
-                    QString(QStringLiteral("--user-data-dir=") + m_profile.path())}}};
-    const QJsonObject session =
-        webDriver("POST", QStringLiteral("/session"),
-                  {{QStringLiteral("capabilities"),
-                    QJsonObject{{QStringLiteral("alwaysMatch"),
-                                 QJsonObject{{QStringLiteral("goog:chromeOptions"), options}}}}}});
-    m_session = session.value(QLatin1String("sessionId")).toString();
-    QVERIFY2(!m_session.isEmpty(), QJsonDocument(session).toJson().constData());
+    QString error;
+    QVERIFY2(m_browser.start(&error), qPrintable(error));
 }
 
-void TestSandboxOAuthBrowser::cleanupTestCase() {
-    if (!m_session.isEmpty())
-        webDriver("DELETE", QStringLiteral("/session/") + m_session);
-    m_driver.terminate();
-    if (!m_driver.waitForFinished(5000))
-        m_driver.kill();
-}
-
-QJsonObject TestSandboxOAuthBrowser::webDriver(const QByteArray &verb, const QString &path,
-                                               const QJsonObject &body) {
-    QNetworkRequest request(m_driverUrl.resolved(QUrl(path)));
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    QNetworkReply *reply = m_nam.sendCustomRequest(
-        request, verb, verb == "GET" || verb == "DELETE" ? QByteArray() : QJsonDocument(body).toJson());
-    QEventLoop loop;
-    connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    QTimer::singleShot(60000, &loop, &QEventLoop::quit);
-    loop.exec(); // the loopback receiver answers the browser meanwhile
-    const QJsonObject value =
-        QJsonDocument::fromJson(reply->readAll()).object().value(QLatin1String("value")).toObject();
-    reply->deleteLater();
-    return value;
-}
+void TestSandboxOAuthBrowser::cleanupTestCase() {}
 
 QUrl TestSandboxOAuthBrowser::authorizationUrl(const QByteArray &verifier, const QString &state) const {
     QUrlQuery query;
@@ -140,15 +86,10 @@ QUrl TestSandboxOAuthBrowser::authorizationUrl(const QByteArray &verifier, const
 // Opens `url`, clicks the element matching `buttonSelector`, waits for the loopback listener to be hit.
 QString TestSandboxOAuthBrowser::openAndClick(const QUrl &url, const QString &buttonSelector) {
     m_received.clear();
-    webDriver("POST", QStringLiteral("/session/%1/url").arg(m_session),
-              {{QStringLiteral("url"), url.toString()}});
-    const QJsonObject element = webDriver("POST", QStringLiteral("/session/%1/element").arg(m_session),
-                                          {{QStringLiteral("using"), QStringLiteral("css selector")},
-                                           {QStringLiteral("value"), buttonSelector}});
-    const QString elementId = element.value(QLatin1String("element-6066-11e4-a52e-4f735466cecf")).toString();
-    if (elementId.isEmpty())
+    if (!m_browser.navigate(url.toString()))
+        return QStringLiteral("the browser could not open the consent page");
+    if (!m_browser.click(buttonSelector))
         return QStringLiteral("no element %1 on the consent page").arg(buttonSelector);
-    webDriver("POST", QStringLiteral("/session/%1/element/%2/click").arg(m_session, elementId));
     QElapsedTimer timer;
     timer.start();
     while (m_received.isEmpty() && timer.elapsed() < 15000)
