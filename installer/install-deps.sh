@@ -16,6 +16,7 @@ packages=(
   postgresql-15 postgresql-common
   # tests: keychain over D-Bus, real browser for the OAuth flow, X server for screenshots
   dbus dbus-x11 gnome-keyring xvfb xauth xdg-utils chromium chromium-driver fonts-dejavu-core
+  postgresql-client qt6-translations-l10n
 )
 
 missing=()
