@@ -1,6 +1,7 @@
 #include "gmail/BatchCodec.h"
 
 #include "gmail/GMimeRuntime.h"
+#include "gmail/GObjectPtr.h"
 
 #include <gmime/gmime.h>
 
@@ -13,14 +14,8 @@ namespace gmail {
 
 namespace {
 
-struct GObjectDeleter {
-    void operator()(gpointer p) const {
-        if (p)
-            g_object_unref(p);
-    }
-};
 template<typename T>
-using GPtr = std::unique_ptr<T, GObjectDeleter>;
+using GPtr = GObjectPtr<T>;
 
 // The embedded answer: "HTTP/1.1 200 OK", header lines, empty line, body.
 bool parseHttpResponse(const QByteArray &http, BatchCodec::Response *out) {
@@ -101,15 +96,7 @@ std::optional<QList<BatchCodec::Response>> BatchCodec::decode(const QByteArray &
         GMimeObject *part = g_mime_multipart_get_part(multipart, i);
         if (!GMIME_IS_PART(part))
             continue;
-        GMimeDataWrapper *content = g_mime_part_get_content(GMIME_PART(part));
-        QByteArray http;
-        if (content) {
-            GPtr<GMimeStream> mem(g_mime_stream_mem_new());
-            g_mime_data_wrapper_write_to_stream(content, mem.get());
-            GByteArray *bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem.get()));
-            http =
-                QByteArray(reinterpret_cast<const char *>(bytes->data), static_cast<qsizetype>(bytes->len));
-        }
+        const QByteArray http = GMimeRuntime::decodedContent(GMIME_PART(part));
         Response r;
         r.contentId = stripAngles(g_mime_object_get_header(part, "Content-ID"));
         if (!parseHttpResponse(http, &r)) {

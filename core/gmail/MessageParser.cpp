@@ -3,6 +3,7 @@
 #include "gmail/CharsetDecoder.h"
 #include "gmail/EncodedWords.h"
 #include "gmail/GMimeRuntime.h"
+#include "gmail/GObjectPtr.h"
 
 #include <gmime/gmime.h>
 
@@ -28,14 +29,8 @@ namespace {
 // Limit on message/multipart nesting we walk ourselves (GMime limits its parser too).
 constexpr int kMaxDepth = 64;
 
-struct GObjectDeleter {
-    void operator()(gpointer p) const {
-        if (p)
-            g_object_unref(p);
-    }
-};
 template<typename T>
-using GPtr = std::unique_ptr<T, GObjectDeleter>;
+using GPtr = GObjectPtr<T>;
 
 QString clean(const char *utf8) {
     if (!utf8)
@@ -99,16 +94,6 @@ void onParserWarning(gint64, GMimeParserWarning code, const gchar *, gpointer us
         return;
     }
     addWarning(warnings, w);
-}
-
-QByteArray decodedContent(GMimePart *part) {
-    GMimeDataWrapper *content = g_mime_part_get_content(part);
-    if (!content)
-        return {};
-    GPtr<GMimeStream> mem(g_mime_stream_mem_new());
-    g_mime_data_wrapper_write_to_stream(content, mem.get());
-    GByteArray *bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem.get()));
-    return QByteArray(reinterpret_cast<const char *>(bytes->data), static_cast<qsizetype>(bytes->len));
 }
 
 qint64 decodedSize(GMimePart *part) {
@@ -297,7 +282,7 @@ private:
                        QStringLiteral("invalid base64 in part %1; decoded what could be read").arg(partId));
 
         if (isBody) {
-            const QByteArray bytes = decodedContent(part);
+            const QByteArray bytes = GMimeRuntime::decodedContent(part);
             const QByteArray charset = g_mime_object_get_content_type_parameter(object, "charset");
             // Bodies are stored with LF line ends (format=raw has CRLF on the wire, RFC 5322 §2.1).
             QString text = CharsetDecoder::decode(bytes, charset, &m_out->warnings);

@@ -72,20 +72,35 @@ QString field(const ParsedMessage &m, const QString &name) {
 }
 
 QStringList allSamples() {
-    return {QStringLiteral("8bit-headers.eml"),    QStringLiteral("apple-mail.eml"),
-            QStringLiteral("bad-base64.eml"),      QStringLiteral("big5.eml"),
-            QStringLiteral("calendar-invite.eml"), QStringLiteral("encoded-words.eml"),
-            QStringLiteral("filename-encodings.eml"),    QStringLiteral("folded-headers.eml"),  QStringLiteral("garbage-date.eml"),
-            QStringLiteral("gb2312.eml"),          QStringLiteral("header-without-colon.eml"),
-            QStringLiteral("html-only-lf.eml"),    QStringLiteral("iso-2022-jp.eml"),
-            QStringLiteral("iso-8859-1.eml"),      QStringLiteral("iso-8859-15.eml"),
-            QStringLiteral("iso-8859-2.eml"),      QStringLiteral("koi8-r.eml"),
-            QStringLiteral("message-rfc822.eml"),  QStringLiteral("missing-boundary-end.eml"),
-            QStringLiteral("no-body.eml"),         QStringLiteral("no-date.eml"),
-            QStringLiteral("nul-bytes.eml"),       QStringLiteral("outlook-multipart.eml"),
-            QStringLiteral("qp-soft-breaks.eml"),  QStringLiteral("rfc2231-filename.eml"),
-            QStringLiteral("shift_jis.eml"),       QStringLiteral("unknown-charset.eml"),
-            QStringLiteral("utf8-bom.eml"),        QStringLiteral("windows-1251.eml"),
+    return {QStringLiteral("8bit-headers.eml"),
+            QStringLiteral("apple-mail.eml"),
+            QStringLiteral("bad-base64.eml"),
+            QStringLiteral("big5.eml"),
+            QStringLiteral("calendar-invite.eml"),
+            QStringLiteral("encoded-words.eml"),
+            QStringLiteral("filename-encodings.eml"),
+            QStringLiteral("folded-headers.eml"),
+            QStringLiteral("garbage-date.eml"),
+            QStringLiteral("gb2312.eml"),
+            QStringLiteral("header-without-colon.eml"),
+            QStringLiteral("html-only-lf.eml"),
+            QStringLiteral("iso-2022-jp.eml"),
+            QStringLiteral("iso-8859-1.eml"),
+            QStringLiteral("iso-8859-15.eml"),
+            QStringLiteral("iso-8859-2.eml"),
+            QStringLiteral("koi8-r.eml"),
+            QStringLiteral("message-rfc822.eml"),
+            QStringLiteral("missing-boundary-end.eml"),
+            QStringLiteral("no-body.eml"),
+            QStringLiteral("no-date.eml"),
+            QStringLiteral("nul-bytes.eml"),
+            QStringLiteral("outlook-multipart.eml"),
+            QStringLiteral("qp-soft-breaks.eml"),
+            QStringLiteral("rfc2231-filename.eml"),
+            QStringLiteral("shift_jis.eml"),
+            QStringLiteral("unknown-charset.eml"),
+            QStringLiteral("utf8-bom.eml"),
+            QStringLiteral("windows-1251.eml"),
             QStringLiteral("windows-1252.eml")};
 }
 
@@ -183,7 +198,8 @@ void TestMessageParser::parse_data() {
     row("rfc2231-filename.eml", "attachments", u("日本語の報告.pdf|application/pdf|1009|1|attachment"));
     row("filename-encodings.eml", "subject", u("Files café")); // unknown charset read as windows-1252
     row("filename-encodings.eml", "attachments",
-        u("Übersicht 2023.xlsx|application/vnd.openxmlformats-officedocument.spreadsheetml.sheet|100|1|attachment\n"
+        u("Übersicht "
+          "2023.xlsx|application/vnd.openxmlformats-officedocument.spreadsheetml.sheet|100|1|attachment\n"
           "Präsentation.pptx|application/octet-stream|50|2|attachment"));
     row("outlook-multipart.eml", "fromName", u("Smith, Anna"));
     row("outlook-multipart.eml", "to", u("\"Jones, Bob\" <bob.jones@contoso.com>"));
