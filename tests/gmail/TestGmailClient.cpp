@@ -162,7 +162,7 @@ void TestGmailClient::honoursRetryAfter() {
     timer.start();
     QVERIFY2(client.profile(), qPrintable(client.errorString()));
     QVERIFY2(timer.elapsed() >= 950, qPrintable(QString::number(timer.elapsed())));
-    QVERIFY(timer.elapsed() < 3000);
+    QVERIFY(timer.elapsed() < 6000);
     QCOMPARE(server.count(QStringLiteral("profile")), 2);
 
     // RFC 9110 §10.2.3: Retry-After may also be an HTTP-date (IMF-fixdate, always GMT).
@@ -174,7 +174,7 @@ void TestGmailClient::honoursRetryAfter() {
     QVERIFY2(client.profile(), qPrintable(client.errorString()));
     QVERIFY2(timer.elapsed() >= 900,
              qPrintable(QString::number(timer.elapsed()))); // ≥ 1 s: second granularity
-    QVERIFY(timer.elapsed() < 4000);
+    QVERIFY(timer.elapsed() < 6000);
 }
 
 void TestGmailClient::rateLimitReasonsOn403AreRetriedOthersAreNot() {
@@ -483,7 +483,7 @@ void TestGmailClient::cancelAbortsALongWait() {
     QElapsedTimer timer;
     timer.start();
     QVERIFY(!client.profile());
-    QVERIFY2(timer.elapsed() < 2000, qPrintable(QString::number(timer.elapsed())));
+    QVERIFY2(timer.elapsed() < 5000, qPrintable(QString::number(timer.elapsed()))); // not the 30 s
     QCOMPARE(client.lastError().kind, ApiError::Kind::Cancelled);
 }
 
@@ -499,7 +499,7 @@ void TestGmailClient::pacerSpacesRequests() {
         QVERIFY(client.listMessages());
     // (100 − 5 burst) / 200 = 0.475 s at least.
     QVERIFY2(timer.elapsed() >= 450, qPrintable(QString::number(timer.elapsed())));
-    QVERIFY2(timer.elapsed() < 3000, qPrintable(QString::number(timer.elapsed())));
+    QVERIFY2(timer.elapsed() < 6000, qPrintable(QString::number(timer.elapsed())));
     QCOMPARE(s.pacer->unitsReserved(), 100);
 }
 

@@ -93,7 +93,7 @@ void TestQuotaPacer::manyThreadsShareOneBucket() {
         t.join();
     const double elapsed = duration<double>(steady_clock::now() - start).count();
     QVERIFY2(elapsed >= 0.47, qPrintable(QString::number(elapsed))); // (500 − 10) / 1000
-    QVERIFY2(elapsed < 2.0, qPrintable(QString::number(elapsed)));
+    QVERIFY2(elapsed < 4.0, qPrintable(QString::number(elapsed)));   // generous: a busy machine
 }
 
 void TestQuotaPacer::pauseHoldsEveryoneBack() {
