@@ -1,13 +1,25 @@
 #pragma once
 
+#include "db/TenantRepository.h"
+
+#include <QDateTime>
+#include <QPointer>
+#include <QTimer>
+#include <QUrl>
 #include <QWizard>
 
+#include <functional>
 #include <optional>
 
 class QButtonGroup;
 class QLabel;
 class QLineEdit;
+class QPushButton;
 class QRadioButton;
+
+namespace auth {
+class OAuthLoopbackFlow;
+}
 
 namespace ui {
 
@@ -16,17 +28,44 @@ class DbExecutor;
 // Connects a Gmail mailbox: the tenant (id, name, address), then its credentials — a service-account key
 // file (domain-wide delegation) or an OAuth keys file {"clientId","clientSecret","refreshToken"} — which are
 // validated here, then sealed with the master key (crypto::KeyProviderChain, the order set in Settings) and
-// stored by auth::CredentialStore off the GUI thread. The interactive OAuth browser flow comes later.
+// stored by auth::CredentialStore off the GUI thread. Or, third choice, "Sign in with Google": the OAuth
+// installed-app browser flow (auth::OAuthLoopbackFlow on the GUI thread's event loop, never blocking) opens
+// the authorization URL in the system browser, shows it for copying, counts down its timeout, and stores the
+// sealed refresh token when the browser comes back with consent for the tenant's address.
 class ConnectWizard final : public QWizard {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ConnectWizard)
 public:
+    enum PageId { TenantPage = 0, KeysPage = 1, BrowserPage = 2 };
+    struct Endpoints {
+        QUrl authorizationUrl;
+        QUrl tokenUrl;
+        QUrl gmailApiUrl;
+    };
+    using UrlOpener = std::function<void(const QUrl &)>;
+
     explicit ConnectWizard(DbExecutor *executor, QWidget *parent = nullptr);
+    ~ConnectWizard() override;
 
     bool validateCurrentPage() override;
+    int nextId() const override;
+    void initializePage(int id) override;
+    void cleanupPage(int id) override;
     void accept() override;
+    void done(int result) override;
+
+    // Reconnect an integration that needs re-authorization: the tenant is fixed, the browser flow chosen.
+    void setReconnect(const db::Tenant &tenant);
+    // Google's endpoints unless GMAIL_SYNC_OAUTH_AUTH_URL / _TOKEN_URL / GMAIL_SYNC_GMAIL_API_URL (as the
+    // CLI) or this call say otherwise (the sandbox).
+    void setEndpoints(const Endpoints &endpoints);
+    void setOAuthClient(const QString &clientId, const QString &clientSecret = QString());
+    void setFlowTimeoutSeconds(int seconds);
+    // Test hook: called instead of QDesktopServices::openUrl.
+    void setUrlOpener(UrlOpener opener);
 
     QString errorText() const;
+    QString browserStatus() const;
 
 Q_SIGNALS:
     void connected(const QString &tenantId);
@@ -35,6 +74,12 @@ Q_SIGNALS:
 private:
     void showError(const QString &error);
     std::optional<QByteArray> readKeys(QString *error) const;
+    db::Tenant tenantFromFields() const;
+    void store(int type, QByteArray keys, bool finishOnSuccess);
+    void startFlow();
+    void stopFlow();
+    void updateCountdown();
+    void setBrowserStatus(const QString &text, bool error);
 
     DbExecutor *m_executor;
     QLineEdit *m_id;
@@ -42,10 +87,26 @@ private:
     QLineEdit *m_address;
     QRadioButton *m_serviceAccount;
     QRadioButton *m_oauth;
+    QRadioButton *m_browser;
     QLineEdit *m_keysFile;
+    QLineEdit *m_clientId;
+    QLineEdit *m_clientSecret;
     QLabel *m_tenantError;
     QLabel *m_keysError;
+    QLineEdit *m_authUrl;
+    QPushButton *m_copy;
+    QPushButton *m_cancelFlow;
+    QPushButton *m_retry;
+    QLabel *m_countdown;
+    QLabel *m_browserStatus;
+    Endpoints m_endpoints;
+    UrlOpener m_opener;
+    QPointer<auth::OAuthLoopbackFlow> m_flow;
+    QTimer m_tick;
+    QDateTime m_deadline;
+    int m_timeoutSeconds = 300;
     bool m_busy = false;
+    bool m_stored = false;
 };
 
 } // namespace ui
