@@ -2,8 +2,11 @@
 
 #include "CliContext.h"
 #include "auth/AccessTokenProvider.h"
+#include "auth/TokenManager.h"
+#include "crypto/KeyProviderChain.h"
 #include "db/JobRepository.h"
 #include "db/TenantRepository.h"
+#include "log/LogEvent.h"
 #include "sync/JobRunner.h"
 #include "sync/SyncEngine.h"
 
@@ -15,6 +18,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <mutex>
 
 namespace cli {
 
@@ -55,6 +59,41 @@ syncengine::SyncOptions SyncCommand::engineOptions(CliContext &context) {
     if (!token.isEmpty()) {
         auto provider = std::make_shared<auth::StaticTokenProvider>(token);
         options.tokenProviderFactory = [provider](const QString &) { return provider; };
+    } else {
+        // The tenant's integration (sealed in the vault) through auth::TokenManager: one manager per
+        // tenant per process, shared by all worker threads. The vault is opened once, on first use.
+        struct VaultHolder {
+            std::mutex mutex;
+            std::shared_ptr<crypto::Vault> vault;
+            QString error;
+        };
+        auto holder = std::make_shared<VaultHolder>();
+        const QString keyFile = context.options().keyFile;
+        const QUrl tokenUrl(context.options().oauthTokenUrl);
+        options.tokenProviderFactory =
+            [holder, keyFile,
+             tokenUrl](const QString &tenantId) -> std::shared_ptr<auth::AccessTokenProvider> {
+            std::lock_guard lock(holder->mutex);
+            if (!holder->vault && holder->error.isEmpty()) {
+                QString error;
+                auto vault = crypto::KeyProviderChain::standard(keyFile)->vault({}, &error);
+                if (vault)
+                    holder->vault = std::make_shared<crypto::Vault>(std::move(*vault));
+                else
+                    holder->error = error;
+            }
+            if (!holder->vault) {
+                logging::LogEvent(logging::Level::Error, "cannot open the credentials vault")
+                    .tenant(tenantId)
+                    .error(holder->error)
+                    .write();
+                return nullptr;
+            }
+            auth::TokenManager::Params params;
+            params.tenantId = tenantId;
+            params.oauthTokenUrl = tokenUrl;
+            return auth::TokenManager::sharedFor(params, *holder->vault);
+        };
     }
     bool ok = false;
     if (const int n = qEnvironmentVariableIntValue("GMAIL_SYNC_START_LIMIT", &ok); ok && n > 0)

@@ -23,9 +23,12 @@ public:
     }
     int run(CliContext &context, const QStringList &args) override;
 
-    // The engine settings of this process (gmail/worker commands): Gmail URL from the global options,
-    // tokens from the credentials layer. GMAIL_SYNC_ACCESS_TOKEN (environment, never argv) is a fixed
-    // bearer token for every tenant — the sandbox/demo shortcut.
+    // The engine settings of this process (sync/worker commands): Gmail URL from the global options,
+    // tokens from each tenant's sealed integration (auth::TokenManager, master key from --key-file or
+    // the key providers). GMAIL_SYNC_ACCESS_TOKEN (environment, never argv) instead gives one fixed
+    // bearer token for every tenant — the sandbox/demo shortcut. Tuning from the environment:
+    // GMAIL_SYNC_START_LIMIT, GMAIL_SYNC_LEASE_STALE_SECONDS, GMAIL_SYNC_JOB_STALE_SECONDS,
+    // GMAIL_SYNC_RETRY_BACKOFF_SECONDS.
     static syncengine::SyncOptions engineOptions(CliContext &context);
 };
 

@@ -162,7 +162,9 @@ private Q_SLOTS:
         QCOMPARE(QSet<QString>(table.keyBegin(), table.keyEnd()), expected);
         QCOMPARE(job.inserted, expected.size());
         db::EmailRepository emails(db::Database::connection());
-        for (const db::EmailRecord &r : *emails.list(t, {}, 1000)) {
+        const auto rows = emails.list(t, {}, 1000); // kept: a range-for over *temporary would dangle
+        QVERIFY(rows);
+        for (const db::EmailRecord &r : *rows) {
             QVERIFY(r.internalDate.toSecsSinceEpoch() >= lo);
             QVERIFY(r.internalDate.toSecsSinceEpoch() < hi);
         }
