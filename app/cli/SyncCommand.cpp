@@ -6,6 +6,7 @@
 #include "crypto/KeyProviderChain.h"
 #include "db/JobRepository.h"
 #include "db/TenantRepository.h"
+#include "log/Log.h"
 #include "log/LogEvent.h"
 #include "sync/JobRunner.h"
 #include "sync/SyncEngine.h"
@@ -189,6 +190,13 @@ int SyncCommand::run(CliContext &context, const QStringList &args) {
                       << Qt::endl;
         return ExitSuccess;
     }
+
+    // The engine's JSON log goes to the log file only: stderr carries the progress lines.
+    logging::LogOptions logOptions;
+    logOptions.toStderr = false;
+    QString logError;
+    if (!logging::Log::init(logOptions, &logError))
+        context.err() << "gmail-sync: logging to stderr (" << logError << ")" << Qt::endl;
 
     // Run it here. Ctrl-C: the current step is abandoned (nothing half-written) and the job goes back to
     // the queue, resumable from its checkpoint.
