@@ -1,6 +1,7 @@
 #include "AppSettings.h"
 #include "ConnectWizard.h"
 #include "DemoData.h"
+#include "DemoSession.h"
 #include "HistoricalSyncDialog.h"
 #include "JobTableModel.h"
 #include "JobsPage.h"
@@ -18,13 +19,24 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QLineEdit>
+#include <QMessageBox>
+#include <QProgressDialog>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 
+#include <atomic>
+#include <csignal>
 #include <cstdio>
+#include <memory>
 
 namespace {
+
+std::atomic_bool s_quitRequested{false};
+
+extern "C" void onQuitSignal(int) {
+    s_quitRequested = true;
+}
 
 // Saves each view of the real window as PNG into `dir` (docs/screenshots, tests/gui/screenshots.sh), then
 // quits.
@@ -156,7 +168,11 @@ int main(int argc, char *argv[]) {
     const QCommandLineOption screenshotsOption(
         QStringLiteral("screenshots"), QStringLiteral("Save screenshots of each view into DIR and quit."),
         QStringLiteral("dir"));
-    parser.addOptions({databaseOption, languageOption, seedOption, screenshotsOption});
+    const QCommandLineOption demoOption(
+        QStringLiteral("demo"),
+        QStringLiteral("Try it without a Google account: a generated mailbox in the bundled Gmail sandbox, "
+                       "synced live by an in-process engine (embedded PostgreSQL unless --database)."));
+    parser.addOptions({databaseOption, languageOption, seedOption, screenshotsOption, demoOption});
     parser.process(app);
 
     const ui::AppSettings settings = ui::AppSettings::load();
@@ -193,8 +209,50 @@ int main(int argc, char *argv[]) {
         db::Database::closeThreadConnection();
     }
 
-    ui::MainWindow window;
+    // Before the window: it outlives the window's database threads and stops last.
+    std::unique_ptr<DemoSession> demo;
+    auto windowOwner = std::make_unique<ui::MainWindow>();
+    ui::MainWindow &window = *windowOwner;
     window.show();
+    if (parser.isSet(demoOption)) {
+        demo = std::make_unique<DemoSession>(configured);
+        auto *progress =
+            new QProgressDialog(QObject::tr("Starting the demo…"), QObject::tr("Quit"), 0, 0, &window);
+        progress->setWindowTitle(QObject::tr("Gmail Sync Admin demo"));
+        progress->setMinimumDuration(0);
+        progress->setWindowModality(Qt::WindowModal);
+        QObject::connect(progress, &QProgressDialog::canceled, &app, &QCoreApplication::quit);
+        QObject::connect(demo.get(), &DemoSession::status, progress, &QProgressDialog::setLabelText);
+        QObject::connect(demo.get(), &DemoSession::ready, &window, [&window, progress] {
+            progress->deleteLater();
+            window.start();
+            window.selectTenant(QStringLiteral("demo"));
+        });
+        QObject::connect(demo.get(), &DemoSession::failed, &window,
+                         [&window, progress](const QString &error) {
+                             progress->deleteLater();
+                             QMessageBox::critical(&window, QObject::tr("Demo"),
+                                                   QObject::tr("The demo could not start: %1").arg(error));
+                             QCoreApplication::exit(1);
+                         });
+        progress->show();
+        // Ctrl-C / SIGTERM end the demo cleanly (engine, sandbox, cluster), like closing the window.
+        std::signal(SIGINT, onQuitSignal);
+        std::signal(SIGTERM, onQuitSignal);
+        auto *signalPoll = new QTimer(&window);
+        QObject::connect(signalPoll, &QTimer::timeout, &app, [] {
+            if (s_quitRequested)
+                QCoreApplication::quit();
+        });
+        signalPoll->start(200);
+        demo->start();
+        const int rc = app.exec();
+        // The window's connections first: the embedded cluster stops only when nobody is connected.
+        windowOwner.reset();
+        db::Database::closeThreadConnection();
+        demo->stop(); // the engine's workers, then the sandbox and the cluster
+        return rc;
+    }
     if (configured)
         window.start();
     else
