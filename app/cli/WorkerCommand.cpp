@@ -4,6 +4,7 @@
 #include "SyncCommand.h"
 #include "log/Log.h"
 #include "log/LogEvent.h"
+#include "push/PushService.h"
 #include "sync/SyncEngine.h"
 
 #include <QCoreApplication>
@@ -33,7 +34,7 @@ int WorkerCommand::run(CliContext &context, const QStringList &args) {
                                          QStringLiteral("2"));
     const QCommandLineOption listen(
         QStringLiteral("listen"),
-        QStringLiteral("Also listen on HOST:PORT (reserved for the push endpoint)."),
+        QStringLiteral("Also serve the Pub/Sub push endpoint on HOST:PORT."),
         QStringLiteral("HOST:PORT"));
     parser.addOptions({concurrency, listen});
     if (const int rc = parse(context, parser, args, 0, 0); rc >= 0)
@@ -66,6 +67,31 @@ int WorkerCommand::run(CliContext &context, const QStringList &args) {
     std::signal(SIGTERM, onStopSignal);
     std::signal(SIGINT, onStopSignal);
     engine.start();
+
+    // ==== push (owner: push): --listen push endpoint, Pub/Sub pull, watch renewal; settings from the
+    // environment (push::PushService::fromEnvironment).
+    push::PushService::Settings pushSettings;
+    if (parser.isSet(listen)) {
+        pushSettings.listenHost = QHostAddress();
+        if (!push::PushEndpoint::parseHostPort(parser.value(listen), &*pushSettings.listenHost,
+                                               &pushSettings.listenPort, &error)) {
+            engine.stop();
+            return context.usageError(error, usage());
+        }
+    }
+    pushSettings.puller.pubsubUrl = QUrl(context.options().pubsubUrl);
+    pushSettings.watch.gmailApiUrl = options.gmailApiUrl;
+    pushSettings.watch.tokenProviderFactory = options.tokenProviderFactory;
+    push::PushService pushService(push::PushService::fromEnvironment(pushSettings),
+                                  [&engine](qint64) { engine.wakeWorkers(); });
+    if (!pushService.start(&error)) {
+        engine.stop();
+        return context.fail(error);
+    }
+    if (pushService.port() != 0)
+        context.err() << "gmail-sync worker: push endpoint on port " << pushService.port() << Qt::endl;
+    // ==== end push
+
     logging::LogEvent(logging::Level::Info, "worker running").count("threads", threads).write();
     context.err() << "gmail-sync worker: " << threads << " threads ("
                   << engine.workerIds().join(QStringLiteral(", ")) << "); stop with SIGTERM or Ctrl-C"
@@ -81,6 +107,7 @@ int WorkerCommand::run(CliContext &context, const QStringList &args) {
     loop.exec();
 
     context.err() << "gmail-sync worker: stopping (finishing or abandoning current steps)" << Qt::endl;
+    pushService.stop(); // push: no new jobs while the engine winds down
     engine.stop();
     logging::LogEvent(logging::Level::Info, "worker stopped gracefully").write();
     logging::Log::shutdown();
