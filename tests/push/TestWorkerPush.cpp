@@ -112,6 +112,29 @@ private Q_SLOTS:
         QVERIFY(worker.readAllStandardError().contains("GMAIL_SYNC_PUSH_AUDIENCE"));
     }
 
+    void watchCommandStartsAndStops() {
+        QProcess cli;
+        cli.setProcessEnvironment(environment({}));
+        cli.start(binary(), {QStringLiteral("watch"), Tenant, QStringLiteral("--topic"),
+                             QStringLiteral("projects/demo/topics/cli")});
+        QVERIFY(cli.waitForFinished(30000));
+        QCOMPARE(cli.exitCode(), 0);
+        QVERIFY(cli.readAllStandardOutput().contains("projects/demo/topics/cli"));
+        db::TenantRepository tenants(db::Database::connection());
+        QCOMPARE(tenants.find(Tenant)->watchTopic, QStringLiteral("projects/demo/topics/cli"));
+        QVERIFY(tenants.find(Tenant)->watchExpiresAt > QDateTime::currentDateTimeUtc().addDays(6));
+
+        cli.start(binary(), {QStringLiteral("watch"), Tenant, QStringLiteral("--stop")});
+        QVERIFY(cli.waitForFinished(30000));
+        QCOMPARE(cli.exitCode(), 0);
+        QVERIFY(tenants.find(Tenant)->watchTopic.isEmpty());
+
+        cli.start(binary(), {QStringLiteral("watch"), Tenant});
+        QVERIFY(cli.waitForFinished(30000));
+        QCOMPARE(cli.exitCode(), 2);
+        QVERIFY(cli.readAllStandardError().contains("--topic"));
+    }
+
 private:
     static QString binary() { return qEnvironmentVariable("GSA_BIN_DIR") + QStringLiteral("/gmail-sync"); }
 
