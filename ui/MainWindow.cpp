@@ -177,6 +177,9 @@ void MainWindow::createActions() {
     m_connectAction = make(tr("&Connect mailbox…"), QStringLiteral("connectAction"), QKeySequence::New,
                            &MainWindow::connectMailbox);
     m_connectAction->setToolTip(tr("Add a tenant and store its Gmail credentials"));
+    m_reconnectAction = make(tr("&Reconnect…"), QStringLiteral("reconnectAction"), QKeySequence(),
+                             &MainWindow::reconnectSelected);
+    m_reconnectAction->setToolTip(tr("Sign in with Google again for a tenant whose access was revoked"));
     auto *quit = make(tr("&Quit"), QStringLiteral("quitAction"), QKeySequence::Quit, &QWidget::close);
 
     QMenu *file = menuBar()->addMenu(tr("&File"));
@@ -186,6 +189,7 @@ void MainWindow::createActions() {
     file->addAction(quit);
     QMenu *tenant = menuBar()->addMenu(tr("&Tenant"));
     tenant->addAction(m_connectAction);
+    tenant->addAction(m_reconnectAction);
     tenant->addSeparator();
     for (QAction *a : {m_syncNowAction, m_initialAction, m_forceAction, m_historicalAction})
         tenant->addAction(a);
@@ -305,6 +309,7 @@ void MainWindow::updateActions() {
     for (QAction *a : {m_syncNowAction, m_initialAction, m_forceAction, m_historicalAction})
         a->setEnabled(t != nullptr);
     m_unlockAction->setEnabled(t && !t->lockedBy.isEmpty());
+    m_reconnectAction->setEnabled(t && t->integrationStatus == QLatin1String("needs_reauth"));
 }
 
 void MainWindow::updateStatusBar() {
@@ -481,8 +486,23 @@ void MainWindow::openSettings() {
     dialog->open();
 }
 
+void MainWindow::reconnectSelected() {
+    const db::TenantOverview *t = selectedTenant();
+    if (!t)
+        return;
+    db::Tenant tenant;
+    tenant.id = t->id;
+    tenant.displayName = t->displayName;
+    tenant.gmailAddress = t->gmailAddress;
+    connectMailbox();
+    const auto wizards = findChildren<ConnectWizard *>(QStringLiteral("connectWizard"));
+    if (!wizards.isEmpty())
+        wizards.last()->setReconnect(tenant); // the one just opened
+}
+
 void MainWindow::connectMailbox() {
     auto *wizard = new ConnectWizard(m_executor, this);
+    wizard->setOAuthClient(AppSettings::load().oauthClientId);
     wizard->setObjectName(QStringLiteral("connectWizard"));
     wizard->setAttribute(Qt::WA_DeleteOnClose);
     connect(wizard, &ConnectWizard::connected, this, [this](const QString &tenantId) {

@@ -55,6 +55,8 @@ public Q_SLOTS:
     void unlockSelected();
     void openSettings();
     void connectMailbox();
+    // The browser sign-in again for the selected tenant (its integration needs re-authorization).
+    void reconnectSelected();
 
 Q_SIGNALS:
     // A job was queued (id) or could not be (error); for tests and the status bar.
@@ -96,6 +98,7 @@ private:
     QAction *m_unlockAction = nullptr;
     QAction *m_settingsAction = nullptr;
     QAction *m_connectAction = nullptr;
+    QAction *m_reconnectAction = nullptr;
 };
 
 } // namespace ui

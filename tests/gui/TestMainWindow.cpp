@@ -1,3 +1,4 @@
+#include "ConnectWizard.h"
 #include "HistoricalSyncDialog.h"
 #include "MainWindow.h"
 #include "MessageBox.h"
@@ -9,13 +10,16 @@
 #include "ThreadView.h"
 #include "db/Database.h"
 #include "db/EmailRepository.h"
+#include "db/IntegrationRepository.h"
 #include "db/JobRepository.h"
 #include "db/Migrator.h"
 #include "db/TenantRepository.h"
 
 #include <QAction>
 #include <QDialogButtonBox>
+#include <QLineEdit>
 #include <QPushButton>
+#include <QRadioButton>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTextDocument>
@@ -84,6 +88,32 @@ private Q_SLOTS:
         m_window.reset();
         db::Database::closeThreadConnection();
         m_testDb.reset();
+    }
+
+    // Reconnect is offered only for an integration that needs re-authorization, and opens the wizard on
+    // the browser sign-in with the tenant fixed.
+    void reconnectOnlyForNeedsReauth() {
+        db::IntegrationRepository integrations(db::Database::connection());
+        for (const char *id : {"acme", "globex"})
+            QVERIFY(integrations.upsert(QLatin1String(id), db::IntegrationRepository::Gmail,
+                                        QStringLiteral("oauth"), QByteArray("sealed"), QStringLiteral("k1")));
+        QVERIFY(integrations.setStatus(QStringLiteral("globex"), db::IntegrationRepository::Gmail,
+                                       QStringLiteral("needs_reauth"), QStringLiteral("invalid_grant")));
+        m_window->start();
+        QTRY_VERIFY(m_window->selectTenant(QStringLiteral("acme")));
+        QAction *reconnect = action("reconnectAction");
+        QVERIFY(reconnect);
+        QTRY_VERIFY(!reconnect->isEnabled());
+        QVERIFY(m_window->selectTenant(QStringLiteral("globex")));
+        QTRY_VERIFY(reconnect->isEnabled());
+        reconnect->trigger();
+        auto *wizard = m_window->findChild<ui::ConnectWizard *>(QStringLiteral("connectWizard"));
+        QVERIFY(wizard);
+        const auto *id = wizard->findChild<QLineEdit *>(QStringLiteral("tenantId"));
+        QCOMPARE(id->text(), QStringLiteral("globex"));
+        QVERIFY(id->isReadOnly());
+        QVERIFY(wizard->findChild<QRadioButton *>(QStringLiteral("authBrowser"))->isChecked());
+        wizard->reject();
     }
 
     void unlockAsksAndClearsTheLease() {
