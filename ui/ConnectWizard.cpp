@@ -180,12 +180,12 @@ ConnectWizard::ConnectWizard(DbExecutor *executor, QWidget *parent)
     addPage(keysPage);
     m_tenantError->setParent(tenantPage);
     m_keysError->setParent(keysPage);
-    const auto switchMode = [this, fileLabel, browse, hint, keysPage] {
+    const auto switchMode = [this, fileLabel, browse, hint, keysPage, clientForm] {
         const bool browser = m_browser->isChecked();
         for (QWidget *w : std::initializer_list<QWidget *>{fileLabel, m_keysFile, browse, hint})
             w->setVisible(!browser);
-        m_clientId->setEnabled(browser);
-        m_clientSecret->setEnabled(browser);
+        clientForm->setRowVisible(m_clientId, browser);
+        clientForm->setRowVisible(m_clientSecret, browser);
         Q_EMIT keysPage->completeChanged(); // Next or Finish, from nextId()
     };
     connect(m_browser, &QRadioButton::toggled, this, switchMode);
@@ -271,8 +271,15 @@ int ConnectWizard::nextId() const {
 
 void ConnectWizard::initializePage(int id) {
     QWizard::initializePage(id);
-    if (id == BrowserPage)
+    if (id == BrowserPage) {
         startFlow();
+        // Success finishes by itself; until then Finish would only mislead. After QWizard has set the
+        // buttons for the new page.
+        QTimer::singleShot(0, this, [this] {
+            if (currentId() == BrowserPage && !m_stored)
+                button(QWizard::FinishButton)->setEnabled(false);
+        });
+    }
 }
 
 void ConnectWizard::cleanupPage(int id) {
@@ -500,7 +507,7 @@ void ConnectWizard::store(int type, QByteArray keys, bool finishOnSuccess) {
         [this, id = tenant.id, finishOnSuccess](const StoreResult &r) {
             m_busy = false;
             if (QAbstractButton *finish = button(QWizard::FinishButton))
-                finish->setEnabled(true);
+                finish->setEnabled(currentId() != BrowserPage);
             if (!r.ok) {
                 showError(tr("Not connected: %1").arg(r.error));
                 if (currentId() == BrowserPage)

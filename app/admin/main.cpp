@@ -21,6 +21,7 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QProgressDialog>
+#include <QRadioButton>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
@@ -132,6 +133,15 @@ void takeScreenshots(ui::MainWindow *window, const QString &dir) {
         case 9:
             if (auto *wizard = window->findChild<ui::ConnectWizard *>()) {
                 save(wizard, QStringLiteral("connect-wizard-credentials.png"));
+                wizard->findChild<QRadioButton *>(QStringLiteral("authBrowser"))->setChecked(true);
+                wizard->setOAuthClient(QStringLiteral("1234567890-wayne.apps.googleusercontent.com"));
+                wizard->setUrlOpener([](const QUrl &) {}); // no browser while taking screenshots
+                wizard->next();
+            }
+            return;
+        case 10:
+            if (auto *wizard = window->findChild<ui::ConnectWizard *>()) {
+                save(wizard, QStringLiteral("connect-wizard-browser.png"));
                 wizard->reject();
             }
             return;
