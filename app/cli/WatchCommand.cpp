@@ -38,8 +38,8 @@ int WatchCommand::run(CliContext &context, const QStringList &args) {
     if (!manager.watch(tenantId, parser.value(topic), &expires))
         return context.fail(manager.errorString());
     context.out() << "tenant " << tenantId << " is watched on " << parser.value(topic) << " until "
-                  << expires.toUTC().toString(Qt::ISODate)
-                  << " (the worker renews it daily with GMAIL_SYNC_WATCH_RENEW=1)" << Qt::endl;
+                  << expires.toUTC().toString(Qt::ISODate) << " (a running worker renews it daily)"
+                  << Qt::endl;
     return ExitSuccess;
 }
 

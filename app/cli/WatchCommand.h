@@ -5,8 +5,8 @@
 namespace cli {
 
 // `gmail-sync watch <tenant-id> --topic projects/P/topics/T` starts (or renews) the tenant's Gmail push
-// watch and stores its expiration; `--stop` ends it. The worker renews stored watches daily
-// (GMAIL_SYNC_WATCH_RENEW=1 or GMAIL_SYNC_WATCH_TOPIC).
+// watch and stores its expiration; `--stop` ends it. A running worker renews stored watches
+// daily (unless GMAIL_SYNC_WATCH_RENEW=0).
 class WatchCommand final : public Command {
 public:
     QString name() const override { return QStringLiteral("watch"); }

@@ -16,8 +16,8 @@ PushService::Settings PushService::fromEnvironment(Settings base) {
     base.puller.subscription = env("GMAIL_SYNC_PUBSUB_SUBSCRIPTION");
     base.pubsubCredentialsTenant = env("GMAIL_SYNC_PUBSUB_TENANT");
     base.watch.defaultTopic = env("GMAIL_SYNC_WATCH_TOPIC");
-    base.renewWatches =
-        !base.watch.defaultTopic.isEmpty() || env("GMAIL_SYNC_WATCH_RENEW") == QLatin1String("1");
+    // Stored watches lapse after 7 days unless renewed: on by default; GMAIL_SYNC_WATCH_RENEW=0 turns it off.
+    base.renewWatches = env("GMAIL_SYNC_WATCH_RENEW") != QLatin1String("0");
     return base;
 }
 

@@ -38,7 +38,8 @@ public:
     //   GMAIL_SYNC_PUSH_PATH (default /push), GMAIL_SYNC_PUSH_AUDIENCE, GMAIL_SYNC_PUSH_SERVICE_ACCOUNT,
     //   GMAIL_SYNC_JWKS_URL (default Google's), GMAIL_SYNC_PUBSUB_SUBSCRIPTION (projects/P/subscriptions/S),
     //   GMAIL_SYNC_PUBSUB_TENANT (tenant whose credentials call Pub/Sub), GMAIL_SYNC_WATCH_TOPIC
-    //   (projects/P/topics/T: watch every tenant), GMAIL_SYNC_WATCH_RENEW (1: renew stored watches only).
+    //   (projects/P/topics/T: also watch tenants without a watch), GMAIL_SYNC_WATCH_RENEW (0: do not
+    //   renew stored watches; on by default).
     static Settings fromEnvironment(Settings base);
     // Configuration errors (e.g. --listen without an audience); empty when usable.
     static QString validate(const Settings &settings);

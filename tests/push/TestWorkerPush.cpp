@@ -66,6 +66,11 @@ private Q_SLOTS:
     void workerServesPushEndpoint() {
         const quint16 port = freePort();
         QVERIFY(port != 0);
+        {
+            db::TenantRepository tenants(db::Database::connection());
+            QVERIFY(tenants.setWatch(Tenant, QStringLiteral("projects/demo/topics/pushed"),
+                                     QDateTime::currentDateTimeUtc().addSecs(3600)));
+        }
         QProcess worker;
         worker.setProcessEnvironment(
             environment({QStringLiteral("GMAIL_SYNC_PUSH_AUDIENCE=") + Audience,
@@ -90,9 +95,10 @@ private Q_SLOTS:
                                      {QStringLiteral("oidcToken"),
                                       QJsonObject{{QStringLiteral("serviceAccountEmail"), PushAccount},
                                                   {QStringLiteral("audience"), Audience}}}}}}));
-        QVERIFY(sandboxCall(
-            "POST", QStringLiteral("/gmail/v1/users/me/watch"),
-            QJsonObject{{QStringLiteral("topicName"), QStringLiteral("projects/demo/topics/pushed")}}));
+        // The stored watch expires within the day: the worker renews it at start (users.watch).
+        db::TenantRepository tenants(db::Database::connection());
+        QTRY_VERIFY_WITH_TIMEOUT(
+            tenants.find(Tenant)->watchExpiresAt > QDateTime::currentDateTimeUtc().addDays(6), 20000);
         const int before = pushJobs(QStringLiteral("succeeded"));
         const QString newId = m_env.addMessage(Tenant, QStringLiteral("pushed to the worker"));
         QTRY_VERIFY_WITH_TIMEOUT(m_env.tableState(Tenant).contains(newId), 30000);
