@@ -71,8 +71,8 @@
         <translation>JSON-Dateien (*.json)</translation>
     </message>
     <message>
-        <source>Service account: the JSON key file from the Google Cloud console. OAuth: a JSON file {"clientId", "clientSecret", "refreshToken"}.</source>
-        <translation>Dienstkonto: die JSON-Schlüsseldatei aus der Google Cloud Console. OAuth: eine JSON-Datei {"clientId", "clientSecret", "refreshToken"}.</translation>
+        <source>Service account: the JSON key file from the Google Cloud console. OAuth: a JSON file {&quot;clientId&quot;, &quot;clientSecret&quot;, &quot;refreshToken&quot;}.</source>
+        <translation>Dienstkonto: die JSON-Schlüsseldatei aus der Google Cloud Console. OAuth: eine JSON-Datei {&quot;clientId&quot;, &quot;clientSecret&quot;, &quot;refreshToken&quot;}.</translation>
     </message>
     <message>
         <source>&amp;Keys file:</source>
@@ -91,11 +91,11 @@
         <translation>%1 ist zu groß für eine Schlüsseldatei.</translation>
     </message>
     <message>
-        <source>The tenant id must start with a letter or digit and use only letters, digits, '.', '_' and '-' (at most 64).</source>
-        <translation>Die Mandanten-ID muss mit einem Buchstaben oder einer Ziffer beginnen und darf nur Buchstaben, Ziffern, '.', '_' und '-' enthalten (höchstens 64).</translation>
+        <source>The tenant id must start with a letter or digit and use only letters, digits, &apos;.&apos;, &apos;_&apos; and &apos;-&apos; (at most 64).</source>
+        <translation>Die Mandanten-ID muss mit einem Buchstaben oder einer Ziffer beginnen und darf nur Buchstaben, Ziffern, &apos;.&apos;, &apos;_&apos; und &apos;-&apos; enthalten (höchstens 64).</translation>
     </message>
     <message>
-        <source>Enter the mailbox's address, e.g. ops@acme.example.</source>
+        <source>Enter the mailbox&apos;s address, e.g. ops@acme.example.</source>
         <translation>Geben Sie die Adresse des Postfachs ein, z. B. ops@acme.example.</translation>
     </message>
     <message>
@@ -109,6 +109,82 @@
     <message>
         <source>Not connected: %1</source>
         <translation>Nicht verbunden: %1</translation>
+    </message>
+    <message>
+        <source>Sign in with &amp;Google in the browser (OAuth)</source>
+        <translation>Im Browser bei &amp;Google anmelden (OAuth)</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>&amp;Kopieren</translation>
+    </message>
+    <message>
+        <source>C&amp;ancel sign-in</source>
+        <translation>Anmeldung a&amp;bbrechen</translation>
+    </message>
+    <message>
+        <source>&amp;Try again</source>
+        <translation>&amp;Erneut versuchen</translation>
+    </message>
+    <message>
+        <source>OAuth &amp;client id:</source>
+        <translation>OAuth-&amp;Client-ID:</translation>
+    </message>
+    <message>
+        <source>Client s&amp;ecret:</source>
+        <translation>Client-&amp;Geheimnis:</translation>
+    </message>
+    <message>
+        <source>Sign in with Google</source>
+        <translation>Bei Google anmelden</translation>
+    </message>
+    <message>
+        <source>Your browser opens Google&apos;s consent page. Sign in as the tenant&apos;s address and allow read-only access to Gmail.</source>
+        <translation>Ihr Browser öffnet die Zustimmungsseite von Google. Melden Sie sich mit der Adresse des Mandanten an und erlauben Sie den Lesezugriff auf Gmail.</translation>
+    </message>
+    <message>
+        <source>If no browser opened, copy this address into one:</source>
+        <translation>Falls sich kein Browser geöffnet hat, kopieren Sie diese Adresse in einen:</translation>
+    </message>
+    <message>
+        <source>Reconnect %1</source>
+        <translation>%1 neu verbinden</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>Wird gestartet…</translation>
+    </message>
+    <message>
+        <source>Waiting for the browser…</source>
+        <translation>Warte auf den Browser…</translation>
+    </message>
+    <message>
+        <source>Access was denied in the browser; nothing was stored. Try again and choose Allow, or cancel.</source>
+        <translation>Der Zugriff wurde im Browser verweigert; es wurde nichts gespeichert. Versuchen Sie es erneut und wählen Sie „Zulassen“, oder brechen Sie ab.</translation>
+    </message>
+    <message>
+        <source>Not connected: %1. Try again, or cancel.</source>
+        <translation>Nicht verbunden: %1. Versuchen Sie es erneut, oder brechen Sie ab.</translation>
+    </message>
+    <message>
+        <source>The browser signed in as %1, but the tenant&apos;s address is %2; nothing was stored. Try again with the right account.</source>
+        <translation>Der Browser hat sich als %1 angemeldet, die Adresse des Mandanten ist aber %2; es wurde nichts gespeichert. Versuchen Sie es mit dem richtigen Konto erneut.</translation>
+    </message>
+    <message>
+        <source>Signed in as %1. Storing…</source>
+        <translation>Angemeldet als %1. Wird gespeichert…</translation>
+    </message>
+    <message>
+        <source>Time left: %1:%2</source>
+        <translation>Verbleibende Zeit: %1:%2</translation>
+    </message>
+    <message>
+        <source>Enter the OAuth client id of the installed app (Google Cloud console, Credentials).</source>
+        <translation>Geben Sie die OAuth-Client-ID der installierten App ein (Google Cloud Console, Anmeldedaten).</translation>
+    </message>
+    <message>
+        <source>Not connected yet: finish signing in in the browser, or cancel.</source>
+        <translation>Noch nicht verbunden: Schließen Sie die Anmeldung im Browser ab, oder brechen Sie ab.</translation>
     </message>
 </context>
 <context>
@@ -471,11 +547,17 @@
     </message>
     <message numerus="yes">
         <source>%n sync(s) running</source>
-        <translation><numerusform>%n Synchronisierung läuft</numerusform><numerusform>%n Synchronisierungen laufen</numerusform></translation>
+        <translation>
+            <numerusform>%n Synchronisierung läuft</numerusform>
+            <numerusform>%n Synchronisierungen laufen</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n sync(s) running · %1</source>
-        <translation><numerusform>%n Synchronisierung läuft · %1</numerusform><numerusform>%n Synchronisierungen laufen · %1</numerusform></translation>
+        <translation>
+            <numerusform>%n Synchronisierung läuft · %1</numerusform>
+            <numerusform>%n Synchronisierungen laufen · %1</numerusform>
+        </translation>
     </message>
     <message>
         <source>Sync not queued</source>
@@ -577,6 +659,14 @@
         <source>Connected %1</source>
         <translation>%1 verbunden</translation>
     </message>
+    <message>
+        <source>&amp;Reconnect…</source>
+        <translation>&amp;Neu verbinden…</translation>
+    </message>
+    <message>
+        <source>Sign in with Google again for a tenant whose access was revoked</source>
+        <translation>Erneut bei Google anmelden für einen Mandanten, dessen Zugriff widerrufen wurde</translation>
+    </message>
 </context>
 <context>
     <name>ui::ProgressDelegate</name>
@@ -672,19 +762,31 @@
     <name>ui::TenantTableModel</name>
     <message numerus="yes">
         <source>%n s</source>
-        <translation><numerusform>%n s</numerusform><numerusform>%n s</numerusform></translation>
+        <translation>
+            <numerusform>%n s</numerusform>
+            <numerusform>%n s</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n min</source>
-        <translation><numerusform>%n min</numerusform><numerusform>%n min</numerusform></translation>
+        <translation>
+            <numerusform>%n min</numerusform>
+            <numerusform>%n min</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n h</source>
-        <translation><numerusform>%n h</numerusform><numerusform>%n h</numerusform></translation>
+        <translation>
+            <numerusform>%n h</numerusform>
+            <numerusform>%n h</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n d</source>
-        <translation><numerusform>%n Tag</numerusform><numerusform>%n Tage</numerusform></translation>
+        <translation>
+            <numerusform>%n Tag</numerusform>
+            <numerusform>%n Tage</numerusform>
+        </translation>
     </message>
     <message>
         <source>Idle</source>
@@ -692,7 +794,10 @@
     </message>
     <message numerus="yes">
         <source>Queued (%n job(s))</source>
-        <translation><numerusform>Wartend (%n Auftrag)</numerusform><numerusform>Wartend (%n Aufträge)</numerusform></translation>
+        <translation>
+            <numerusform>Wartend (%n Auftrag)</numerusform>
+            <numerusform>Wartend (%n Aufträge)</numerusform>
+        </translation>
     </message>
     <message>
         <source>Running %1%</source>
@@ -782,8 +887,8 @@
         <translation>Alle Mandanten</translation>
     </message>
     <message>
-        <source>Search mail: words, "exact phrase", -excluded, a OR b</source>
-        <translation>Mails durchsuchen: Wörter, "genaue Phrase", -ausgeschlossen, a OR b</translation>
+        <source>Search mail: words, &quot;exact phrase&quot;, -excluded, a OR b</source>
+        <translation>Mails durchsuchen: Wörter, &quot;genaue Phrase&quot;, -ausgeschlossen, a OR b</translation>
     </message>
     <message>
         <source>Tenant:</source>
@@ -791,11 +896,17 @@
     </message>
     <message numerus="yes">
         <source>%n thread(s) loaded, more on scrolling</source>
-        <translation><numerusform>%n Konversation geladen, weitere beim Blättern</numerusform><numerusform>%n Konversationen geladen, weitere beim Blättern</numerusform></translation>
+        <translation>
+            <numerusform>%n Konversation geladen, weitere beim Blättern</numerusform>
+            <numerusform>%n Konversationen geladen, weitere beim Blättern</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n thread(s)</source>
-        <translation><numerusform>%n Konversation</numerusform><numerusform>%n Konversationen</numerusform></translation>
+        <translation>
+            <numerusform>%n Konversation</numerusform>
+            <numerusform>%n Konversationen</numerusform>
+        </translation>
     </message>
     <message>
         <source>Could not load threads: %1</source>
@@ -873,7 +984,10 @@
     </message>
     <message numerus="yes">
         <source>Remote content (%n item(s)) was blocked.</source>
-        <translation><numerusform>Externer Inhalt (%n Element) wurde blockiert.</numerusform><numerusform>Externer Inhalt (%n Elemente) wurde blockiert.</numerusform></translation>
+        <translation>
+            <numerusform>Externer Inhalt (%n Element) wurde blockiert.</numerusform>
+            <numerusform>Externer Inhalt (%n Elemente) wurde blockiert.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Attachments</source>

@@ -16,6 +16,8 @@ private Q_SLOTS:
     void german() {
         QCOMPARE(ui::Translations::install(QStringLiteral("de")), QStringLiteral("de"));
         QCOMPARE(translated("ui::TenantTableModel", "Idle"), QStringLiteral("Bereit"));
+        QCOMPARE(translated("ui::ConnectWizard", "Sign in with Google"),
+                 QStringLiteral("Bei Google anmelden"));
         QCOMPARE(translated("ui::HistoricalSyncDialog", "Start historical sync"),
                  QStringLiteral("Historische Synchronisierung starten"));
         QCOMPARE(translated("ui::ThreadBrowser", "%n thread(s)", 1), QStringLiteral("1 Konversation"));
