@@ -76,7 +76,8 @@ std::optional<QJsonObject> ServiceAccountRegistry::create(const QString &clientE
         {QStringLiteral("client_id"), account.clientId},
         {QStringLiteral("auth_uri"), authUri},
         {QStringLiteral("token_uri"), tokenUri},
-        {QStringLiteral("auth_provider_x509_cert_url"), QString(certsBaseUrl + QStringLiteral("/oauth2/v1/certs"))},
+        {QStringLiteral("auth_provider_x509_cert_url"),
+         QString(certsBaseUrl + QStringLiteral("/oauth2/v1/certs"))},
         {QStringLiteral("client_x509_cert_url"),
          QString(certsBaseUrl + QStringLiteral("/robot/v1/metadata/x509/") +
                  QString::fromLatin1(QUrl::toPercentEncoding(account.clientEmail)))},

@@ -23,9 +23,7 @@ public:
 class StaticTokenProvider final : public AccessTokenProvider {
 public:
     explicit StaticTokenProvider(QString token)
-        : m_token(std::move(token))
-    {
-    }
+        : m_token(std::move(token)) {}
     std::optional<QString> accessToken(bool, QString *, bool *) override { return m_token; }
 
 private:

@@ -6,12 +6,17 @@
 
 namespace common {
 
-QString AppInfo::organization() { return QStringLiteral("GmailSyncAdmin"); }
-QString AppInfo::applicationName() { return QStringLiteral("gmail-sync-admin"); }
-QString AppInfo::version() { return QStringLiteral(GSA_VERSION); }
+QString AppInfo::organization() {
+    return QStringLiteral("GmailSyncAdmin");
+}
+QString AppInfo::applicationName() {
+    return QStringLiteral("gmail-sync-admin");
+}
+QString AppInfo::version() {
+    return QStringLiteral(GSA_VERSION);
+}
 
-void AppInfo::install()
-{
+void AppInfo::install() {
     QCoreApplication::setOrganizationName(organization());
     QCoreApplication::setApplicationName(applicationName());
     QCoreApplication::setApplicationVersion(version());

@@ -11,16 +11,15 @@
 
 namespace testsupport {
 
-QString TestDatabase::clusterUrl()
-{
+QString TestDatabase::clusterUrl() {
     return qEnvironmentVariable("GSA_TEST_DATABASE_URL");
 }
 
-TestDatabase::TestDatabase()
-{
+TestDatabase::TestDatabase() {
     const QUrl cluster(clusterUrl());
     if (clusterUrl().isEmpty() || !cluster.isValid()) {
-        m_error = QStringLiteral("GSA_TEST_DATABASE_URL is not set: run the test through ctest (pg_cluster fixture)");
+        m_error = QStringLiteral(
+            "GSA_TEST_DATABASE_URL is not set: run the test through ctest (pg_cluster fixture)");
         return;
     }
     m_name = QStringLiteral("t_%1_%2")
@@ -33,14 +32,12 @@ TestDatabase::TestDatabase()
     m_url = url.toString();
 }
 
-TestDatabase::~TestDatabase()
-{
+TestDatabase::~TestDatabase() {
     if (isValid())
         exec(QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(m_name));
 }
 
-bool TestDatabase::exec(const QString &sql)
-{
+bool TestDatabase::exec(const QString &sql) {
     static QAtomicInt counter;
     const QString connName = QStringLiteral("testsupport-admin-%1").arg(counter.fetchAndAddRelaxed(1));
     bool ok = false;
