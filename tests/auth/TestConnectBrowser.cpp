@@ -64,12 +64,7 @@ void TestConnectBrowser::init() {
     m_db = std::make_unique<testsupport::TestDatabase>();
     QVERIFY2(m_db->isValid(), qPrintable(m_db->errorString()));
     QString error;
-    const auto settings = db::ConnectionSettings::fromUrl(m_db->url(), &error);
-    QVERIFY2(settings, qPrintable(error));
-    db::Database::setDefaultSettings(*settings);
-    QVERIFY2(db::Database::open(&error), qPrintable(error));
-    db::Migrator migrator(db::Database::connection());
-    QVERIFY2(migrator.migrate(), qPrintable(migrator.errorString()));
+    QVERIFY2(m_db->openMigrated(&error), qPrintable(error));
 }
 
 void TestConnectBrowser::cleanup() {

@@ -34,12 +34,7 @@ void TestIntegrationRepository::init() {
     m_testDb = std::make_unique<testsupport::TestDatabase>();
     QVERIFY2(m_testDb->isValid(), qPrintable(m_testDb->errorString()));
     QString error;
-    const auto settings = ConnectionSettings::fromUrl(m_testDb->url(), &error);
-    QVERIFY2(settings, qPrintable(error));
-    Database::setDefaultSettings(*settings);
-    QVERIFY2(Database::open(&error), qPrintable(error));
-    Migrator migrator(Database::connection());
-    QVERIFY2(migrator.migrate(), qPrintable(migrator.errorString()));
+    QVERIFY2(m_testDb->openMigrated(&error), qPrintable(error));
 }
 
 void TestIntegrationRepository::cleanup() {

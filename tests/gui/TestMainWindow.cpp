@@ -48,12 +48,7 @@ private Q_SLOTS:
         m_testDb = std::make_unique<testsupport::TestDatabase>();
         QVERIFY2(m_testDb->isValid(), qPrintable(m_testDb->errorString()));
         QString error;
-        const auto settings = db::ConnectionSettings::fromUrl(m_testDb->url(), &error);
-        QVERIFY2(settings, qPrintable(error));
-        db::Database::setDefaultSettings(*settings);
-        QVERIFY2(db::Database::open(&error), qPrintable(error));
-        db::Migrator migrator(db::Database::connection());
-        QVERIFY2(migrator.migrate(), qPrintable(migrator.errorString()));
+        QVERIFY2(m_testDb->openMigrated(&error), qPrintable(error));
 
         db::TenantRepository tenants(db::Database::connection());
         for (const char *id : {"acme", "globex"}) {

@@ -1,5 +1,9 @@
 #include "TestDatabase.h"
 
+#include "db/ConnectionSettings.h"
+#include "db/Database.h"
+#include "db/Migrator.h"
+
 #include <QAtomicInt>
 #include <QCoreApplication>
 #include <QRandomGenerator>
@@ -35,6 +39,25 @@ TestDatabase::TestDatabase() {
 TestDatabase::~TestDatabase() {
     if (isValid())
         exec(QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(m_name));
+}
+
+bool TestDatabase::openMigrated(QString *error) const {
+    if (!isValid()) {
+        *error = m_error;
+        return false;
+    }
+    const auto settings = db::ConnectionSettings::fromUrl(m_url, error);
+    if (!settings)
+        return false;
+    db::Database::setDefaultSettings(*settings);
+    if (!db::Database::open(error))
+        return false;
+    db::Migrator migrator(db::Database::connection());
+    if (!migrator.migrate()) {
+        *error = migrator.errorString();
+        return false;
+    }
+    return true;
 }
 
 bool TestDatabase::exec(const QString &sql) {

@@ -19,6 +19,10 @@ public:
     QString url() const { return m_url; }
     QString name() const { return m_name; }
 
+    // Makes this database the process's default (db::Database), opens the calling thread's connection
+    // and applies every migration: what most tests need first.
+    Q_REQUIRED_RESULT bool openMigrated(QString *error) const;
+
     // The cluster's maintenance URL (database `postgres`).
     static QString clusterUrl();
 

@@ -19,19 +19,8 @@ inline bool prepare(testsupport::TestDatabase &tdb) {
         return false;
     }
     QString error;
-    const auto settings = db::ConnectionSettings::fromUrl(tdb.url(), &error);
-    if (!settings) {
+    if (!tdb.openMigrated(&error)) {
         qWarning("%s", qPrintable(error));
-        return false;
-    }
-    db::Database::setDefaultSettings(*settings);
-    if (!db::Database::open(&error)) {
-        qWarning("%s", qPrintable(error));
-        return false;
-    }
-    db::Migrator migrator(db::Database::connection());
-    if (!migrator.migrate()) {
-        qWarning("%s", qPrintable(migrator.errorString()));
         return false;
     }
     return true;
