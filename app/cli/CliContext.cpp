@@ -4,6 +4,7 @@
 #include "db/Database.h"
 #include "db/EmbeddedPostgres.h"
 #include "db/Migrator.h"
+#include "db/TenantRepository.h"
 
 namespace cli {
 
@@ -23,6 +24,13 @@ int CliContext::fail(const QString &message) {
     m_err << "gmail-sync: " << QString(message).replace(QLatin1Char('\n'), QLatin1Char(' ')).trimmed()
           << Qt::endl;
     return ExitFailure;
+}
+
+int CliContext::failTenant(const db::TenantRepository &tenants, const QString &tenantId) {
+    return fail(
+        tenants.isNotFound()
+            ? QStringLiteral("tenant \"%1\" does not exist (see: gmail-sync tenant list)").arg(tenantId)
+            : tenants.errorString());
 }
 
 int CliContext::usageError(const QString &message, const QString &usage) {

@@ -9,7 +9,8 @@
 
 namespace db {
 class EmbeddedPostgres;
-}
+class TenantRepository;
+} // namespace db
 
 namespace cli {
 
@@ -27,6 +28,8 @@ public:
 
     // Reports a failed operation: one line "gmail-sync: <message>" on stderr; returns ExitFailure.
     int fail(const QString &message);
+    // Reports a failed tenant lookup: "tenant … does not exist" when it is missing, else the error.
+    int failTenant(const db::TenantRepository &tenants, const QString &tenantId);
     // Reports a usage error: "gmail-sync: <message>" and the usage on stderr; returns ExitUsage.
     int usageError(const QString &message, const QString &usage);
 

@@ -58,10 +58,7 @@ int EmailsCommand::run(CliContext &context, const QStringList &args) {
     QSqlDatabase conn = db::Database::connection();
     db::TenantRepository tenants(conn);
     if (!tenants.find(tenantId))
-        return context.fail(
-            tenants.isNotFound()
-                ? QStringLiteral("tenant \"%1\" does not exist (see: gmail-sync tenant list)").arg(tenantId)
-                : tenants.errorString());
+        return context.failTenant(tenants, tenantId);
     db::EmailRepository emails(conn);
     const auto rows = emails.list(tenantId, parser.value(thread), n);
     if (!rows)

@@ -51,10 +51,7 @@ int StatusCommand::run(CliContext &context, const QStringList &args) {
     db::TenantRepository tenants(conn);
     const auto tenant = tenants.find(tenantId);
     if (!tenant)
-        return context.fail(
-            tenants.isNotFound()
-                ? QStringLiteral("tenant \"%1\" does not exist (see: gmail-sync tenant list)").arg(tenantId)
-                : tenants.errorString());
+        return context.failTenant(tenants, tenantId);
     db::EmailRepository emails(conn);
     const auto count = emails.count(tenantId);
     if (!count)

@@ -168,10 +168,7 @@ int SyncCommand::run(CliContext &context, const QStringList &args) {
     db::TenantRepository tenants;
     const auto tenant = tenants.find(tenantId);
     if (!tenant)
-        return context.fail(
-            tenants.isNotFound()
-                ? QStringLiteral("tenant \"%1\" does not exist (see: gmail-sync tenant list)").arg(tenantId)
-                : tenants.errorString());
+        return context.failTenant(tenants, tenantId);
     // A live lock is never overridden, not even with --force.
     if (!tenant->syncLockedBy.isEmpty() && tenant->syncHeartbeatAt.isValid() &&
         tenant->syncHeartbeatAt.secsTo(QDateTime::currentDateTimeUtc()) < options.leaseStaleAfterSeconds) {

@@ -16,10 +16,7 @@ int UnlockCommand::run(CliContext &context, const QStringList &args) {
     db::TenantRepository tenants;
     const auto result = tenants.forceUnlock(tenantId);
     if (!result)
-        return context.fail(
-            tenants.isNotFound()
-                ? QStringLiteral("tenant \"%1\" does not exist (see: gmail-sync tenant list)").arg(tenantId)
-                : tenants.errorString());
+        return context.failTenant(tenants, tenantId);
     if (!result->wasLocked) {
         context.out() << "tenant " << tenantId << " was not locked" << Qt::endl;
         return ExitSuccess;

@@ -32,10 +32,9 @@ int WorkerCommand::run(CliContext &context, const QStringList &args) {
     const QCommandLineOption concurrency(QStringLiteral("concurrency"),
                                          QStringLiteral("Worker threads (default 2)."), QStringLiteral("N"),
                                          QStringLiteral("2"));
-    const QCommandLineOption listen(
-        QStringLiteral("listen"),
-        QStringLiteral("Also serve the Pub/Sub push endpoint on HOST:PORT."),
-        QStringLiteral("HOST:PORT"));
+    const QCommandLineOption listen(QStringLiteral("listen"),
+                                    QStringLiteral("Also serve the Pub/Sub push endpoint on HOST:PORT."),
+                                    QStringLiteral("HOST:PORT"));
     parser.addOptions({concurrency, listen});
     if (const int rc = parse(context, parser, args, 0, 0); rc >= 0)
         return rc;
