@@ -13,6 +13,7 @@
 #include "TenantTableModel.h"
 #include "ThreadBrowser.h"
 #include "db/Database.h"
+#include "db/IntegrationRepository.h"
 #include "db/JobRepository.h"
 #include "db/Migrator.h"
 #include "db/TenantRepository.h"
@@ -180,6 +181,9 @@ void MainWindow::createActions() {
     m_reconnectAction = make(tr("&Reconnect…"), QStringLiteral("reconnectAction"), QKeySequence(),
                              &MainWindow::reconnectSelected);
     m_reconnectAction->setToolTip(tr("Sign in with Google again for a tenant whose access was revoked"));
+    m_deactivateAction = make(tr("&Deactivate…"), QStringLiteral("deactivateAction"), QKeySequence(),
+                              &MainWindow::deactivateSelected);
+    m_deactivateAction->setToolTip(tr("Stop syncing the selected tenant until its mailbox is reconnected"));
     auto *quit = make(tr("&Quit"), QStringLiteral("quitAction"), QKeySequence::Quit, &QWidget::close);
 
     QMenu *file = menuBar()->addMenu(tr("&File"));
@@ -190,6 +194,7 @@ void MainWindow::createActions() {
     QMenu *tenant = menuBar()->addMenu(tr("&Tenant"));
     tenant->addAction(m_connectAction);
     tenant->addAction(m_reconnectAction);
+    tenant->addAction(m_deactivateAction);
     tenant->addSeparator();
     for (QAction *a : {m_syncNowAction, m_initialAction, m_forceAction, m_historicalAction})
         tenant->addAction(a);
@@ -310,6 +315,8 @@ void MainWindow::updateActions() {
         a->setEnabled(t != nullptr);
     m_unlockAction->setEnabled(t && !t->lockedBy.isEmpty());
     m_reconnectAction->setEnabled(t && t->integrationStatus == QLatin1String("needs_reauth"));
+    m_deactivateAction->setEnabled(t && (t->integrationStatus == QLatin1String("active") ||
+                                         t->integrationStatus == QLatin1String("needs_reauth")));
 }
 
 void MainWindow::updateStatusBar() {
@@ -461,6 +468,44 @@ void MainWindow::unlockSelected() {
                 statusBar()->showMessage(tr("Cleared the sync lock of %1").arg(tenantId), 5000);
             refresh();
             Q_EMIT unlockFinished(*r.cleared);
+        });
+}
+
+void MainWindow::deactivateSelected() {
+    const db::TenantOverview *t = selectedTenant();
+    if (!t || (t->integrationStatus != QLatin1String("active") &&
+               t->integrationStatus != QLatin1String("needs_reauth")))
+        return;
+    const QString tenantId = t->id;
+    if (MessageBox::question(this, tr("Deactivate integration"),
+                             tr("Deactivate the Gmail integration of %1? No sync runs for it until the "
+                                "mailbox is connected again; stored mail is kept.")
+                                 .arg(t->gmailAddress),
+                             QMessageBox::Yes | QMessageBox::No, QMessageBox::No) != QMessageBox::Yes)
+        return;
+    m_executor->run(
+        this,
+        [tenantId] {
+            db::IntegrationRepository integrations(db::Database::connection());
+            ActionResult r;
+            r.cleared =
+                integrations.setStatus(tenantId, db::IntegrationRepository::Gmail, QStringLiteral("inactive"),
+                                       QStringLiteral("deactivated by an operator"));
+            r.error = integrations.errorString();
+            return r;
+        },
+        [this, tenantId](const ActionResult &r) {
+            if (!*r.cleared) {
+                MessageBox::warning(
+                    this, tr("Deactivation failed"),
+                    tr("The integration of %1 could not be deactivated: %2").arg(tenantId, r.error));
+                Q_EMIT actionFailed(r.error);
+                Q_EMIT deactivateFinished(false);
+                return;
+            }
+            statusBar()->showMessage(tr("Deactivated the integration of %1").arg(tenantId), 5000);
+            refresh();
+            Q_EMIT deactivateFinished(true);
         });
 }
 

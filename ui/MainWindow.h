@@ -57,12 +57,15 @@ public Q_SLOTS:
     void connectMailbox();
     // The browser sign-in again for the selected tenant (its integration needs re-authorization).
     void reconnectSelected();
+    // Sets the selected tenant's integration inactive (after a confirmation): syncs stop until it reconnects.
+    void deactivateSelected();
 
 Q_SIGNALS:
     // A job was queued (id) or could not be (error); for tests and the status bar.
     void jobQueued(qint64 jobId);
     void actionFailed(const QString &error);
     void unlockFinished(bool cleared);
+    void deactivateFinished(bool ok);
 
 private:
     void createActions();
@@ -99,6 +102,7 @@ private:
     QAction *m_settingsAction = nullptr;
     QAction *m_connectAction = nullptr;
     QAction *m_reconnectAction = nullptr;
+    QAction *m_deactivateAction = nullptr;
 };
 
 } // namespace ui

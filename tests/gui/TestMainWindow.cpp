@@ -111,6 +111,43 @@ private Q_SLOTS:
         wizard->reject();
     }
 
+    // "No" keeps the integration active; "Yes" sets it inactive with the operator's reason, and the view
+    // follows.
+    void deactivateAsksAndSetsInactive() {
+        db::IntegrationRepository integrations(db::Database::connection());
+        QVERIFY(integrations.upsert(QStringLiteral("acme"), db::IntegrationRepository::Gmail,
+                                    QStringLiteral("oauth"), QByteArray("sealed"), QStringLiteral("k1")));
+        m_window->start();
+        QTRY_VERIFY(m_window->selectTenant(QStringLiteral("globex")));
+        QAction *deactivate = action("deactivateAction");
+        QVERIFY(deactivate);
+        QTRY_VERIFY(!deactivate->isEnabled()); // globex has no integration
+        QVERIFY(m_window->selectTenant(QStringLiteral("acme")));
+        QTRY_VERIFY(deactivate->isEnabled());
+
+        ui::MessageBox::setNextAnswer(QMessageBox::No);
+        deactivate->trigger();
+        QVERIFY2(ui::MessageBox::lastText().contains(QLatin1String("ops@acme.example")),
+                 qPrintable(ui::MessageBox::lastText()));
+        QCOMPARE(integrations.find(QStringLiteral("acme"))->status, QStringLiteral("active"));
+
+        QSignalSpy finished(m_window.get(), &ui::MainWindow::deactivateFinished);
+        ui::MessageBox::setNextAnswer(QMessageBox::Yes);
+        deactivate->trigger();
+        QTRY_COMPARE(finished.count(), 1);
+        QCOMPARE(finished.at(0).at(0).toBool(), true);
+        const auto after = integrations.find(QStringLiteral("acme"));
+        QVERIFY2(after, qPrintable(integrations.errorString()));
+        QCOMPARE(after->status, QStringLiteral("inactive"));
+        QCOMPARE(after->statusReason, QStringLiteral("deactivated by an operator"));
+        auto *model = m_window->tenantModel();
+        QTRY_COMPARE(model->index(model->rowOf(QStringLiteral("acme")), ui::TenantTableModel::Integration)
+                         .data()
+                         .toString(),
+                     QStringLiteral("Inactive"));
+        QTRY_VERIFY(!deactivate->isEnabled());
+    }
+
     void unlockAsksAndClearsTheLease() {
         db::TenantRepository tenants(db::Database::connection());
         const auto lease = tenants.tryAcquireLease(QStringLiteral("acme"), QStringLiteral("host-7:4711:1"));
