@@ -4,6 +4,7 @@
 #include "auth/CredentialStore.h"
 #include "auth/OAuthLoopbackFlow.h"
 #include "crypto/KeyProviderChain.h"
+#include "crypto/KeychainSecret.h"
 #include "db/Database.h"
 #include "db/TenantRepository.h"
 
@@ -244,6 +245,20 @@ void ConnectWizard::setEndpoints(const Endpoints &endpoints) {
 void ConnectWizard::setOAuthClient(const QString &clientId, const QString &clientSecret) {
     m_clientId->setText(clientId);
     m_clientSecret->setText(clientSecret);
+}
+
+void ConnectWizard::loadClientSecretFromKeychain() {
+    auto *secret = new crypto::KeychainSecret(crypto::KeychainSecret::DefaultService,
+                                              crypto::KeychainSecret::OAuthClientSecretKey, this);
+    connect(secret, &crypto::KeychainSecret::readFinished, this,
+            [this, secret](bool ok, const QString &value, const QString &) {
+                // No keychain: the operator types the secret (the field says nothing more).
+                if (ok && m_clientSecret->text().isEmpty())
+                    m_clientSecret->setText(value);
+                secret->deleteLater();
+                Q_EMIT clientSecretLoaded(ok);
+            });
+    secret->read();
 }
 
 void ConnectWizard::setFlowTimeoutSeconds(int seconds) {

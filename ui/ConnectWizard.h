@@ -60,6 +60,9 @@ public:
     // CLI) or this call say otherwise (the sandbox).
     void setEndpoints(const Endpoints &endpoints);
     void setOAuthClient(const QString &clientId, const QString &clientSecret = QString());
+    // Fills the client secret from the system keychain (SettingsDialog keeps it there), asynchronously,
+    // unless the field has been filled meanwhile; clientSecretLoaded follows.
+    void loadClientSecretFromKeychain();
     void setFlowTimeoutSeconds(int seconds);
     // Test hook: called instead of QDesktopServices::openUrl.
     void setUrlOpener(UrlOpener opener);
@@ -70,6 +73,7 @@ public:
 Q_SIGNALS:
     void connected(const QString &tenantId);
     void failed(const QString &error);
+    void clientSecretLoaded(bool ok);
 
 private:
     void showError(const QString &error);

@@ -548,6 +548,7 @@ void MainWindow::reconnectSelected() {
 void MainWindow::connectMailbox() {
     auto *wizard = new ConnectWizard(m_executor, this);
     wizard->setOAuthClient(AppSettings::load().oauthClientId);
+    wizard->loadClientSecretFromKeychain();
     wizard->setObjectName(QStringLiteral("connectWizard"));
     wizard->setAttribute(Qt::WA_DeleteOnClose);
     connect(wizard, &ConnectWizard::connected, this, [this](const QString &tenantId) {

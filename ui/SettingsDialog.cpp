@@ -1,6 +1,7 @@
 #include "SettingsDialog.h"
 
 #include "DbExecutor.h"
+#include "crypto/KeychainSecret.h"
 #include "db/AdminQueries.h"
 #include "db/ConnectionSettings.h"
 
@@ -33,6 +34,10 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, DbExecutor *executor
     , m_test(new QPushButton(tr("&Test"), this))
     , m_testResult(new QLabel(this))
     , m_clientId(new QLineEdit(settings.oauthClientId, this))
+    , m_clientSecret(new QLineEdit(this))
+    , m_secretResult(new QLabel(this))
+    , m_keychain(new crypto::KeychainSecret(crypto::KeychainSecret::DefaultService,
+                                            crypto::KeychainSecret::OAuthClientSecretKey, this))
     , m_keyProvider(new QComboBox(this))
     , m_workers(new QSpinBox(this))
     , m_window(new QSpinBox(this))
@@ -47,6 +52,13 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, DbExecutor *executor
     m_testResult->setWordWrap(true);
     m_testResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_clientId->setPlaceholderText(QStringLiteral("1234567890-abc.apps.googleusercontent.com"));
+    m_clientId->setObjectName(QStringLiteral("oauthClientId"));
+    m_clientSecret->setObjectName(QStringLiteral("oauthClientSecret"));
+    m_clientSecret->setEchoMode(QLineEdit::Password);
+    m_clientSecret->setPlaceholderText(tr("Reading the keychain…"));
+    m_secretResult->setObjectName(QStringLiteral("secretResult"));
+    m_secretResult->setWordWrap(true);
+    m_secretResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     // Names of crypto::KeyProviderChain's sources (GMAIL_SYNC_KEY_SOURCES); empty: its standard order.
     m_keyProvider->addItem(tr("Automatic (key file, environment, Secret Manager, keychain)"), QString());
@@ -75,10 +87,12 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, DbExecutor *executor
     form->addRow(urlLabel, urlRow);
     form->addRow(QString(), m_testResult);
     form->addRow(tr("OAuth &client id:"), m_clientId);
+    form->addRow(tr("OAuth client s&ecret:"), m_clientSecret);
     auto *secretNote =
         new QLabel(tr("The client secret is kept in the system keychain, never in settings."), this);
     secretNote->setWordWrap(true);
     form->addRow(QString(), secretNote);
+    form->addRow(QString(), m_secretResult);
     form->addRow(tr("&Master key from:"), m_keyProvider);
     form->addRow(tr("&Worker threads:"), m_workers);
     form->addRow(tr("&Initial sync reaches back:"), m_window);
@@ -89,7 +103,38 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, DbExecutor *executor
 
     connect(m_test, &QPushButton::clicked, this, &SettingsDialog::testConnection);
     connect(m_url, &QLineEdit::textChanged, this, &SettingsDialog::validate);
-    connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::acceptAfterStoringSecret);
+    connect(m_keychain, &crypto::KeychainSecret::readFinished, this,
+            [this](bool ok, const QString &value, const QString &error) {
+                m_clientSecret->setPlaceholderText(QString());
+                if (!ok) {
+                    m_secretResult->setStyleSheet(QStringLiteral("color: #b00020;"));
+                    m_secretResult->setText(tr("The client secret cannot be read: %1").arg(error));
+                } else {
+                    m_storedSecret = value;
+                    if (m_clientSecret->text().isEmpty()) // the operator may have typed meanwhile
+                        m_clientSecret->setText(value);
+                }
+                Q_EMIT secretLoaded(ok);
+            });
+    connect(m_keychain, &crypto::KeychainSecret::writeFinished, this, [this](bool ok, const QString &error) {
+        m_buttons->setEnabled(true);
+        if (!ok) {
+            // Nothing is written anywhere else: the operator fixes the keychain or clears the field.
+            const QString message =
+                tr("The client secret was not saved: %1. It is never stored in the settings file; clear "
+                   "the field to save the other settings without it.")
+                    .arg(error);
+            m_secretResult->setStyleSheet(QStringLiteral("color: #b00020;"));
+            m_secretResult->setText(message);
+            Q_EMIT secretStored(false, message);
+            return;
+        }
+        m_storedSecret = m_clientSecret->text();
+        Q_EMIT secretStored(true, QString());
+        accept();
+    });
+    m_keychain->read();
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     validate();
     resize(560, sizeHint().height());
@@ -104,6 +149,18 @@ AppSettings SettingsDialog::settings() const {
     s.initialSyncMonths = m_window->value();
     s.language = m_language->currentData().toString();
     return s;
+}
+
+void SettingsDialog::acceptAfterStoringSecret() {
+    const QString secret = m_clientSecret->text();
+    if (secret.isEmpty() || secret == m_storedSecret) {
+        accept();
+        return;
+    }
+    m_buttons->setEnabled(false); // until the keychain answers
+    m_secretResult->setStyleSheet(QString());
+    m_secretResult->setText(tr("Saving the client secret in the keychain…"));
+    m_keychain->write(secret);
 }
 
 void SettingsDialog::validate() {

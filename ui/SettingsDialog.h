@@ -11,11 +11,17 @@ class QLineEdit;
 class QPushButton;
 class QSpinBox;
 
+namespace crypto {
+class KeychainSecret;
+}
+
 namespace ui {
 
 class DbExecutor;
 
-// Edits AppSettings. "Test" tries the database URL off the GUI thread and says what failed.
+// Edits AppSettings. "Test" tries the database URL off the GUI thread and says what failed. The OAuth client
+// secret is read from and, on OK, written to the system keychain (asynchronously), never to AppSettings: the
+// dialog closes only once the keychain has it, and says so when the keychain is unreachable.
 class SettingsDialog final : public QDialog {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(SettingsDialog)
@@ -29,9 +35,13 @@ public:
 
 Q_SIGNALS:
     void testFinished(bool ok, const QString &message);
+    // The keychain read at opening and the write on OK are done (ok false: the keychain was unreachable).
+    void secretLoaded(bool ok);
+    void secretStored(bool ok, const QString &message);
 
 private:
     void validate();
+    void acceptAfterStoringSecret();
 
     DbExecutor *m_executor;
     AppSettings m_initial;
@@ -39,6 +49,10 @@ private:
     QPushButton *m_test;
     QLabel *m_testResult;
     QLineEdit *m_clientId;
+    QLineEdit *m_clientSecret;
+    QLabel *m_secretResult;
+    crypto::KeychainSecret *m_keychain;
+    QString m_storedSecret;
     QComboBox *m_keyProvider;
     QSpinBox *m_workers;
     QSpinBox *m_window;
