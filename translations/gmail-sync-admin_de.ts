@@ -667,6 +667,34 @@
         <source>Sign in with Google again for a tenant whose access was revoked</source>
         <translation>Erneut bei Google anmelden für einen Mandanten, dessen Zugriff widerrufen wurde</translation>
     </message>
+    <message>
+        <source>&amp;Deactivate…</source>
+        <translation>&amp;Deaktivieren…</translation>
+    </message>
+    <message>
+        <source>Stop syncing the selected tenant until its mailbox is reconnected</source>
+        <translation>Den gewählten Mandanten nicht mehr synchronisieren, bis sein Postfach wieder verbunden ist</translation>
+    </message>
+    <message>
+        <source>Deactivate integration</source>
+        <translation>Integration deaktivieren</translation>
+    </message>
+    <message>
+        <source>Deactivate the Gmail integration of %1? No sync runs for it until the mailbox is connected again; stored mail is kept.</source>
+        <translation>Die Gmail-Integration von %1 deaktivieren? Bis das Postfach wieder verbunden ist, läuft keine Synchronisierung; gespeicherte E-Mails bleiben erhalten.</translation>
+    </message>
+    <message>
+        <source>Deactivation failed</source>
+        <translation>Deaktivierung fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>The integration of %1 could not be deactivated: %2</source>
+        <translation>Die Integration von %1 konnte nicht deaktiviert werden: %2</translation>
+    </message>
+    <message>
+        <source>Deactivated the integration of %1</source>
+        <translation>Integration von %1 deaktiviert</translation>
+    </message>
 </context>
 <context>
     <name>ui::ProgressDelegate</name>
@@ -756,6 +784,26 @@
     <message>
         <source>Key file (GMAIL_SYNC_KEY_FILE)</source>
         <translation>Schlüsseldatei (GMAIL_SYNC_KEY_FILE)</translation>
+    </message>
+    <message>
+        <source>Reading the keychain…</source>
+        <translation>Schlüsselbund wird gelesen…</translation>
+    </message>
+    <message>
+        <source>OAuth client s&amp;ecret:</source>
+        <translation>OAuth-Client-G&amp;eheimnis:</translation>
+    </message>
+    <message>
+        <source>The client secret cannot be read: %1</source>
+        <translation>Das Client-Geheimnis kann nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>The client secret was not saved: %1. It is never stored in the settings file; clear the field to save the other settings without it.</source>
+        <translation>Das Client-Geheimnis wurde nicht gespeichert: %1. Es wird nie in der Einstellungsdatei abgelegt; leeren Sie das Feld, um die übrigen Einstellungen ohne es zu speichern.</translation>
+    </message>
+    <message>
+        <source>Saving the client secret in the keychain…</source>
+        <translation>Client-Geheimnis wird im Schlüsselbund gespeichert…</translation>
     </message>
 </context>
 <context>
