@@ -1,5 +1,6 @@
 #include "DbExecutor.h"
 #include "ProgressFeed.h"
+#include "SandboxProcess.h"
 #include "TenantTableModel.h"
 #include "TestDatabase.h"
 #include "db/Database.h"
@@ -159,6 +160,51 @@ private Q_SLOTS:
         QVERIFY2(jobs.progress(*jobId, t.id, QStringLiteral("fetching"), 90, 100, 20),
                  qPrintable(jobs.errorString()));
         QTRY_COMPARE(state.data(TenantTableModel::ProgressRole).toInt(), 90);
+    }
+
+    // The real thing: a separate `gmail-sync sync` process syncs a sandbox mailbox (paced at Gmail's
+    // 250 units/s, so it runs for seconds) and the model shows its progress through LISTEN/NOTIFY alone.
+    void showsProgressOfASeparateGmailSyncProcess() {
+        testsupport::SandboxProcess sandbox({QStringLiteral("--user"), QStringLiteral("live@example.com"),
+                                             QStringLiteral("--generate"), QStringLiteral("400"),
+                                             QStringLiteral("--days"), QStringLiteral("20")});
+        QVERIFY2(sandbox.isRunning(), qPrintable(sandbox.errorString()));
+        db::TenantRepository tenants(db::Database::connection());
+        db::Tenant t;
+        t.id = QStringLiteral("live");
+        t.gmailAddress = QStringLiteral("live@example.com");
+        QVERIFY(tenants.add(t));
+
+        ui::DbExecutor executor;
+        TenantTableModel model(&executor);
+        ui::ProgressFeed feed;
+        connect(&feed, &ui::ProgressFeed::progress, &model, &TenantTableModel::applyProgress);
+        QSignalSpy listening(&feed, &ui::ProgressFeed::listening);
+        QSignalSpy refreshed(&model, &TenantTableModel::refreshed);
+        feed.start();
+        model.refresh();
+        QTRY_COMPARE(refreshed.count(), 1);
+        QTRY_COMPARE(listening.count(), 1);
+        QCOMPARE(model.rowCount(), 1);
+        const QModelIndex state = model.index(0, TenantTableModel::SyncState);
+        QCOMPARE(state.data(TenantTableModel::ProgressRole).toInt(), -1);
+
+        QProcess sync;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("GMAIL_SYNC_ACCESS_TOKEN"), sandbox.accessToken(t.gmailAddress));
+        sync.setProcessEnvironment(env);
+        sync.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        sync.start(qEnvironmentVariable("GSA_BIN_DIR") + QStringLiteral("/gmail-sync"),
+                   {QStringLiteral("--database"), m_testDb->url(), QStringLiteral("--gmail-api-url"),
+                    sandbox.url().toString(), QStringLiteral("sync"), t.id, QStringLiteral("--initial")});
+        QVERIFY(sync.waitForStarted(10000));
+        // Progress arrives while the other process is still syncing: a bar between 0 and 100 with a rate.
+        QTRY_VERIFY_WITH_TIMEOUT(state.data(TenantTableModel::ProgressRole).toInt() > 0 &&
+                                     state.data(TenantTableModel::RateRole).toDouble() > 0,
+                                 60000);
+        QCOMPARE(sync.state(), QProcess::Running);
+        QVERIFY(sync.waitForFinished(120000));
+        QCOMPARE(sync.exitCode(), 0);
     }
 
     void progressEventParsing_data() {
