@@ -59,10 +59,8 @@ private Q_SLOTS:
     // The sandbox's Gmail watch → topic → push subscription → our endpoint with a valid OIDC token → a push
     // job → the engine runs it → the new message is in the table.
     void sandboxPushDeliveryQueuesJobThatSyncsNewMessage() {
-        push::PushEndpoint::Settings settings;
-        settings.token.jwksUrl = QUrl(m_env.sandbox.url().toString() + QStringLiteral("/oauth2/v3/certs"));
-        settings.token.audience = Audience;
-        settings.token.serviceAccountEmail = PushAccount;
+        const push::PushEndpoint::Settings settings =
+            settingsWith(QUrl(m_env.sandbox.url().toString() + QStringLiteral("/oauth2/v3/certs")));
         QList<qint64> woken;
         push::PushEndpoint endpoint(settings, [&woken](qint64 id) { woken << id; });
         QVERIFY2(endpoint.listen(QHostAddress::LocalHost, 0), qPrintable(endpoint.errorString()));
@@ -105,10 +103,8 @@ private Q_SLOTS:
 
     // A sandbox-signed token whose audience is someone else's: 403, nothing queued, Pub/Sub retries.
     void sandboxTokenForAnotherAudienceIsForbidden() {
-        push::PushEndpoint::Settings settings;
-        settings.token.jwksUrl = QUrl(m_env.sandbox.url().toString() + QStringLiteral("/oauth2/v3/certs"));
-        settings.token.audience = Audience;
-        settings.token.serviceAccountEmail = PushAccount;
+        const push::PushEndpoint::Settings settings =
+            settingsWith(QUrl(m_env.sandbox.url().toString() + QStringLiteral("/oauth2/v3/certs")));
         push::PushEndpoint endpoint(settings);
         QVERIFY(endpoint.listen(QHostAddress::LocalHost, 0));
         QSignalSpy handled(&endpoint, &push::PushEndpoint::notificationHandled);
@@ -158,10 +154,7 @@ private Q_SLOTS:
             if (job.status == QLatin1String("queued"))
                 QVERIFY(jobs.cancel(job.id));
 
-        push::PushEndpoint::Settings settings;
-        settings.token.jwksUrl = m_jwksUrl;
-        settings.token.audience = Audience;
-        settings.token.serviceAccountEmail = PushAccount;
+        const push::PushEndpoint::Settings settings = settingsWith(m_jwksUrl);
         push::PushEndpoint endpoint(settings);
         QVERIFY(endpoint.listen(QHostAddress::LocalHost, 0));
 
@@ -224,22 +217,10 @@ private Q_SLOTS:
         for (const db::SyncJob &job : listed)
             if (job.status == QLatin1String("queued"))
                 QVERIFY(jobs.cancel(job.id));
-        push::PushEndpoint::Settings settings;
-        settings.token.jwksUrl = m_jwksUrl;
-        settings.token.audience = Audience;
-        settings.token.serviceAccountEmail = PushAccount;
+        const push::PushEndpoint::Settings settings = settingsWith(m_jwksUrl);
         push::PushEndpoint endpoint(settings);
         QVERIFY(endpoint.listen(QHostAddress::LocalHost, 0));
-        const qint64 now = QDateTime::currentSecsSinceEpoch();
-        QString error;
-        const auto token = auth::Jwt::signRs256(
-            QJsonObject{{QStringLiteral("kid"), QStringLiteral("own-key")}},
-            QJsonObject{{QStringLiteral("aud"), Audience},
-                        {QStringLiteral("email"), PushAccount},
-                        {QStringLiteral("email_verified"), true},
-                        {QStringLiteral("exp"), now + 600},
-                        {QStringLiteral("iss"), QStringLiteral("https://accounts.google.com")}},
-            m_ownKey, &error);
+        const std::optional<QByteArray> token = validOwnToken();
         QVERIFY(token);
         const int before = jobCount();
         constexpr int N = 200;
@@ -263,22 +244,10 @@ private Q_SLOTS:
     }
 
     void notAPushRequestIsBadRequest() {
-        push::PushEndpoint::Settings settings;
-        settings.token.jwksUrl = m_jwksUrl;
-        settings.token.audience = Audience;
-        settings.token.serviceAccountEmail = PushAccount;
+        const push::PushEndpoint::Settings settings = settingsWith(m_jwksUrl);
         push::PushEndpoint endpoint(settings);
         QVERIFY(endpoint.listen(QHostAddress::LocalHost, 0));
-        const qint64 now = QDateTime::currentSecsSinceEpoch();
-        QString error;
-        const auto token = auth::Jwt::signRs256(
-            QJsonObject{{QStringLiteral("kid"), QStringLiteral("own-key")}},
-            QJsonObject{{QStringLiteral("aud"), Audience},
-                        {QStringLiteral("email"), PushAccount},
-                        {QStringLiteral("email_verified"), true},
-                        {QStringLiteral("exp"), now + 600},
-                        {QStringLiteral("iss"), QStringLiteral("https://accounts.google.com")}},
-            m_ownKey, &error);
+        const std::optional<QByteArray> token = validOwnToken();
         QVERIFY(token);
         QCOMPARE(post(endpoint.port(), QJsonObject{{QStringLiteral("hello"), 1}}, *token), 400);
     }
@@ -298,6 +267,29 @@ private Q_SLOTS:
     }
 
 private:
+    // The endpoint as configured in production, verifying tokens against `jwksUrl`.
+    static push::PushEndpoint::Settings settingsWith(const QUrl &jwksUrl) {
+        push::PushEndpoint::Settings settings;
+        settings.token.jwksUrl = jwksUrl;
+        settings.token.audience = Audience;
+        settings.token.serviceAccountEmail = PushAccount;
+        return settings;
+    }
+
+    // A push token that passes every check, signed with the test's own published key.
+    std::optional<QByteArray> validOwnToken() const {
+        const qint64 now = QDateTime::currentSecsSinceEpoch();
+        QString error;
+        return auth::Jwt::signRs256(
+            QJsonObject{{QStringLiteral("kid"), QStringLiteral("own-key")}},
+            QJsonObject{{QStringLiteral("aud"), Audience},
+                        {QStringLiteral("email"), PushAccount},
+                        {QStringLiteral("email_verified"), true},
+                        {QStringLiteral("exp"), now + 600},
+                        {QStringLiteral("iss"), QStringLiteral("https://accounts.google.com")}},
+            m_ownKey, &error);
+    }
+
     bool createSubscription(const QString &id, const QString &topic, const QString &endpoint,
                             const QString &audience) {
         const QJsonObject body{{QStringLiteral("topic"), topic},
