@@ -1,5 +1,7 @@
 #include "Mailbox.h"
 
+#include "MessageFormatter.h"
+
 #include <QMutexLocker>
 
 #include <algorithm>
@@ -151,9 +153,16 @@ QString Mailbox::threadForLocked(const QByteArray &raw) const {
 StoredMessage Mailbox::add(const QByteArray &raw, const QStringList &labelIds, qint64 internalDateMs,
                            QString threadId) {
     StoredMessage copy;
+    // Outside the lock: it parses the MIME structure once, instead of on every messages.get.
+    StoredMessage probe;
+    probe.raw = raw;
+    QString snippet = MessageFormatter::snippet(probe);
+    if (snippet.isNull())
+        snippet = QLatin1String(""); // computed, just empty
     {
         QMutexLocker lock(&m_mutex);
         StoredMessage m;
+        m.snippet = std::move(snippet);
         m.id = newIdLocked(internalDateMs);
         if (threadId.isEmpty())
             threadId = threadForLocked(raw);

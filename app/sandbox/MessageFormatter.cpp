@@ -413,14 +413,18 @@ QJsonObject MessageFormatter::toJson(const StoredMessage &m, MessageFormat f,
     json.insert(QStringLiteral("internalDate"), QString::number(m.internalDateMs));
     json.insert(QStringLiteral("sizeEstimate"), int(m.raw.size()));
 
-    const GPtr<GMimeMessage> message = parse(m.raw);
-    json.insert(QStringLiteral("snippet"), snippetOf(message.get()));
+    json.insert(QStringLiteral("snippet"), m.snippet.isNull() ? snippet(m) : m.snippet);
+    if (f == MessageFormat::Minimal)
+        return json;
+    if (f == MessageFormat::Raw) { // no MIME parse on this path: it serves every sync's bulk fetch
+        json.insert(QStringLiteral("raw"), base64Url(m.raw));
+        return json;
+    }
 
+    const GPtr<GMimeMessage> message = parse(m.raw);
     switch (f) {
     case MessageFormat::Minimal:
-        break;
     case MessageFormat::Raw:
-        json.insert(QStringLiteral("raw"), base64Url(m.raw));
         break;
     case MessageFormat::Metadata: {
         QJsonObject payload;

@@ -12,6 +12,7 @@ struct StoredMessage {
     QString id;
     QString threadId;
     QByteArray raw;
+    QString snippet; // computed once when the message arrives, as Gmail does
     QStringList labelIds;
     qint64 internalDateMs = 0;
     quint64 historyId = 0;

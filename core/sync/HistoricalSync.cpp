@@ -81,7 +81,7 @@ StepOutcome HistoricalSync::run(JobContext &ctx) {
                 cp.insert(QStringLiteral("pageToken"), QString());
                 cp.insert(QStringLiteral("done"), true);
             }
-            if (StepOutcome o = ctx.commitStep(write, cp); !o.ok())
+            if (StepOutcome o = ctx.commitStep(std::move(write), cp); !o.ok())
                 return o;
             if (monthDone)
                 break;

@@ -64,7 +64,7 @@ StepOutcome IncrementalSync::run(JobContext &ctx, qint64 *historyId) {
         latest = qMax(latest, page->historyId);
         cp.insert(QStringLiteral("pageToken"), page->nextPageToken);
         cp.insert(QStringLiteral("latestHistoryId"), QString::number(latest));
-        if (StepOutcome o = ctx.commitStep(write, cp); !o.ok())
+        if (StepOutcome o = ctx.commitStep(std::move(write), cp); !o.ok())
             return o;
         if (page->nextPageToken.isEmpty())
             break;

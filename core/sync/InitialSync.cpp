@@ -82,7 +82,7 @@ StepOutcome InitialSync::run(JobContext &ctx, const QString &mode, qint64 *histo
         seen += page->ids;
         cp.insert(QStringLiteral("pageToken"), page->nextPageToken);
         cp.insert(QStringLiteral("listed"), page->nextPageToken.isEmpty());
-        if (StepOutcome o = ctx.commitStep(write, cp); !o.ok())
+        if (StepOutcome o = ctx.commitStep(std::move(write), cp); !o.ok())
             return o;
         token = page->nextPageToken;
     }
@@ -98,7 +98,7 @@ StepOutcome InitialSync::run(JobContext &ctx, const QString &mode, qint64 *histo
         sweep.sweepFrom = windowStart;
         sweep.sweepKeep = seen;
         cp.insert(QStringLiteral("swept"), true);
-        if (StepOutcome o = ctx.commitStep(sweep, cp); !o.ok())
+        if (StepOutcome o = ctx.commitStep(std::move(sweep), cp); !o.ok())
             return o;
     }
     return StepOutcome::success();

@@ -7,6 +7,7 @@
 #include "gmail/MessageParser.h"
 #include "sync/MailSource.h"
 #include "sync/MessageMapper.h"
+#include "sync/PipelineStage.h"
 #include "sync/StepOutcome.h"
 #include "sync/SyncOptions.h"
 
@@ -15,6 +16,7 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
 
 namespace syncengine {
 
@@ -62,8 +64,12 @@ public:
     // to rows. `accept` filters rows (exact date windows); rejected rows are dropped silently.
     StepOutcome fetch(const QStringList &ids, QList<db::EmailRecord> *records, qint64 *skipped,
                       const std::function<bool(const db::EmailRecord &)> &accept = {});
-    // Commits the step and the new checkpoint in one transaction.
-    StepOutcome commitStep(const StepWrite &write, const QJsonObject &checkpoint);
+    // Hands the step and its new checkpoint to the step writer (one transaction, on its own thread and
+    // connection) and returns at once; waits first for the step before it, whose failure it returns.
+    StepOutcome commitStep(StepWrite write, const QJsonObject &checkpoint);
+    // Waits for the last step to land; the kind's outcome, or the failure of that step. JobRunner calls
+    // it before settling the job.
+    StepOutcome finish(const StepOutcome &outcome);
     // Heartbeats job and tenant lease when the interval has passed; Lost when either is gone.
     StepOutcome keepAlive(bool force = false);
     void setPhase(const QString &phase, qint64 estimatedTotal = -1);
@@ -74,14 +80,26 @@ public:
 
     // Where this run's time went (logged when the job settles; the benchmark reads it).
     struct Timings {
-        qint64 fetchNs = 0;  // Gmail requests (batch gets)
-        qint64 parseNs = 0;  // MIME parsing and mapping
-        qint64 commitNs = 0; // step transactions (COPY + merge + checkpoint)
+        qint64 fetchNs = 0;      // Gmail requests (batch gets)
+        qint64 parseNs = 0;      // MIME parsing and mapping
+        qint64 commitNs = 0;     // step transactions (COPY + merge + checkpoint), on the step writer
+        qint64 commitWaitNs = 0; // the job's thread waiting for the step writer
     };
     const Timings &timings() const { return m_timings; }
 
 private:
+    // A step handed to the writer: what it carries and, once landed, what it counted.
+    struct CommittedStep {
+        QJsonObject checkpoint;
+        qint64 fetched = 0; // messages fetched for it (progress while it is being written)
+        db::JobCounts counts;
+        qint64 commitNs = 0;
+    };
+
+    StepOutcome fetchChunks(const QStringList &ids, QList<db::EmailRecord> *records, qint64 *skipped,
+                            const std::function<bool(const db::EmailRecord &)> &accept);
     void report(bool force);
+    void landed(); // takes over the counts and checkpoint of the step that just landed
 
     db::SyncJob m_job;
     QString m_workerId;
@@ -92,7 +110,6 @@ private:
     ProgressCallback m_progress;
     QSqlDatabase m_db;
     db::JobRepository m_jobs;
-    db::EmailRepository m_emails;
     db::TenantRepository m_tenants;
     QElapsedTimer m_started;
     QElapsedTimer m_lastHeartbeat;
@@ -102,6 +119,11 @@ private:
     Timings m_timings;
     qint64 m_inFlight = 0; // fetched, not yet committed
     qint64 m_estimatedTotal = -1;
+    std::shared_ptr<CommittedStep> m_stepInFlight;
+    qint64 m_parseNs = 0; // written by the parse stage, read after its wait()
+    // Last: their threads are joined before anything they use goes.
+    PipelineStage m_parseStage;
+    PipelineStage m_writer;
 };
 
 } // namespace syncengine

@@ -108,7 +108,7 @@ JobRunner::Report JobRunner::run(const db::SyncJob &job) {
     else
         outcome = StepOutcome::failed(QStringLiteral("unknown sync kind %1").arg(job.kind), true);
 
-    report = settle(&ctx, job, outcome, historyId);
+    report = settle(&ctx, job, ctx.finish(outcome), historyId);
     if (!tenants.releaseLease(job.tenantId, m_workerId)) {
         logging::LogEvent(logging::Level::Warning, "sync lease was gone at release")
             .tenant(job.tenantId)
@@ -176,6 +176,7 @@ JobRunner::Report JobRunner::settle(JobContext *ctx, const db::SyncJob &job, con
         .duration("fetchMs", ctx ? double(ctx->timings().fetchNs) / 1e6 : 0)
         .duration("parseMs", ctx ? double(ctx->timings().parseNs) / 1e6 : 0)
         .duration("commitMs", ctx ? double(ctx->timings().commitNs) / 1e6 : 0)
+        .duration("commitWaitMs", ctx ? double(ctx->timings().commitWaitNs) / 1e6 : 0)
         .error(report.error)
         .write();
     return report;
