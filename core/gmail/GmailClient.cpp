@@ -97,9 +97,13 @@ std::optional<RawMessage> rawMessage(const QByteArray &body) {
     m.internalDate = i64(o->value(QLatin1String("internalDate")));
     m.sizeEstimate = i64(o->value(QLatin1String("sizeEstimate")));
     m.snippet = o->value(QLatin1String("snippet")).toString();
-    // format=raw: base64url (RFC 4648 §5), with or without padding.
-    const auto decoded = QByteArray::fromBase64Encoding(o->value(QLatin1String("raw")).toString().toLatin1(),
-                                                        QByteArray::Base64UrlEncoding);
+    // format=raw is base64url (RFC 4648 §5), with or without padding. Some servers speaking the API send
+    // the standard alphabet; the lenient url decoder would silently skip its '+' and '/', so a payload
+    // holding either is read as standard base64 instead.
+    const QByteArray encoded = o->value(QLatin1String("raw")).toString().toLatin1();
+    const bool standardAlphabet = encoded.contains('+') || encoded.contains('/');
+    const auto decoded = QByteArray::fromBase64Encoding(
+        encoded, standardAlphabet ? QByteArray::Base64Encoding : QByteArray::Base64UrlEncoding);
     if (!decoded)
         return std::nullopt;
     m.raw = *decoded;

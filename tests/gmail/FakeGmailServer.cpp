@@ -49,8 +49,11 @@ QList<int> FakeGmailServer::batchSizes() const {
 }
 
 QByteArray FakeGmailServer::rawMessageFor(const QString &id) {
-    return "From: a@example.com\r\nSubject: message " + id.toLatin1() + "\r\n\r\nBody of " + id.toLatin1() +
-           "\r\n";
+    QByteArray raw = "From: a@example.com\r\nSubject: message " + id.toLatin1() + "\r\n\r\nBody of " +
+                     id.toLatin1() + "\r\n";
+    if (id.startsWith(u"std")) // 8-bit bytes whose base64 holds '+' and '/' (0xFB 0xEF 0xBE -> "++++")
+        raw += "\xfb\xef\xbe\xff\xff\xff\r\n";
+    return raw;
 }
 
 FakeGmailServer::Answer FakeGmailServer::next(const QString &key) {
@@ -103,8 +106,12 @@ QByteArray FakeGmailServer::successBody(const QString &key) const {
              {QStringLiteral("historyId"), QStringLiteral("1001")},
              {QStringLiteral("internalDate"), QStringLiteral("1699950000000")},
              {QStringLiteral("sizeEstimate"), 64},
-             {QStringLiteral("raw"), QString::fromLatin1(rawMessageFor(id).toBase64(
-                                         QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals))}};
+             // "std…" ids: the standard alphabet with padding, as some non-Google servers send it.
+             {QStringLiteral("raw"),
+              QString::fromLatin1(id.startsWith(u"std")
+                                      ? rawMessageFor(id).toBase64()
+                                      : rawMessageFor(id).toBase64(QByteArray::Base64UrlEncoding |
+                                                                   QByteArray::OmitTrailingEquals))}};
     }
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
@@ -113,7 +120,7 @@ QHttpServerResponse FakeGmailServer::answer(const QString &key, const QHttpServe
     m_seen.append({key, request.url(), request.value("Authorization"), request.body(), 0});
     Answer a = next(key);
     if (a.status == 200 && key.startsWith(u"message:")) {
-        static const QRegularExpression known(QStringLiteral("^m\\d\\d?$"));
+        static const QRegularExpression known(QStringLiteral("^(m|std)\\d\\d?$"));
         if (!known.match(key.mid(8)).hasMatch())
             a.status = 404;
     }
@@ -154,7 +161,7 @@ QHttpServerResponse FakeGmailServer::batch(const QHttpServerRequest &request) {
         const QString key = QStringLiteral("message:") + id;
         m_seen.append({key, request.url(), request.value("Authorization"), {}, 0});
         Answer a = next(key);
-        static const QRegularExpression known(QStringLiteral("^m\\d\\d?$"));
+        static const QRegularExpression known(QStringLiteral("^(m|std)\\d\\d?$"));
         if (a.status == 200 && !known.match(id).hasMatch())
             a.status = 404;
         QByteArray inner = a.body;

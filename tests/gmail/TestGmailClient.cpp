@@ -120,6 +120,7 @@ private Q_SLOTS:
     void silentServerTimesOutAndIsRetried();
     void listMessagesEncodesQuery();
     void batchFetchesAllInOneRequest();
+    void rawInEitherBase64AlphabetIsDecoded();
     void innerBatchFailuresAreRetriedAlone();
     void outerBatchFailureRetriesTheWholeBatch();
     void innerFailureThatNeverHealsIsReportedNotDropped();
@@ -358,6 +359,20 @@ void TestGmailClient::batchFetchesAllInOneRequest() {
     QCOMPARE(m.sizeEstimate, 64);
     QCOMPARE(m.snippet, QStringLiteral("Body of m0"));
     QCOMPARE(server.seen().first().authorization, QByteArray("Bearer tok-0"));
+}
+
+void TestGmailClient::rawInEitherBase64AlphabetIsDecoded() {
+    FakeGmailServer server;
+    CountingTokenProvider tokens;
+    GmailClient client(fastSettings(server.baseUrl()), &tokens);
+    const QStringList ids{QStringLiteral("m1"), QStringLiteral("std1")};
+    QVERIFY(FakeGmailServer::rawMessageFor(ids.at(1)).toBase64().contains('+'));
+    const QList<FetchResult> results = client.getMessagesRaw(ids);
+    QCOMPARE(results.size(), 2);
+    for (int i = 0; i < 2; ++i) {
+        QCOMPARE(results.at(i).status, FetchResult::Status::Ok);
+        QCOMPARE(results.at(i).message.raw, FakeGmailServer::rawMessageFor(ids.at(i)));
+    }
 }
 
 void TestGmailClient::innerBatchFailuresAreRetriedAlone() {
