@@ -11,32 +11,6 @@
 
 namespace cli {
 
-namespace {
-
-QJsonValue textOrNull(const QString &s) {
-    return s.isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(s);
-}
-
-QJsonObject emailJson(const db::EmailRecord &r) {
-    return QJsonObject{{QStringLiteral("gmailMessageId"), r.gmailMessageId},
-                       {QStringLiteral("threadId"), r.threadId},
-                       {QStringLiteral("subject"), textOrNull(r.subject)},
-                       {QStringLiteral("fromName"), textOrNull(r.fromName)},
-                       {QStringLiteral("fromAddress"), textOrNull(r.fromAddress)},
-                       {QStringLiteral("to"), QJsonArray::fromStringList(r.to)},
-                       {QStringLiteral("cc"), QJsonArray::fromStringList(r.cc)},
-                       {QStringLiteral("bcc"), QJsonArray::fromStringList(r.bcc)},
-                       {QStringLiteral("date"), JsonFormat::dateTime(r.internalDate)},
-                       {QStringLiteral("labels"), QJsonArray::fromStringList(r.labels)},
-                       {QStringLiteral("snippet"), textOrNull(r.snippet)},
-                       {QStringLiteral("bodyHtml"), textOrNull(r.bodyHtml)},
-                       {QStringLiteral("bodyText"), textOrNull(r.bodyText)},
-                       {QStringLiteral("priority"), r.priority},
-                       {QStringLiteral("attachments"), QJsonDocument::fromJson(r.attachmentsJson).array()}};
-}
-
-} // namespace
-
 int EmailsCommand::run(CliContext &context, const QStringList &args) {
     QCommandLineParser parser;
     const QCommandLineOption thread(QStringLiteral("thread"), QStringLiteral("Only this Gmail thread."),
@@ -67,7 +41,7 @@ int EmailsCommand::run(CliContext &context, const QStringList &args) {
     if (parser.isSet(json)) {
         QJsonArray array;
         for (const db::EmailRecord &r : *rows)
-            array.append(emailJson(r));
+            array.append(JsonFormat::email(r));
         context.out() << QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Indented));
         context.out().flush();
         return ExitSuccess;
@@ -77,8 +51,8 @@ int EmailsCommand::run(CliContext &context, const QStringList &args) {
         const QString from = r.fromName.isEmpty()
                                  ? r.fromAddress
                                  : r.fromName + QStringLiteral(" <") + r.fromAddress + QLatin1Char('>');
-        out << JsonFormat::isoDateTime(r.internalDate) << "  " << r.gmailMessageId << "  " << from << "  "
-            << (r.subject.isEmpty() ? QStringLiteral("(no subject)") : r.subject) << "\n";
+        out << JsonFormat::isoDateTime(JsonFormat::emailDate(r)) << "  " << r.gmailMessageId << "  " << from
+            << "  " << (r.subject.isEmpty() ? QStringLiteral("(no subject)") : r.subject) << "\n";
     }
     if (rows->isEmpty())
         out << "no emails stored for " << tenantId << " (run: gmail-sync sync " << tenantId

@@ -6,7 +6,8 @@ namespace cli {
 
 // `gmail-sync emails <tenant-id> [--thread <thread-id>] [--limit N] [--json]`, newest first. JSON: an array
 // of {"gmailMessageId","threadId","subject","fromName","fromAddress","to","cc","bcc","date","labels",
-// "snippet","bodyHtml","bodyText","priority","attachments"}; "date" is Gmail's internalDate.
+// "snippet","bodyHtml","bodyText","priority","attachments"} (JsonFormat::email). Order: Gmail's
+// internalDate, newest first, as Gmail lists them.
 class EmailsCommand final : public Command {
 public:
     QString name() const override { return QStringLiteral("emails"); }

@@ -1,5 +1,10 @@
 #include "JsonFormat.h"
 
+#include "db/EmailRecord.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
 namespace cli {
 
 QString JsonFormat::isoDateTime(const QDateTime &dt) {
@@ -22,6 +27,31 @@ QJsonValue JsonFormat::dateTime(const QDateTime &dt) {
 
 QJsonValue JsonFormat::text(const QString &value) {
     return value.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(value);
+}
+
+QDateTime JsonFormat::emailDate(const db::EmailRecord &r) {
+    return r.sentAt.isValid() ? r.sentAt : r.internalDate;
+}
+
+QJsonObject JsonFormat::email(const db::EmailRecord &r) {
+    const auto textOrNull = [](const QString &s) {
+        return s.isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(s);
+    };
+    return QJsonObject{{QStringLiteral("gmailMessageId"), r.gmailMessageId},
+                       {QStringLiteral("threadId"), r.threadId},
+                       {QStringLiteral("subject"), textOrNull(r.subject)},
+                       {QStringLiteral("fromName"), textOrNull(r.fromName)},
+                       {QStringLiteral("fromAddress"), textOrNull(r.fromAddress)},
+                       {QStringLiteral("to"), QJsonArray::fromStringList(r.to)},
+                       {QStringLiteral("cc"), QJsonArray::fromStringList(r.cc)},
+                       {QStringLiteral("bcc"), QJsonArray::fromStringList(r.bcc)},
+                       {QStringLiteral("date"), dateTime(emailDate(r))},
+                       {QStringLiteral("labels"), QJsonArray::fromStringList(r.labels)},
+                       {QStringLiteral("snippet"), textOrNull(r.snippet)},
+                       {QStringLiteral("bodyHtml"), textOrNull(r.bodyHtml)},
+                       {QStringLiteral("bodyText"), textOrNull(r.bodyText)},
+                       {QStringLiteral("priority"), r.priority},
+                       {QStringLiteral("attachments"), QJsonDocument::fromJson(r.attachmentsJson).array()}};
 }
 
 } // namespace cli

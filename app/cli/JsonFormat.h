@@ -1,8 +1,13 @@
 #pragma once
 
 #include <QDateTime>
+#include <QJsonObject>
 #include <QJsonValue>
 #include <QString>
+
+namespace db {
+struct EmailRecord;
+}
 
 namespace cli {
 
@@ -16,6 +21,12 @@ public:
     static QString isoDateTime(const QDateTime &dt);
     // An empty string is null.
     static QJsonValue text(const QString &value);
+    // One email as `emails --json` prints it: {"gmailMessageId","threadId","subject","fromName",
+    // "fromAddress","to","cc","bcc","date","labels","snippet","bodyHtml","bodyText","priority",
+    // "attachments"}. "date" is the Date header, or Gmail's internalDate when the header is missing or
+    // unreadable.
+    static QJsonObject email(const db::EmailRecord &record);
+    static QDateTime emailDate(const db::EmailRecord &record); // that "date"
 };
 
 } // namespace cli

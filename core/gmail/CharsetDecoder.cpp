@@ -5,6 +5,7 @@
 #include <QHash>
 #include <QStringDecoder>
 
+#include <cctype>
 #include <cerrno>
 
 namespace gmail {
@@ -144,6 +145,27 @@ bool convertWithIconv(const QByteArray &bytes, const char *iconvName, QString *o
 }
 
 } // namespace
+
+QByteArray CharsetDecoder::declaredCharsetHint(const QByteArray &raw) {
+    const QByteArray head = raw.left(64 * 1024).toLower();
+    for (qsizetype at = head.indexOf("charset="); at >= 0; at = head.indexOf("charset=", at + 8)) {
+        qsizetype i = at + 8;
+        if (i < head.size() && (head.at(i) == '"' || head.at(i) == '\''))
+            ++i;
+        qsizetype end = i;
+        while (end < head.size() && end - i < 40 &&
+               (std::isalnum(static_cast<unsigned char>(head.at(end))) || head.at(end) == '-' ||
+                head.at(end) == '_' || head.at(end) == ':' || head.at(end) == '.'))
+            ++end;
+        const QByteArray label = head.mid(i, end - i);
+        if (label.isEmpty())
+            continue;
+        if (isUtf8Label(label) || label == "us-ascii" || label == "ascii")
+            return {};
+        return g_mime_charset_iconv_name(supersetFor(label).constData());
+    }
+    return {};
+}
 
 QString CharsetDecoder::decodeWindows1252(const QByteArray &bytes) {
     // WHATWG index-windows-1252 for 0x80..0x9F (0x81, 0x8D, 0x8F, 0x90, 0x9D map to themselves).

@@ -15,6 +15,11 @@ class CharsetDecoder final {
 public:
     static QString decode(const QByteArray &bytes, const QByteArray &charset, QStringList *warnings);
 
+    // The first charset a message declares (a Content-Type charset parameter in its first 64 KiB),
+    // as the superset iconv should read it; empty when none, or when it is UTF-8/ASCII. Mail clients
+    // read raw 8-bit header bytes in the body's charset; the parser does the same with this hint.
+    static QByteArray declaredCharsetHint(const QByteArray &raw);
+
     // windows-1252 with the five undefined bytes mapped to C1 controls (WHATWG); total, never fails.
     static QString decodeWindows1252(const QByteArray &bytes);
 

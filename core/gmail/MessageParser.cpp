@@ -370,9 +370,12 @@ ParsedMessage MessageParser::parse(const QByteArray &raw, const ParseContext &co
     g_mime_parser_options_set_parameter_compliance_mode(options.get(), GMIME_RFC_COMPLIANCE_LOOSE);
     g_mime_parser_options_set_address_compliance_mode(options.get(), GMIME_RFC_COMPLIANCE_LOOSE);
     g_mime_parser_options_set_allow_addresses_without_domain(options.get(), TRUE);
-    // Raw 8-bit header text: UTF-8 when it is valid UTF-8, else windows-1252 (mail from old clients).
-    const char *fallbacks[] = {"UTF-8", "windows-1252", nullptr};
-    g_mime_parser_options_set_fallback_charsets(options.get(), fallbacks);
+    // Raw 8-bit header text: UTF-8 when it is valid UTF-8, else the charset the message declares for its
+    // body (legacy clients write headers in it), else windows-1252.
+    const QByteArray hint = CharsetDecoder::declaredCharsetHint(raw);
+    const char *withHint[] = {"UTF-8", hint.constData(), "windows-1252", nullptr};
+    const char *withoutHint[] = {"UTF-8", "windows-1252", nullptr};
+    g_mime_parser_options_set_fallback_charsets(options.get(), hint.isEmpty() ? withoutHint : withHint);
     g_mime_parser_options_set_warning_callback(options.get(), &onParserWarning, &out.warnings);
 
     if (raw.contains('\0'))

@@ -188,6 +188,9 @@ void TestMessageParser::parse_data() {
     row("8bit-headers.eml", "subject", u("Raw UTF-8 subject: naïve café ✓"));
     row("8bit-headers.eml", "bodyText", u("Body ✓\n"));
     row("8bit-headers.eml", "warnings", {});
+    row("8bit-headers-big5.eml", "fromName", u("王小明"));
+    row("8bit-headers-big5.eml", "subject", u("會議通知"));
+    row("8bit-headers-big5.eml", "bodyText", u("明天開會。\n"));
     row("outlook-multipart.eml", "warnings", {});
     row("apple-mail.eml", "warnings", {});
     row("calendar-invite.eml", "warnings", {});

@@ -235,6 +235,15 @@ samples["8bit-headers.eml"] = msg([
     b"Content-Type: text/plain; charset=utf-8", b"Content-Transfer-Encoding: 8bit"],
     "Body ✓\r\n".encode("utf-8"))
 
+# Raw 8-bit headers in a legacy charset, declared only for the body (old Asian mail clients).
+samples["8bit-headers-big5.eml"] = msg([
+    "From: 王小明 <wang@example.tw>".encode("big5"),
+    b"To: rcpt@example.org",
+    "Subject: 會議通知".encode("big5"),
+    b"Date: Tue, 14 Nov 2023 09:15:00 +0800", b"Message-ID: <8bit-big5@example.tw>",
+    b"Content-Type: text/plain; charset=\"big5\"", b"Content-Transfer-Encoding: 8bit"],
+    "明天開會。\r\n".encode("big5"))
+
 samples["missing-boundary-end.eml"] = msg(common("Missing end boundary") + [
     "Content-Type: multipart/alternative; boundary=\"alt\""],
     b"--alt\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nPlain part.\r\n"

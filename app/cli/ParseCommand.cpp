@@ -1,0 +1,70 @@
+#include "ParseCommand.h"
+
+#include "CliContext.h"
+#include "JsonFormat.h"
+#include "gmail/MessageParser.h"
+#include "sync/MessageMapper.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace cli {
+
+int ParseCommand::run(CliContext &context, const QStringList &args) {
+    QCommandLineParser parser;
+    const QCommandLineOption json(QStringLiteral("json"),
+                                  QStringLiteral("Print a JSON array (the emails --json shape plus "
+                                                 "\"file\" and \"parseWarnings\")."));
+    parser.addOption(json);
+    if (const int rc = parse(context, parser, args, 1, -1); rc >= 0)
+        return rc;
+
+    const gmail::MessageParser messageParser;
+    const syncengine::MessageMapper mapper(messageParser);
+    QJsonArray array;
+    QTextStream &out = context.out();
+    for (const QString &path : parser.positionalArguments()) {
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            return context.fail(QStringLiteral("cannot read %1: %2").arg(path, file.errorString()));
+        syncengine::FetchedMessage m;
+        m.id = QFileInfo(path).fileName();
+        m.threadId = m.id;
+        m.raw = file.readAll();
+        m.sizeEstimate = int(m.raw.size());
+        // Gmail's internalDate stands in only where the Date header is missing or unreadable.
+        m.internalDateMs = QFileInfo(path).lastModified().toMSecsSinceEpoch();
+        const db::EmailRecord r = mapper.map(m);
+        if (parser.isSet(json)) {
+            QJsonObject o = JsonFormat::email(r);
+            o.insert(QStringLiteral("file"), path);
+            o.insert(QStringLiteral("parseWarnings"), QJsonArray::fromStringList(r.parseWarnings));
+            array.append(o);
+            continue;
+        }
+        const QString from = r.fromName.isEmpty()
+                                 ? r.fromAddress
+                                 : r.fromName + QStringLiteral(" <") + r.fromAddress + QLatin1Char('>');
+        out << path << "\n"
+            << "  date:        " << JsonFormat::isoDateTime(JsonFormat::emailDate(r)) << "\n"
+            << "  from:        " << from << "\n"
+            << "  to:          " << r.to.join(QStringLiteral(", ")) << "\n"
+            << "  subject:     " << r.subject << "\n"
+            << "  bodies:      text " << r.bodyText.size() << " chars, html " << r.bodyHtml.size()
+            << " chars\n"
+            << "  attachments: " << QJsonDocument::fromJson(r.attachmentsJson).array().size() << "\n"
+            << "  priority:    " << r.priority << "\n";
+        for (const QString &w : r.parseWarnings)
+            out << "  warning:     " << w << "\n";
+    }
+    if (parser.isSet(json))
+        out << QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Indented));
+    out.flush();
+    return ExitSuccess;
+}
+
+} // namespace cli
+
+GSA_REGISTER_COMMAND(cli::ParseCommand)
