@@ -1,5 +1,7 @@
 #include "gmail/ApiError.h"
 
+#include <QRegularExpression>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -14,6 +16,11 @@ ApiError ApiError::fromHttp(int httpStatus, const QByteArray &body, const QStrin
     const QJsonObject error = QJsonDocument::fromJson(body).object().value(QLatin1String("error")).toObject();
     e.status = error.value(QLatin1String("status")).toString();
     e.message = error.value(QLatin1String("message")).toString().left(500);
+    // Gmail names the end of a per-user rate-limit window in the message, not in a Retry-After header.
+    static const QRegularExpression retryAfterRe(
+        QStringLiteral(R"(Retry after (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)))"));
+    if (const auto m = retryAfterRe.match(e.message); m.hasMatch())
+        e.retryAt = QDateTime::fromString(m.captured(1), Qt::ISODateWithMs);
     const QJsonArray errors = error.value(QLatin1String("errors")).toArray();
     if (!errors.isEmpty()) {
         e.reason = errors.first().toObject().value(QLatin1String("reason")).toString();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QDateTime>
 #include <QString>
 
 namespace gmail {
@@ -20,12 +21,13 @@ struct ApiError {
     };
     Kind kind = Kind::None;
     int httpStatus = 0;
-    QString status;   // "RESOURCE_EXHAUSTED", "NOT_FOUND", …
-    QString reason;   // errors[0].reason: "rateLimitExceeded", "userRateLimitExceeded", "notFound", …
-    QString domain;   // errors[0].domain: "usageLimits", "global", …
-    QString message;  // Google's human-readable message, or the transport's
-    QString endpoint; // "users.messages.list GET /gmail/v1/users/me/messages"
-    int retries = 0;  // how many retries were made before giving up
+    QString status;    // "RESOURCE_EXHAUSTED", "NOT_FOUND", …
+    QString reason;    // errors[0].reason: "rateLimitExceeded", "userRateLimitExceeded", "notFound", …
+    QString domain;    // errors[0].domain: "usageLimits", "global", …
+    QString message;   // Google's human-readable message, or the transport's
+    QDateTime retryAt; // "User-rate limit exceeded.  Retry after <RFC 3339 time>" in a rate-limit message
+    QString endpoint;  // "users.messages.list GET /gmail/v1/users/me/messages"
+    int retries = 0;   // how many retries were made before giving up
 
     bool isError() const { return kind != Kind::None; }
     // One line for logs and users: what failed, how, and what to do.

@@ -202,6 +202,15 @@ std::optional<milliseconds> GmailClient::retryAfter(const QByteArray &value) {
     return milliseconds(std::max<qint64>(0, QDateTime::currentDateTimeUtc().msecsTo(when)));
 }
 
+std::optional<milliseconds> GmailClient::serverDelay(const QByteArray &retryAfterHeader,
+                                                     const ApiError &error) {
+    if (const auto header = retryAfter(retryAfterHeader))
+        return header;
+    if (error.retryAt.isValid())
+        return milliseconds(std::max<qint64>(0, QDateTime::currentDateTimeUtc().msecsTo(error.retryAt)));
+    return std::nullopt;
+}
+
 bool GmailClient::isRateLimit(int status, const QString &reason) {
     // developers.google.com/gmail/api/guides/handle-errors: 429 and 403 with these reasons.
     return status == 429 ||
@@ -356,7 +365,7 @@ std::optional<GmailClient::Reply> GmailClient::execute(const Call &call) {
                     return fail(failure);
                 rateLimited = isRateLimit(reply.status, failure.reason);
             }
-            const auto after = retryAfter(reply.retryAfter);
+            const auto after = serverDelay(reply.retryAfter, failure);
             delay = after ? std::min(*after, m_settings.maxRetryAfter) : backoff(attempt);
         }
 
@@ -640,7 +649,7 @@ QList<FetchResult> GmailClient::fetchBatch(const QStringList &ids, QHash<QString
                 rateLimited = true;
                 ++m_stats.rateLimited;
             }
-            if (const auto after = retryAfter(part->headers.value("retry-after")))
+            if (const auto after = serverDelay(part->headers.value("retry-after"), error))
                 *retryDelay = std::max(*retryDelay, std::min(*after, m_settings.maxRetryAfter));
         }
         // A part that failed inside a 200 batch is retried on its own, never dropped.

@@ -93,6 +93,9 @@ private:
     bool sleepFor(std::chrono::milliseconds d); // false when cancelled
     std::chrono::milliseconds backoff(int attempt) const;
     static std::optional<std::chrono::milliseconds> retryAfter(const QByteArray &value);
+    // The server's wish: the Retry-After header, else the "Retry after <time>" of Gmail's message.
+    static std::optional<std::chrono::milliseconds> serverDelay(const QByteArray &retryAfterHeader,
+                                                                const ApiError &error);
     static bool isRateLimit(int status, const QString &reason);
     static bool isRetryableStatus(int status, const QString &reason);
     QString userPath() const;

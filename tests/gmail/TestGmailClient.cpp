@@ -111,6 +111,7 @@ private Q_SLOTS:
     void profileReadsFieldsAndSendsBearer();
     void retries429ThenSucceeds();
     void honoursRetryAfter();
+    void honoursRetryAfterInGmailsMessage();
     void rateLimitReasonsOn403AreRetriedOthersAreNot();
     void givesUpAfterThreeRetriesWithClearMessage();
     void refreshesTokenOnceOn401();
@@ -176,6 +177,27 @@ void TestGmailClient::honoursRetryAfter() {
     QVERIFY2(timer.elapsed() >= 900,
              qPrintable(QString::number(timer.elapsed()))); // ≥ 1 s: second granularity
     QVERIFY(timer.elapsed() < 6000);
+}
+
+void TestGmailClient::honoursRetryAfterInGmailsMessage() {
+    // Gmail's per-user rate limit: no header, the time is in the message (RFC 3339, UTC).
+    const QString when =
+        QDateTime::currentDateTimeUtc().addMSecs(1500).toString(Qt::ISODateWithMs); // "…T…:…:….123Z"
+    FakeGmailServer::Answer limited = status(429);
+    limited.body = R"({"error":{"code":429,"message":"User-rate limit exceeded.  Retry after )" +
+                   when.toLatin1() +
+                   R"(","errors":[{"message":"User-rate limit exceeded.","domain":"usageLimits",)"
+                   R"("reason":"rateLimitExceeded"}],"status":"RESOURCE_EXHAUSTED"}})";
+    FakeGmailServer server;
+    server.script(QStringLiteral("profile"), {limited});
+    CountingTokenProvider tokens;
+    GmailClient client(fastSettings(server.baseUrl()), &tokens); // backoff alone would be ≤ 50 ms
+    QElapsedTimer timer;
+    timer.start();
+    QVERIFY2(client.profile(), qPrintable(client.errorString()));
+    QVERIFY2(timer.elapsed() >= 1300, qPrintable(QString::number(timer.elapsed())));
+    QVERIFY(timer.elapsed() < 6000);
+    QCOMPARE(server.count(QStringLiteral("profile")), 2);
 }
 
 void TestGmailClient::rateLimitReasonsOn403AreRetriedOthersAreNot() {
