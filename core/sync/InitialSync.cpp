@@ -73,12 +73,13 @@ StepOutcome InitialSync::run(JobContext &ctx, const QString &mode, qint64 *histo
             ctx.setPhase(mode, page->resultSizeEstimate);
         firstPage = false;
         StepWrite write;
-        write.processed = page->ids.size();
         if (StepOutcome o =
                 ctx.fetch(page->ids, &write.records, &write.skipped,
                           [&windowStart](const db::EmailRecord &r) { return r.internalDate >= windowStart; });
             !o.ok())
             return o;
+        // Messages of the window only: the margin the query lets in around it is not counted.
+        write.processed = write.records.size() + write.skipped;
         seen += page->ids;
         cp.insert(QStringLiteral("pageToken"), page->nextPageToken);
         cp.insert(QStringLiteral("listed"), page->nextPageToken.isEmpty());

@@ -55,6 +55,19 @@ private Q_SLOTS:
         QCOMPARE(again.deleted, 0);
     }
 
+    void initialSyncCountsOnlyItsWindow() {
+        // 60 days of mail, a 30-day window: the messages the list query lets in around the window's
+        // start are fetched but neither stored nor counted as processed.
+        Env &env = *m_env;
+        QVERIFY(env.addMailbox(QStringLiteral("window"), QStringLiteral("window@example.com"), 300, 60));
+        const db::SyncJob job =
+            env.runToEnd(env.enqueue(QStringLiteral("window"), QStringLiteral("initial")));
+        QVERIFY2(job.status == QLatin1String("succeeded"),
+                 qPrintable(job.status + QLatin1Char(' ') + job.errorMessage));
+        QVERIFY2(job.inserted > 100 && job.inserted < 200, qPrintable(QString::number(job.inserted)));
+        QCOMPARE(job.processed, job.inserted + job.updated + job.skipped);
+    }
+
     void incrementalAppliesAddsDeletesAndLabels() {
         Env &env = *m_env;
         const QString t = QStringLiteral("incr");
