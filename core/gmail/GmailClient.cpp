@@ -548,11 +548,32 @@ QList<FetchResult> GmailClient::getMessagesRaw(const QStringList &requested) {
     return ordered;
 }
 
+QString GmailClient::messagePath(const QString &id) const {
+    return userPath() + QStringLiteral("/messages/") + QString::fromLatin1(QUrl::toPercentEncoding(id));
+}
+
+FetchResult GmailClient::fetchOne(const QString &id, int spentRetries) {
+    // A lone id (often a retried part) goes as a plain GET with the full retry policy.
+    Call call;
+    call.path = messagePath(id);
+    call.query.append({QStringLiteral("format"), QStringLiteral("raw")});
+    call.cost = QuotaCost::MessagesGet;
+    call.method = QStringLiteral("users.messages.get");
+    call.validate = [](const Reply &r) { return rawMessage(r.body).has_value(); };
+    // A part already retried inside batches spends what is left of its retries here; the attempt
+    // itself is one of them when it failed before.
+    call.maxRetries = std::max(0, m_settings.maxRetries - spentRetries);
+    const auto reply = execute(call);
+    if (reply)
+        return {id, FetchResult::Status::Ok, *rawMessage(reply->body), {}};
+    m_lastError.retries += spentRetries;
+    if (m_lastError.kind == ApiError::Kind::Http && m_lastError.httpStatus == 404)
+        return {id, FetchResult::Status::NotFound, {}, m_lastError.toString()};
+    return {id, FetchResult::Status::Failed, {}, m_lastError.toString()};
+}
+
 QList<FetchResult> GmailClient::fetchBatch(const QStringList &ids, QHash<QString, int> *attempts,
                                            QStringList *retry, milliseconds *retryDelay) {
-    const auto messagePath = [this](const QString &id) -> QString {
-        return userPath() + QStringLiteral("/messages/") + QString::fromLatin1(QUrl::toPercentEncoding(id));
-    };
     QList<FetchResult> results;
     const auto failAll = [&](const QString &error) {
         for (const QString &id : ids)
@@ -562,27 +583,13 @@ QList<FetchResult> GmailClient::fetchBatch(const QStringList &ids, QHash<QString
     if (isCancelled())
         return failAll(QStringLiteral("cancelled"));
 
-    if (ids.size() == 1) {
-        // A lone id (often a retried part) goes as a plain GET with the full retry policy.
-        Call call;
-        call.path = messagePath(ids.first());
-        call.query.append({QStringLiteral("format"), QStringLiteral("raw")});
-        call.cost = QuotaCost::MessagesGet;
-        call.method = QStringLiteral("users.messages.get");
-        call.validate = [](const Reply &r) { return rawMessage(r.body).has_value(); };
-        // A part already retried inside batches spends what is left of its retries here; the
-        // attempt itself is one of them when it failed before.
-        const int spent = attempts->value(ids.first());
-        call.maxRetries = std::max(0, m_settings.maxRetries - spent);
-        const auto reply = execute(call);
-        if (!reply)
-            m_lastError.retries += spent;
-        if (reply)
-            results.append({ids.first(), FetchResult::Status::Ok, *rawMessage(reply->body), {}});
-        else if (m_lastError.kind == ApiError::Kind::Http && m_lastError.httpStatus == 404)
-            results.append({ids.first(), FetchResult::Status::NotFound, {}, m_lastError.toString()});
-        else
-            results.append({ids.first(), FetchResult::Status::Failed, {}, m_lastError.toString()});
+    if (ids.size() == 1 || m_batchUnavailable) {
+        for (const QString &id : ids) {
+            results.append(fetchOne(id, attempts->value(id)));
+            const auto kind = m_lastError.kind;
+            if (kind == ApiError::Kind::AuthPermanent || kind == ApiError::Kind::Cancelled)
+                break; // getMessagesRaw reports the rest with this error
+        }
         return results;
     }
 
@@ -605,8 +612,17 @@ QList<FetchResult> GmailClient::fetchBatch(const QStringList &ids, QHash<QString
             parts = std::move(*decoded);
         return decoded.has_value();
     };
-    if (!execute(call))
+    if (!execute(call)) {
+        const int status = m_lastError.kind == ApiError::Kind::Http ? m_lastError.httpStatus : 0;
+        if (status == 404 || status == 405 || status == 501) {
+            // A server without Google's batch endpoint: one GET per message from now on.
+            spdlog::warn("{} answered HTTP {}: fetching messages one by one", call.endpoint().toStdString(),
+                         status);
+            m_batchUnavailable = true;
+            return fetchBatch(ids, attempts, retry, retryDelay);
+        }
         return failAll(m_lastError.toString());
+    }
 
     QHash<QString, const BatchCodec::Response *> byId;
     for (qsizetype i = 0; i < parts.size(); ++i) {

@@ -101,6 +101,8 @@ private:
     QString userPath() const;
     QNetworkAccessManager *network();
 
+    QString messagePath(const QString &id) const;
+    FetchResult fetchOne(const QString &id, int spentRetries);
     QList<FetchResult> fetchBatch(const QStringList &ids, QHash<QString, int> *attempts, QStringList *retry,
                                   std::chrono::milliseconds *retryDelay);
 
@@ -112,6 +114,7 @@ private:
     ApiError m_lastError;
     int m_batchSize;
     int m_cleanBatches = 0;
+    bool m_batchUnavailable = false; // the server has no batch endpoint: single GETs
     Stats m_stats;
 };
 

@@ -122,6 +122,7 @@ private Q_SLOTS:
     void listMessagesEncodesQuery();
     void batchFetchesAllInOneRequest();
     void rawInEitherBase64AlphabetIsDecoded();
+    void serverWithoutBatchEndpointGetsSingleRequests();
     void innerBatchFailuresAreRetriedAlone();
     void outerBatchFailureRetriesTheWholeBatch();
     void innerFailureThatNeverHealsIsReportedNotDropped();
@@ -395,6 +396,26 @@ void TestGmailClient::rawInEitherBase64AlphabetIsDecoded() {
         QCOMPARE(results.at(i).status, FetchResult::Status::Ok);
         QCOMPARE(results.at(i).message.raw, FakeGmailServer::rawMessageFor(ids.at(i)));
     }
+}
+
+void TestGmailClient::serverWithoutBatchEndpointGetsSingleRequests() {
+    FakeGmailServer server;
+    server.script(QStringLiteral("batch"), {status(404)});
+    CountingTokenProvider tokens;
+    GmailClient client(fastSettings(server.baseUrl()), &tokens);
+    const QStringList ids{QStringLiteral("m1"), QStringLiteral("m2"), QStringLiteral("gone"),
+                          QStringLiteral("m4")};
+    QList<FetchResult> results = client.getMessagesRaw(ids);
+    QCOMPARE(results.size(), 4);
+    QCOMPARE(results.at(0).status, FetchResult::Status::Ok);
+    QCOMPARE(results.at(0).message.raw, FakeGmailServer::rawMessageFor(ids.at(0)));
+    QCOMPARE(results.at(2).status, FetchResult::Status::NotFound);
+    QCOMPARE(results.at(3).status, FetchResult::Status::Ok);
+    // Once known, the client does not try the batch endpoint again.
+    results = client.getMessagesRaw({QStringLiteral("m5"), QStringLiteral("m6")});
+    QCOMPARE(results.at(1).status, FetchResult::Status::Ok);
+    QCOMPARE(server.count(QStringLiteral("batch")), 1);
+    QCOMPARE(server.count(QStringLiteral("message:m6")), 1);
 }
 
 void TestGmailClient::innerBatchFailuresAreRetriedAlone() {
