@@ -48,9 +48,7 @@ int EmailsCommand::run(CliContext &context, const QStringList &args) {
     }
     QTextStream &out = context.out();
     for (const db::EmailRecord &r : *rows) {
-        const QString from = r.fromName.isEmpty()
-                                 ? r.fromAddress
-                                 : r.fromName + QStringLiteral(" <") + r.fromAddress + QLatin1Char('>');
+        const QString from = JsonFormat::sender(r);
         out << JsonFormat::isoDateTime(JsonFormat::emailDate(r)) << "  " << r.gmailMessageId << "  " << from
             << "  " << (r.subject.isEmpty() ? QStringLiteral("(no subject)") : r.subject) << "\n";
     }

@@ -33,6 +33,11 @@ QDateTime JsonFormat::emailDate(const db::EmailRecord &r) {
     return r.sentAt.isValid() ? r.sentAt : r.internalDate;
 }
 
+QString JsonFormat::sender(const db::EmailRecord &r) {
+    return r.fromName.isEmpty() ? r.fromAddress
+                                : r.fromName + QStringLiteral(" <") + r.fromAddress + QLatin1Char('>');
+}
+
 QJsonObject JsonFormat::email(const db::EmailRecord &r) {
     const auto textOrNull = [](const QString &s) {
         return s.isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(s);

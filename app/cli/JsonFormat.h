@@ -27,6 +27,7 @@ public:
     // unreadable.
     static QJsonObject email(const db::EmailRecord &record);
     static QDateTime emailDate(const db::EmailRecord &record); // that "date"
+    static QString sender(const db::EmailRecord &record);      // "Name <address>" or the address
 };
 
 } // namespace cli

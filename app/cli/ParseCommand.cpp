@@ -44,9 +44,7 @@ int ParseCommand::run(CliContext &context, const QStringList &args) {
             array.append(o);
             continue;
         }
-        const QString from = r.fromName.isEmpty()
-                                 ? r.fromAddress
-                                 : r.fromName + QStringLiteral(" <") + r.fromAddress + QLatin1Char('>');
+        const QString from = JsonFormat::sender(r);
         out << path << "\n"
             << "  date:        " << JsonFormat::isoDateTime(JsonFormat::emailDate(r)) << "\n"
             << "  from:        " << from << "\n"

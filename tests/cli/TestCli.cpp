@@ -269,6 +269,29 @@ private Q_SLOTS:
         QVERIFY(sub.out.contains(QStringLiteral("--email")));
     }
 
+    void parseShowsWhatASyncWouldStore() {
+        const QString mail = qEnvironmentVariable("GSA_SOURCE_DIR") + QStringLiteral("/tests/data/mail/");
+        const Result r = gmailSync({QStringLiteral("parse"), mail + QStringLiteral("iso-8859-1.eml"),
+                                    mail + QStringLiteral("no-date.eml"), QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonArray list = parseArray(r);
+        QCOMPARE(list.size(), 2);
+        const QJsonObject first = list.at(0).toObject();
+        QCOMPARE(first.value(QStringLiteral("subject")).toString(), QString::fromUtf8("Grüße"));
+        QVERIFY(first.value(QStringLiteral("bodyText")).toString().contains(QString::fromUtf8("München")));
+        QVERIFY(first.value(QStringLiteral("date")).toString().startsWith(QStringLiteral("20")));
+        QCOMPARE(first.value(QStringLiteral("parseWarnings")).toArray().size(), 0);
+        const QJsonArray warnings = list.at(1).toObject().value(QStringLiteral("parseWarnings")).toArray();
+        QCOMPARE(warnings.size(), 1);
+        QCOMPARE(warnings.at(0).toString(), QStringLiteral("no Date header; internalDate used"));
+
+        const Result missing = gmailSync({QStringLiteral("parse"), mail + QStringLiteral("no-such.eml")});
+        QCOMPARE(missing.exitCode, 1);
+        QCOMPARE(missing.errLines().size(), 1);
+        QVERIFY(missing.errLines().at(0).contains(QStringLiteral("no-such.eml")));
+        QCOMPARE(gmailSync({QStringLiteral("parse")}).exitCode, 2);
+    }
+
     void migrateReportsVersions() {
         Result r = gmailSync(withDb({QStringLiteral("migrate")}));
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
