@@ -95,6 +95,53 @@ std::optional<qint64> JobRepository::enqueue(const QString &tenantId, const QStr
     return q.value(0).toLongLong();
 }
 
+std::optional<JobRepository::Enqueued> JobRepository::enqueueUnlessQueued(const QString &tenantId,
+                                                                          const QString &kind,
+                                                                          const QJsonObject &params,
+                                                                          const QStringList &coveredBy) {
+    m_error.clear();
+    if (!m_db.transaction()) {
+        m_error = QStringLiteral("cannot queue a %1 sync for tenant %2: ").arg(kind, tenantId) +
+                  Database::describeError(m_db.lastError());
+        return std::nullopt;
+    }
+    const auto abort = [this](const QString &what, const QSqlQuery &q) {
+        fail(what, q);
+        m_db.rollback();
+        return std::nullopt;
+    };
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"));
+    q.bindValue(QStringLiteral(":key"), QString(QStringLiteral("gsa.enqueue/") + tenantId));
+    if (!q.exec())
+        return abort(QStringLiteral("cannot lock the job queue of tenant %1").arg(tenantId), q);
+    q.prepare(QStringLiteral("SELECT id FROM sync_jobs WHERE tenant_id = :tenant AND status = 'queued'"
+                             " AND kind = ANY (string_to_array(:kinds, ',')) ORDER BY id LIMIT 1"));
+    q.bindValue(QStringLiteral(":tenant"), tenantId);
+    q.bindValue(QStringLiteral(":kinds"), coveredBy.join(QLatin1Char(',')));
+    if (!q.exec())
+        return abort(QStringLiteral("cannot read the job queue of tenant %1").arg(tenantId), q);
+    Enqueued result;
+    if (q.next()) {
+        result.jobId = q.value(0).toLongLong();
+        result.coalesced = true;
+    } else {
+        const auto id = enqueue(tenantId, kind, params, false);
+        if (!id) {
+            m_db.rollback();
+            return std::nullopt;
+        }
+        result.jobId = *id;
+    }
+    if (!m_db.commit()) {
+        m_error = QStringLiteral("cannot queue a %1 sync for tenant %2: ").arg(kind, tenantId) +
+                  Database::describeError(m_db.lastError());
+        m_db.rollback();
+        return std::nullopt;
+    }
+    return result;
+}
+
 bool JobRepository::claimNext(const ClaimOptions &options, std::optional<SyncJob> *job) {
     m_error.clear();
     job->reset();

@@ -27,6 +27,16 @@ public:
 
     std::optional<qint64> enqueue(const QString &tenantId, const QString &kind, const QJsonObject &params,
                                   bool force);
+    // Queues a job unless the tenant already has a queued (not yet running) job of one of the kinds in
+    // `coveredBy`, which then answers this request too. Atomic across processes: the check and the insert
+    // run in one transaction under an advisory lock on the tenant, so two notifications racing in two
+    // workers queue one job. Call outside a transaction.
+    struct Enqueued {
+        qint64 jobId = 0;
+        bool coalesced = false; // jobId is the queued job that was already there
+    };
+    std::optional<Enqueued> enqueueUnlessQueued(const QString &tenantId, const QString &kind,
+                                                const QJsonObject &params, const QStringList &coveredBy);
     // *job stays empty when nothing is runnable now. False only on a database error.
     Q_REQUIRED_RESULT bool claimNext(const ClaimOptions &options, std::optional<SyncJob> *job);
     // Gives a claimed job back without counting an attempt (its tenant was busy), runnable after delay.

@@ -12,9 +12,6 @@ namespace push {
 
 namespace {
 
-// Jobs looked at when checking for an already queued one (newest first; a queued job is recent).
-constexpr int CoalesceWindow = 100;
-
 NotificationHandler::Outcome malformed(const QString &why) {
     NotificationHandler::Outcome outcome;
     outcome.result = NotificationHandler::Result::Malformed;
@@ -95,31 +92,18 @@ NotificationHandler::Outcome NotificationHandler::handleJson(const QByteArray &j
     outcome.tenantId = tenant->id;
 
     db::JobRepository jobs(db::Database::connection());
-    const auto recent = jobs.listForTenant(tenant->id, CoalesceWindow);
-    if (!recent) {
-        outcome.result = Result::DatabaseError;
-        outcome.error = jobs.errorString();
-        logging::LogEvent(logging::Level::Error, "push notification not handled: database")
-            .tenant(tenant->id)
-            .error(outcome.error)
-            .write();
-        return outcome;
-    }
     // A queued (not yet running) incremental or push job will read all history after the stored id,
     // which covers this notification too. A running one may have read history already: queue another.
-    for (const db::SyncJob &job : *recent) {
-        if (job.status == QLatin1String("queued") &&
-            (job.kind == QLatin1String("push") || job.kind == QLatin1String("incremental"))) {
-            outcome.result = Result::Coalesced;
-            outcome.jobId = job.id;
-            return outcome;
-        }
-    }
-
-    const auto jobId = jobs.enqueue(
+    const auto queued = jobs.enqueueUnlessQueued(
         tenant->id, QStringLiteral("push"),
-        QJsonObject{{QStringLiteral("notifiedHistoryId"), QString::number(outcome.historyId)}}, false);
-    if (!jobId) {
+        QJsonObject{{QStringLiteral("notifiedHistoryId"), QString::number(outcome.historyId)}},
+        {QStringLiteral("push"), QStringLiteral("incremental")});
+    if (queued && queued->coalesced) {
+        outcome.result = Result::Coalesced;
+        outcome.jobId = queued->jobId;
+        return outcome;
+    }
+    if (!queued) {
         outcome.result = Result::DatabaseError;
         outcome.error = jobs.errorString();
         logging::LogEvent(logging::Level::Error, "push job not queued: database")
@@ -129,14 +113,14 @@ NotificationHandler::Outcome NotificationHandler::handleJson(const QByteArray &j
         return outcome;
     }
     outcome.result = Result::Enqueued;
-    outcome.jobId = *jobId;
+    outcome.jobId = queued->jobId;
     logging::LogEvent(logging::Level::Info, "push job queued")
         .tenant(tenant->id)
-        .job(*jobId)
+        .job(queued->jobId)
         .count("historyId", outcome.historyId)
         .write();
     if (m_onEnqueued)
-        m_onEnqueued(*jobId);
+        m_onEnqueued(queued->jobId);
     return outcome;
 }
 

@@ -5,7 +5,11 @@
 #include <QJsonDocument>
 #include <QSignalSpy>
 #include <QSqlDriver>
+#include <QSqlQuery>
 #include <QTest>
+
+#include <atomic>
+#include <thread>
 
 // The durable job queue on a real PostgreSQL: claims, start limit, stale resumption, fencing, backoff.
 class TestJobRepository final : public QObject {
@@ -26,9 +30,57 @@ private:
 private Q_SLOTS:
     void initTestCase() {
         QVERIFY(synctest::prepare(m_tdb));
-        for (const char *t : {"t1", "t2", "t3", "t4", "t5", "t6"})
+        for (const char *t : {"t1", "t2", "t3", "t4", "t5", "t6", "t7"})
             QVERIFY(synctest::addTenant(QString::fromLatin1(t),
                                         QString::fromLatin1(t) + QStringLiteral("@example.com")));
+    }
+
+    void enqueueUnlessQueuedIsAtomicAcrossConnections() {
+        // Two workers handling notifications at once (own connections, own threads) queue one job.
+        const QString tenant = QStringLiteral("t7");
+        const QStringList covered{QStringLiteral("push"), QStringLiteral("incremental")};
+        std::atomic_int enqueued{0};
+        std::atomic_int coalesced{0};
+        std::atomic_int failed{0};
+        const auto notify = [&] {
+            QString error;
+            if (!db::Database::open(&error)) {
+                ++failed;
+                return;
+            }
+            {
+                db::JobRepository jobs(db::Database::connection());
+                for (int i = 0; i < 25; ++i) {
+                    const auto r = jobs.enqueueUnlessQueued(tenant, QStringLiteral("push"), {}, covered);
+                    if (!r)
+                        ++failed;
+                    else if (r->coalesced)
+                        ++coalesced;
+                    else
+                        ++enqueued;
+                }
+            }
+            db::Database::closeThreadConnection();
+        };
+        std::thread a(notify);
+        std::thread b(notify);
+        a.join();
+        b.join();
+        QCOMPARE(failed.load(), 0);
+        QCOMPARE(enqueued.load(), 1);
+        QCOMPARE(coalesced.load(), 49);
+        QCOMPARE(
+            synctest::scalar(QStringLiteral("SELECT count(*) FROM sync_jobs WHERE tenant_id = 't7'")).toInt(),
+            1);
+        // A queued incremental job covers a push request too; nothing covers an initial request.
+        db::JobRepository jobs(db::Database::connection());
+        const auto again = jobs.enqueueUnlessQueued(tenant, QStringLiteral("push"), {}, covered);
+        QVERIFY(again && again->coalesced);
+        const auto other =
+            jobs.enqueueUnlessQueued(tenant, QStringLiteral("initial"), {}, {QStringLiteral("initial")});
+        QVERIFY(other && !other->coalesced);
+        QSqlQuery cleanup(db::Database::connection()); // the later tests expect an empty queue
+        QVERIFY(cleanup.exec(QStringLiteral("DELETE FROM sync_jobs WHERE tenant_id = 't7'")));
     }
 
     void enqueueAndClaim() {
