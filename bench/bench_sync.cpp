@@ -167,6 +167,10 @@ int main(int argc, char *argv[]) {
         return 1;
     }
 
+#ifndef NDEBUG
+    std::printf("WARNING: a debug build (unoptimised engine, same PostgreSQL): the ratios below understate "
+                "the product; measure with `cmake --preset release && cmake --build --preset release`.\n");
+#endif
     // 1. Zero latency, no quota.
     std::printf("generating %d messages in gmail-sandbox…\n", n);
     std::fflush(stdout);

@@ -21,8 +21,9 @@ using GPtr = GObjectPtr<T>;
 bool parseHttpResponse(const QByteArray &http, BatchCodec::Response *out) {
     qsizetype headEnd = http.indexOf("\r\n\r\n");
     qsizetype bodyStart = headEnd + 4;
-    const qsizetype lfEnd = http.indexOf("\n\n");
-    if (headEnd < 0 || (lfEnd >= 0 && lfEnd < headEnd)) {
+    // Bare-LF heads: look for "\n\n" only before the CRLF end (not through a large body).
+    const qsizetype lfEnd = QByteArrayView(http).first(headEnd < 0 ? http.size() : headEnd).indexOf("\n\n");
+    if (headEnd < 0 || lfEnd >= 0) {
         headEnd = lfEnd;
         bodyStart = lfEnd + 2;
     }
