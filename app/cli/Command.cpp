@@ -68,4 +68,15 @@ int Command::parse(CliContext &context, QCommandLineParser &parser, const QStrin
     return -1;
 }
 
+int Command::parseForTenant(CliContext &context, QCommandLineParser &parser, const QStringList &args,
+                            QString *tenantId) const {
+    if (const int rc = parse(context, parser, args, 1, 1); rc >= 0)
+        return rc;
+    *tenantId = parser.positionalArguments().constFirst();
+    QString error;
+    if (!context.openDatabase(&error))
+        return context.fail(error);
+    return -1;
+}
+
 } // namespace cli

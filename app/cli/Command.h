@@ -42,6 +42,10 @@ protected:
     // Positional arguments must number between minPositional and maxPositional (-1: no limit).
     int parse(CliContext &context, QCommandLineParser &parser, const QStringList &args, int minPositional = 0,
               int maxPositional = 0) const;
+    // For commands on one tenant: parse() with exactly one positional argument (the tenant id, put in
+    // *tenantId), then opens the database. Same return convention as parse().
+    int parseForTenant(CliContext &context, QCommandLineParser &parser, const QStringList &args,
+                       QString *tenantId) const;
 };
 
 // Commands register themselves at static-initialisation time (cli_lib is an OBJECT library, so

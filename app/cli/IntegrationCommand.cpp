@@ -135,12 +135,9 @@ int IntegrationCommand::show(CliContext &context, const QStringList &args) {
     QCommandLineParser parser;
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print one JSON object."));
     parser.addOption(json);
-    if (const int rc = parse(context, parser, args, 1, 1); rc >= 0)
+    QString tenantId;
+    if (const int rc = parseForTenant(context, parser, args, &tenantId); rc >= 0)
         return rc;
-    const QString tenantId = parser.positionalArguments().constFirst();
-    QString error;
-    if (!context.openDatabase(&error))
-        return context.fail(error);
     db::IntegrationRepository integrations;
     const auto row = integrations.find(tenantId);
     if (!row)
@@ -153,6 +150,7 @@ int IntegrationCommand::show(CliContext &context, const QStringList &args) {
     QString subject;
     QString clientId;
     auto providers = crypto::KeyProviderChain::standard(context.options().keyFile);
+    QString error;
     const auto vault = providers->vault({row->keyId}, &error);
     std::optional<auth::CredentialStore::Credentials> credentials;
     if (vault) {
@@ -221,12 +219,9 @@ int IntegrationCommand::show(CliContext &context, const QStringList &args) {
 
 int IntegrationCommand::deactivate(CliContext &context, const QStringList &args) {
     QCommandLineParser parser;
-    if (const int rc = parse(context, parser, args, 1, 1); rc >= 0)
+    QString tenantId;
+    if (const int rc = parseForTenant(context, parser, args, &tenantId); rc >= 0)
         return rc;
-    const QString tenantId = parser.positionalArguments().constFirst();
-    QString error;
-    if (!context.openDatabase(&error))
-        return context.fail(error);
     db::IntegrationRepository integrations;
     if (!integrations.setStatus(
             tenantId, db::IntegrationRepository::Gmail, QStringLiteral("inactive"),

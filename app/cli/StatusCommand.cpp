@@ -41,12 +41,9 @@ int StatusCommand::run(CliContext &context, const QStringList &args) {
     QCommandLineParser parser;
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print a JSON object."));
     parser.addOption(json);
-    if (const int rc = parse(context, parser, args, 1, 1); rc >= 0)
+    QString tenantId;
+    if (const int rc = parseForTenant(context, parser, args, &tenantId); rc >= 0)
         return rc;
-    const QString tenantId = parser.positionalArguments().constFirst();
-    QString error;
-    if (!context.openDatabase(&error))
-        return context.fail(error);
     QSqlDatabase conn = db::Database::connection();
     db::TenantRepository tenants(conn);
     const auto tenant = tenants.find(tenantId);

@@ -7,12 +7,9 @@ namespace cli {
 
 int UnlockCommand::run(CliContext &context, const QStringList &args) {
     QCommandLineParser parser;
-    if (const int rc = parse(context, parser, args, 1, 1); rc >= 0)
+    QString tenantId;
+    if (const int rc = parseForTenant(context, parser, args, &tenantId); rc >= 0)
         return rc;
-    const QString tenantId = parser.positionalArguments().constFirst();
-    QString error;
-    if (!context.openDatabase(&error))
-        return context.fail(error);
     db::TenantRepository tenants;
     const auto result = tenants.forceUnlock(tenantId);
     if (!result)

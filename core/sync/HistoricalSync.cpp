@@ -52,14 +52,11 @@ StepOutcome HistoricalSync::run(JobContext &ctx) {
                                   .arg(m.end.toSecsSinceEpoch() + InitialSync::MarginSeconds);
         QString token = i == first ? cp.value(QStringLiteral("pageToken")).toString() : QString();
         for (;;) {
-            if (ctx.stopRequested())
-                return StepOutcome::stopped();
-            if (StepOutcome alive = ctx.keepAlive(); !alive.ok())
-                return alive;
-            SourceError error;
-            const auto page = ctx.source().listMessages(query, token, ctx.options().listPageSize, &error);
+            StepOutcome failure;
+            const auto page = ctx.listPage(
+                query, token, QStringLiteral("listing messages of %1 failed").arg(m.name), &failure);
             if (!page)
-                return ctx.sourceFailure(QStringLiteral("listing messages of %1 failed").arg(m.name), error);
+                return failure;
             if (token.isEmpty())
                 ctx.addEstimated(page->resultSizeEstimate);
             StepWrite write;

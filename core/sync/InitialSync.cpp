@@ -10,14 +10,10 @@ namespace {
 StepOutcome listAllIds(JobContext &ctx, const QString &query, QStringList *ids) {
     QString token;
     do {
-        if (ctx.stopRequested())
-            return StepOutcome::stopped();
-        if (StepOutcome alive = ctx.keepAlive(); !alive.ok())
-            return alive;
-        SourceError error;
-        const auto page = ctx.source().listMessages(query, token, ctx.options().listPageSize, &error);
+        StepOutcome failure;
+        const auto page = ctx.listPage(query, token, QStringLiteral("listing messages failed"), &failure);
         if (!page)
-            return ctx.sourceFailure(QStringLiteral("listing messages failed"), error);
+            return failure;
         *ids += page->ids;
         token = page->nextPageToken;
     } while (!token.isEmpty());
@@ -61,14 +57,10 @@ StepOutcome InitialSync::run(JobContext &ctx, const QString &mode, qint64 *histo
     QString token = cp.value(QStringLiteral("pageToken")).toString();
     bool firstPage = true;
     while (!cp.value(QStringLiteral("listed")).toBool()) {
-        if (ctx.stopRequested())
-            return StepOutcome::stopped();
-        if (StepOutcome alive = ctx.keepAlive(); !alive.ok())
-            return alive;
-        SourceError error;
-        const auto page = ctx.source().listMessages(query, token, ctx.options().listPageSize, &error);
+        StepOutcome failure;
+        const auto page = ctx.listPage(query, token, QStringLiteral("listing messages failed"), &failure);
         if (!page)
-            return ctx.sourceFailure(QStringLiteral("listing messages failed"), error);
+            return failure;
         if (firstPage && token.isEmpty())
             ctx.setPhase(mode, page->resultSizeEstimate);
         firstPage = false;

@@ -27,6 +27,23 @@ StepOutcome JobContext::sourceFailure(const QString &what, const SourceError &er
     return StepOutcome::failed(what + QStringLiteral(": ") + error.message, error.permanent);
 }
 
+std::optional<MessageIdPage> JobContext::listPage(const QString &query, const QString &pageToken,
+                                                  const QString &what, StepOutcome *failure) {
+    if (stopRequested()) {
+        *failure = StepOutcome::stopped();
+        return std::nullopt;
+    }
+    if (StepOutcome alive = keepAlive(); !alive.ok()) {
+        *failure = alive;
+        return std::nullopt;
+    }
+    SourceError error;
+    auto page = m_source.listMessages(query, pageToken, m_options.listPageSize, &error);
+    if (!page)
+        *failure = stopRequested() ? StepOutcome::stopped() : sourceFailure(what, error);
+    return page;
+}
+
 StepOutcome JobContext::fetch(const QStringList &ids, QList<db::EmailRecord> *records, qint64 *skipped,
                               const std::function<bool(const db::EmailRecord &)> &accept) {
     const StepOutcome fetched = fetchChunks(ids, records, skipped, accept);

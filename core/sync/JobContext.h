@@ -60,6 +60,10 @@ public:
     bool stopRequested() const { return m_stop.load(); }
     const QString &workerId() const { return m_workerId; }
 
+    // One users.messages.list page, after checking stop and keeping the leases alive; on failure
+    // *failure says why (stopped, lost, or `what` plus Gmail's error).
+    std::optional<MessageIdPage> listPage(const QString &query, const QString &pageToken, const QString &what,
+                                          StepOutcome *failure);
     // Fetches ids in chunks (checking stop and keeping the leases alive between chunks) and maps them
     // to rows. `accept` filters rows (exact date windows); rejected rows are dropped silently.
     StepOutcome fetch(const QStringList &ids, QList<db::EmailRecord> *records, qint64 *skipped,
