@@ -447,10 +447,10 @@ void MainWindow::unlockSelected() {
     m_executor->run(
         this,
         [tenantId, holder] {
-            db::AdminQueries queries(db::Database::connection());
+            db::TenantRepository tenants(db::Database::connection());
             ActionResult r;
-            r.cleared = queries.unlock(tenantId, holder);
-            r.error = queries.errorString();
+            r.cleared = tenants.unlockIfHeldBy(tenantId, holder);
+            r.error = tenants.errorString();
             return r;
         },
         [this, tenantId, holder](const ActionResult &r) {

@@ -192,21 +192,6 @@ std::optional<QList<JobDuration>> AdminQueries::recentDurations(const QString &t
     return out;
 }
 
-std::optional<bool> AdminQueries::unlock(const QString &tenantId, const QString &holder) {
-    m_error.clear();
-    QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("UPDATE tenants SET sync_locked_by = NULL, sync_locked_at = NULL,"
-                             " sync_heartbeat_at = NULL WHERE id = :tenant AND sync_locked_by = :holder"));
-    q.bindValue(QStringLiteral(":tenant"), tenantId);
-    q.bindValue(QStringLiteral(":holder"), holder);
-    if (!q.exec()) {
-        fail(QStringLiteral("clearing the sync lock of tenant %1").arg(tenantId),
-             Database::describeError(q.lastError()));
-        return std::nullopt;
-    }
-    return q.numRowsAffected() > 0;
-}
-
 std::optional<QString> AdminQueries::probe(const ConnectionSettings &settings, QString *error) {
     static QAtomicInt counter;
     const QString name = QStringLiteral("gsa-probe-%1").arg(counter.fetchAndAddRelaxed(1));

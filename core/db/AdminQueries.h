@@ -101,10 +101,6 @@ public:
     // The newest finished jobs' durations, oldest first.
     std::optional<QList<JobDuration>> recentDurations(const QString &tenantId, int limit);
 
-    // Clears the tenant's sync lease if `holder` still holds it (compare-and-clear: a lease taken over by a
-    // new holder in the meantime is left alone). Returns whether a lease was cleared.
-    std::optional<bool> unlock(const QString &tenantId, const QString &holder);
-
     // Opens a private connection with `settings` (not this thread's), asks the server's version and closes
     // it: the settings dialog's "Test". On failure *error says what failed, without the password.
     static std::optional<QString> probe(const ConnectionSettings &settings, QString *error);

@@ -356,4 +356,17 @@ std::optional<UnlockResult> TenantRepository::forceUnlock(const QString &tenantI
     return r;
 }
 
+std::optional<bool> TenantRepository::unlockIfHeldBy(const QString &tenantId, const QString &holder) {
+    m_error.clear();
+    m_notFound = false;
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("UPDATE tenants SET sync_locked_by = NULL, sync_locked_at = NULL,"
+                             " sync_heartbeat_at = NULL WHERE id = :tenant AND sync_locked_by = :holder"));
+    q.bindValue(QStringLiteral(":tenant"), tenantId);
+    q.bindValue(QStringLiteral(":holder"), holder);
+    if (!prepareAndExec(q, QStringLiteral("clearing the sync lock of tenant %1").arg(tenantId)))
+        return std::nullopt;
+    return q.numRowsAffected() > 0;
+}
+
 } // namespace db

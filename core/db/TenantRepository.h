@@ -57,6 +57,9 @@ public:
     Q_REQUIRED_RESULT bool releaseLease(const QString &tenantId, const QString &holder);
     // Clears any lease (the admin's "unlock"); reports whose it was.
     std::optional<UnlockResult> forceUnlock(const QString &tenantId);
+    // Clears the lease only if `holder` still holds it (the GUI's unlock of the lock it showed the
+    // operator: a lock taken over since then stays). True when it was cleared.
+    std::optional<bool> unlockIfHeldBy(const QString &tenantId, const QString &holder);
 
     QString errorString() const { return m_error; }
     bool isNotFound() const { return m_notFound; }

@@ -242,6 +242,20 @@ private Q_SLOTS:
         QVERIFY(repo.isNotFound());
     }
 
+    void unlockIfHeldByLeavesANewHolderAlone() {
+        TenantRepository repo;
+        QVERIFY(repo.add(tenant(QStringLiteral("acme"), QStringLiteral("boss@acme.example"))));
+        QVERIFY(repo.tryAcquireLease(QStringLiteral("acme"), QStringLiteral("worker-2"))->acquired);
+        // The operator saw worker-1 holding it; worker-2 holds it now: nothing is cleared.
+        const auto stale = repo.unlockIfHeldBy(QStringLiteral("acme"), QStringLiteral("worker-1"));
+        QVERIFY2(stale, qPrintable(repo.errorString()));
+        QVERIFY(!*stale);
+        QCOMPARE(repo.find(QStringLiteral("acme"))->syncLockedBy, QStringLiteral("worker-2"));
+        const auto cleared = repo.unlockIfHeldBy(QStringLiteral("acme"), QStringLiteral("worker-2"));
+        QVERIFY(cleared && *cleared);
+        QVERIFY(repo.find(QStringLiteral("acme"))->syncLockedBy.isEmpty());
+    }
+
     void concurrentAcquireHasOneWinner() {
         TenantRepository setup;
         QVERIFY(setup.add(tenant(QStringLiteral("acme"), QStringLiteral("boss@acme.example"))));
