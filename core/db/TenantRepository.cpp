@@ -173,7 +173,9 @@ std::optional<QList<TenantSummary>> TenantRepository::summaries(int staleAfterSe
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
     q.prepare(QStringLiteral("SELECT ") + kColumns +
-              QStringLiteral(", (SELECT count(*) FROM emails e WHERE e.tenant_id = t.id),"
+              // tenant_email_counts is kept by triggers on emails (migration 0005): no count(*) per tenant.
+              QStringLiteral(", coalesce((SELECT c.email_count FROM tenant_email_counts c"
+                             "           WHERE c.tenant_id = t.id), 0),"
                              " t.sync_locked_by IS NOT NULL AND t.sync_heartbeat_at >= now() - "
                              "   make_interval(secs => CAST(:stale AS double precision)),"
                              " CAST(extract(epoch FROM now() - t.sync_locked_at) AS bigint)"
