@@ -143,8 +143,40 @@ bool EmbeddedPostgres::prepareDirectories() {
             if (::chown(QFile::encodeName(dir).constData(), pw->pw_uid, pw->pw_gid) != 0)
                 return fail(QStringLiteral("cannot give %1 to the postgres user").arg(dir));
         }
+        // Which folder this cluster belongs to, for removeOrphanedClusters() of later runs.
+        QFile origin(m_clusterDir + QStringLiteral("/origin"));
+        if (origin.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            origin.write(QDir::cleanPath(m_baseDir).toUtf8());
     }
     return true;
+}
+
+void EmbeddedPostgres::removeOrphanedClusters() {
+    if (!m_asRoot)
+        return;
+    const QDir parent = QFileInfo(m_clusterDir).absoluteDir();
+    for (const QFileInfo &entry :
+         parent.entryInfoList({QStringLiteral("postgres-*")}, QDir::Dirs | QDir::NoDotAndDotDot)) {
+        if (entry.absoluteFilePath() == QFileInfo(m_clusterDir).absoluteFilePath())
+            continue;
+        QFile origin(entry.absoluteFilePath() + QStringLiteral("/origin"));
+        if (!origin.open(QIODevice::ReadOnly))
+            continue; // being created right now, or from a version without origin files: leave it
+        const QString originDir = QString::fromUtf8(origin.readAll()).trimmed();
+        if (originDir.isEmpty() || QFileInfo::exists(originDir))
+            continue;
+        const QString data = entry.absoluteFilePath() + QStringLiteral("/data");
+        QString output;
+        if (runTool(QStringLiteral("pg_ctl"), {QStringLiteral("status"), QStringLiteral("-D"), data}, &output,
+                    30000) == 0 &&
+            runTool(QStringLiteral("pg_ctl"),
+                    {QStringLiteral("stop"), QStringLiteral("-D"), data, QStringLiteral("-m"),
+                     QStringLiteral("fast"), QStringLiteral("-w"), QStringLiteral("-t"),
+                     QStringLiteral("30")},
+                    &output) != 0)
+            continue; // still running: try again next time
+        QDir(entry.absoluteFilePath()).removeRecursively();
+    }
 }
 
 int EmbeddedPostgres::runTool(const QString &tool, const QStringList &args, QString *output, int timeoutMs) {
@@ -275,6 +307,7 @@ bool EmbeddedPostgres::start() {
     m_error.clear();
     if (!resolvePaths() || !prepareDirectories())
         return false;
+    removeOrphanedClusters();
     // Two programs starting at once must not both run initdb or pg_ctl start.
     const std::unique_ptr<QLockFile> lock(newStartLock());
     if (!lock->tryLock(180000))

@@ -16,7 +16,8 @@ namespace db {
 // already running there is reused; stop() (and the destructor) stop it only if this object started it
 // and nobody else is connected.
 // PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` system user in
-// /var/lib/gmail-sync/postgres-<hash of the folder> (postgres cannot enter /root).
+// /var/lib/gmail-sync/postgres-<hash of the folder> (postgres cannot enter /root); such a cluster whose
+// folder no longer exists is stopped and removed by the next start().
 class EmbeddedPostgres final {
 public:
     explicit EmbeddedPostgres(QString baseDirectory = defaultBaseDirectory());
@@ -51,6 +52,9 @@ public:
 private:
     bool resolvePaths();
     bool prepareDirectories();
+    // As root: stops and removes the clusters in /var/lib/gmail-sync whose folder (their "origin")
+    // is gone, e.g. left behind by a killed run in a temporary folder. Best effort.
+    void removeOrphanedClusters();
     bool initCluster();
     bool createDatabase();
     QLockFile *newStartLock() const;

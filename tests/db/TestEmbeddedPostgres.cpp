@@ -8,6 +8,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <unistd.h>
+
 using namespace db;
 
 // Starts real clusters with the distribution's initdb/pg_ctl in a throwaway XDG_DATA_HOME.
@@ -93,6 +95,29 @@ private Q_SLOTS:
         QVERIFY2(first.stop(), qPrintable(first.errorString()));
         QVERIFY(!first.isRunning());
         QVERIFY(query(s, QStringLiteral("1")).startsWith(QStringLiteral("error:")));
+    }
+
+    void orphanedRootClustersAreRemoved() {
+        if (::geteuid() != 0)
+            QSKIP("root only: other users keep the cluster inside their own folder, which goes with it");
+        // A run killed with its temporary folder gone: never stopped, never destroyed.
+        static EmbeddedPostgres *abandoned = nullptr;
+        QString orphanDir;
+        {
+            QTemporaryDir base;
+            abandoned = new EmbeddedPostgres(base.path() + QStringLiteral("/pg"));
+            QVERIFY2(abandoned->start(), qPrintable(abandoned->errorString()));
+            orphanDir = abandoned->clusterDirectory();
+            QVERIFY(orphanDir.startsWith(QStringLiteral("/var/lib/gmail-sync/")));
+        }
+        const QString postmasterPid = orphanDir + QStringLiteral("/data/postmaster.pid");
+        QVERIFY(QFileInfo::exists(postmasterPid)); // its server still runs
+        EmbeddedPostgres next(m_home.path() + QStringLiteral("/next"));
+        QVERIFY2(next.start(), qPrintable(next.errorString()));
+        m_clusterDirs.append(next.clusterDirectory());
+        QVERIFY2(!QFileInfo::exists(orphanDir), qPrintable(orphanDir)); // stopped and removed
+        QVERIFY(QFileInfo::exists(next.clusterDirectory() + QStringLiteral("/origin")));
+        QVERIFY(next.stop());
     }
 
     void restartsExistingCluster() {
