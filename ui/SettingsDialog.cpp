@@ -122,9 +122,11 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, DbExecutor *executor
         if (!ok) {
             // Nothing is written anywhere else: the operator fixes the keychain or clears the field.
             const QString message =
-                tr("The client secret was not saved: %1. It is never stored in the settings file; clear "
-                   "the field to save the other settings without it.")
-                    .arg(error);
+                m_clientSecret->text().isEmpty()
+                    ? tr("The client secret was not removed from the keychain: %1.").arg(error)
+                    : tr("The client secret was not saved: %1. It is never stored in the settings file; "
+                         "clear the field to save the other settings without it.")
+                          .arg(error);
             m_secretResult->setStyleSheet(QStringLiteral("color: #b00020;"));
             m_secretResult->setText(message);
             Q_EMIT secretStored(false, message);
@@ -153,12 +155,17 @@ AppSettings SettingsDialog::settings() const {
 
 void SettingsDialog::acceptAfterStoringSecret() {
     const QString secret = m_clientSecret->text();
-    if (secret.isEmpty() || secret == m_storedSecret) {
+    if (secret == m_storedSecret) {
         accept();
         return;
     }
     m_buttons->setEnabled(false); // until the keychain answers
     m_secretResult->setStyleSheet(QString());
+    if (secret.isEmpty()) { // cleared by the operator: the keychain entry goes too
+        m_secretResult->setText(tr("Removing the client secret from the keychain…"));
+        m_keychain->remove();
+        return;
+    }
     m_secretResult->setText(tr("Saving the client secret in the keychain…"));
     m_keychain->write(secret);
 }

@@ -50,4 +50,17 @@ void KeychainSecret::write(const QString &value) {
     job->start();
 }
 
+void KeychainSecret::remove() {
+    auto *job = new QKeychain::DeletePasswordJob(m_service, this);
+    job->setAutoDelete(true);
+    job->setKey(m_key);
+    connect(job, &QKeychain::Job::finished, this, [this, job] {
+        if (job->error() == QKeychain::NoError || job->error() == QKeychain::EntryNotFound)
+            Q_EMIT writeFinished(true, QString());
+        else
+            Q_EMIT writeFinished(false, describe(*job));
+    });
+    job->start();
+}
+
 } // namespace crypto

@@ -21,6 +21,8 @@ public:
     void read();
     // writeFinished follows.
     void write(const QString &value);
+    // Deletes the entry; writeFinished follows (ok also when there was none).
+    void remove();
 
 Q_SIGNALS:
     void readFinished(bool ok, const QString &value, const QString &error);

@@ -104,7 +104,18 @@ private Q_SLOTS:
         ui::SettingsDialog *again = openSettings(window, true);
         QVERIFY(again);
         QCOMPARE(again->findChild<QLineEdit *>(QStringLiteral("oauthClientSecret"))->text(), secret);
-        again->reject();
+
+        // Clearing the field removes the keychain entry.
+        again->findChild<QLineEdit *>(QStringLiteral("oauthClientSecret"))->clear();
+        QSignalSpy removedSpy(again, &ui::SettingsDialog::secretStored);
+        clickOk(again);
+        QVERIFY(removedSpy.wait(20000));
+        QCOMPARE(removedSpy.at(0).at(0).toBool(), true);
+        QTRY_VERIFY(!window.findChild<ui::SettingsDialog *>()); // closed and deleted
+        ui::SettingsDialog *third = openSettings(window, true);
+        QVERIFY(third);
+        QCOMPARE(third->findChild<QLineEdit *>(QStringLiteral("oauthClientSecret"))->text(), QString());
+        third->reject();
     }
 
     void unreachable() {
