@@ -805,6 +805,14 @@
         <source>Saving the client secret in the keychain…</source>
         <translation>Client-Geheimnis wird im Schlüsselbund gespeichert…</translation>
     </message>
+    <message>
+        <source>The client secret was not removed from the keychain: %1.</source>
+        <translation>Das Client-Geheimnis wurde nicht aus dem Schlüsselbund entfernt: %1.</translation>
+    </message>
+    <message>
+        <source>Removing the client secret from the keychain…</source>
+        <translation>Das Client-Geheimnis wird aus dem Schlüsselbund entfernt …</translation>
+    </message>
 </context>
 <context>
     <name>ui::TenantTableModel</name>
