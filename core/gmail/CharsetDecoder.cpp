@@ -107,10 +107,14 @@ private:
     QHash<QByteArray, GIConv> m_open;
 };
 
+ConverterCache &threadConverters() {
+    thread_local ConverterCache converters;
+    return converters;
+}
+
 // iconv loop: an invalid sequence becomes U+FFFD and decoding continues after it.
 bool convertWithIconv(const QByteArray &bytes, const char *iconvName, QString *out, bool *hadInvalid) {
-    thread_local ConverterCache converters;
-    const GIConv cd = converters.get(iconvName);
+    const GIConv cd = threadConverters().get(iconvName);
     if (cd == ConverterCache::invalid())
         return false;
     QByteArray utf8;
@@ -147,17 +151,23 @@ bool convertWithIconv(const QByteArray &bytes, const char *iconvName, QString *o
 } // namespace
 
 QByteArray CharsetDecoder::declaredCharsetHint(const QByteArray &raw) {
-    const QByteArray head = raw.left(64 * 1024).toLower();
-    for (qsizetype at = head.indexOf("charset="); at >= 0; at = head.indexOf("charset=", at + 8)) {
-        qsizetype i = at + 8;
-        if (i < head.size() && (head.at(i) == '"' || head.at(i) == '\''))
+    // One pass, no copy: this runs for every message whose headers carry 8-bit bytes.
+    static constexpr char needle[] = "charset=";
+    constexpr qsizetype needleSize = sizeof needle - 1;
+    const qsizetype end = std::min<qsizetype>(raw.size(), 64 * 1024);
+    const char *data = raw.constData();
+    for (qsizetype at = 0; at + needleSize <= end; ++at) {
+        if ((data[at] | 0x20) != 'c' || qstrnicmp(data + at, needle, needleSize) != 0)
+            continue;
+        qsizetype i = at + needleSize;
+        if (i < end && (data[i] == '"' || data[i] == '\''))
             ++i;
-        qsizetype end = i;
-        while (end < head.size() && end - i < 40 &&
-               (std::isalnum(static_cast<unsigned char>(head.at(end))) || head.at(end) == '-' ||
-                head.at(end) == '_' || head.at(end) == ':' || head.at(end) == '.'))
-            ++end;
-        const QByteArray label = head.mid(i, end - i);
+        qsizetype stop = i;
+        while (stop < end && stop - i < 40 &&
+               (std::isalnum(static_cast<unsigned char>(data[stop])) || data[stop] == '-' ||
+                data[stop] == '_' || data[stop] == ':' || data[stop] == '.'))
+            ++stop;
+        const QByteArray label = QByteArray(data + i, stop - i).toLower();
         if (label.isEmpty())
             continue;
         if (isUtf8Label(label) || label == "us-ascii" || label == "ascii")
@@ -165,6 +175,13 @@ QByteArray CharsetDecoder::declaredCharsetHint(const QByteArray &raw) {
         return g_mime_charset_iconv_name(supersetFor(label).constData());
     }
     return {};
+}
+
+void CharsetDecoder::keepConverterOpen(const QByteArray &charsetLabel) {
+    const QByteArray label = charsetLabel.trimmed().toLower();
+    if (label.isEmpty() || isUtf8Label(label) || label == "us-ascii" || label.size() > 40)
+        return;
+    threadConverters().get(g_mime_charset_iconv_name(label.constData()));
 }
 
 QString CharsetDecoder::decodeWindows1252(const QByteArray &bytes) {

@@ -20,6 +20,11 @@ public:
     // read raw 8-bit header bytes in the body's charset; the parser does the same with this hint.
     static QByteArray declaredCharsetHint(const QByteArray &raw);
 
+    // Keeps a converter from this charset open on the calling thread (as decode() does for the ones it
+    // uses), so the gconv module stays loaded while GMime opens and closes its own converters for
+    // encoded words in headers: glibc would otherwise load and unload it for every message.
+    static void keepConverterOpen(const QByteArray &charsetLabel);
+
     // windows-1252 with the five undefined bytes mapped to C1 controls (WHATWG); total, never fails.
     static QString decodeWindows1252(const QByteArray &bytes);
 

@@ -7,6 +7,7 @@
 
 #include <gmime/gmime.h>
 
+#include <cctype>
 #include <memory>
 #include <vector>
 
@@ -356,6 +357,36 @@ QDateTime toQDateTime(GDateTime *dt) {
 
 } // namespace
 
+namespace {
+
+// Looks over the top-level header block once: keeps the converters of the charsets named by encoded
+// words open on this thread (see CharsetDecoder::keepConverterOpen), and when the block holds raw 8-bit
+// bytes returns the charset the message declares (empty otherwise: no fallback hint needed).
+QByteArray prepareHeaderCharsets(const QByteArray &raw) {
+    qsizetype end = raw.indexOf("\n\r\n");
+    if (end < 0)
+        end = raw.indexOf("\n\n");
+    const QByteArrayView head = QByteArrayView(raw).first(end < 0 ? raw.size() : end);
+    bool eightBit = false;
+    for (qsizetype i = 0; i < head.size(); ++i) {
+        const char c = head[i];
+        if (c & 0x80) {
+            eightBit = true;
+        } else if (c == '=' && i + 1 < head.size() && head[i + 1] == '?') {
+            qsizetype stop = i + 2;
+            while (stop < head.size() && stop - i < 48 && head[stop] != '?' && head[stop] != '*' &&
+                   !std::isspace(static_cast<unsigned char>(head[stop])))
+                ++stop;
+            if (stop < head.size() && (head[stop] == '?' || head[stop] == '*'))
+                CharsetDecoder::keepConverterOpen(head.sliced(i + 2, stop - i - 2).toByteArray());
+            i = stop;
+        }
+    }
+    return eightBit ? CharsetDecoder::declaredCharsetHint(raw) : QByteArray();
+}
+
+} // namespace
+
 MessageParser::MessageParser() {
     GMimeRuntime::ensure();
 }
@@ -372,7 +403,7 @@ ParsedMessage MessageParser::parse(const QByteArray &raw, const ParseContext &co
     g_mime_parser_options_set_allow_addresses_without_domain(options.get(), TRUE);
     // Raw 8-bit header text: UTF-8 when it is valid UTF-8, else the charset the message declares for its
     // body (legacy clients write headers in it), else windows-1252.
-    const QByteArray hint = CharsetDecoder::declaredCharsetHint(raw);
+    const QByteArray hint = prepareHeaderCharsets(raw);
     const char *withHint[] = {"UTF-8", hint.constData(), "windows-1252", nullptr};
     const char *withoutHint[] = {"UTF-8", "windows-1252", nullptr};
     g_mime_parser_options_set_fallback_charsets(options.get(), hint.isEmpty() ? withoutHint : withHint);
