@@ -354,17 +354,17 @@ std::optional<qint64> EmailRepository::applyLabelChanges(const QString &tenantId
     return q.numRowsAffected();
 }
 
-std::optional<qint64> EmailRepository::removeMissingInWindow(const QString &tenantId, const QDateTime &from,
-                                                             const QDateTime &to, const QStringList &keep) {
+std::optional<qint64> EmailRepository::removeNotSeenInWindow(const QString &tenantId, const QDateTime &from,
+                                                             qint64 jobId) {
     m_error.clear();
     QSqlQuery q(m_db);
-    q.prepare(
-        QStringLiteral("DELETE FROM emails WHERE tenant_id = :tenant AND internal_date >= :from"
-                       " AND internal_date < :to AND NOT (gmail_message_id = ANY (CAST(:keep AS text[])))"));
+    q.prepare(QStringLiteral(
+        "DELETE FROM emails e WHERE e.tenant_id = :tenant AND e.internal_date >= :from"
+        " AND NOT EXISTS (SELECT 1 FROM sync_job_seen_ids s"
+        "                 WHERE s.job_id = :job AND s.gmail_message_id = e.gmail_message_id)"));
     q.bindValue(QStringLiteral(":tenant"), tenantId);
     q.bindValue(QStringLiteral(":from"), from.toUTC());
-    q.bindValue(QStringLiteral(":to"), to.toUTC());
-    q.bindValue(QStringLiteral(":keep"), arrayLiteral(keep));
+    q.bindValue(QStringLiteral(":job"), jobId);
     if (!q.exec()) {
         fail(QStringLiteral("cannot remove vanished messages"), Database::describeError(q.lastError()));
         return std::nullopt;

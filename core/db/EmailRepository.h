@@ -45,10 +45,10 @@ public:
     // message outside the synced window has no row).
     std::optional<qint64> applyLabelChanges(const QString &tenantId, const QList<LabelChange> &changes);
 
-    // Removes rows of the tenant with internal_date in [from, to) whose id is not in keep (full resync of
-    // a window: messages that vanished while history was unavailable).
-    std::optional<qint64> removeMissingInWindow(const QString &tenantId, const QDateTime &from,
-                                                const QDateTime &to, const QStringList &keep);
+    // Removes rows of the tenant with internal_date >= from whose id the job did not list
+    // (sync_job_seen_ids): the sweep of a full (re)sync of a window, for messages that vanished while
+    // history was unavailable.
+    std::optional<qint64> removeNotSeenInWindow(const QString &tenantId, const QDateTime &from, qint64 jobId);
 
     std::optional<qint64> count(const QString &tenantId);
     // Newest first; threadId empty → all threads.

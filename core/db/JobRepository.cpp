@@ -1,5 +1,7 @@
 #include "db/JobRepository.h"
 
+#include "db/EmailRepository.h"
+
 #include "db/Database.h"
 
 #include <QJsonDocument>
@@ -140,6 +142,30 @@ std::optional<JobRepository::Enqueued> JobRepository::enqueueUnlessQueued(const 
         return std::nullopt;
     }
     return result;
+}
+
+bool JobRepository::recordSeenIds(qint64 jobId, const QStringList &gmailMessageIds) {
+    m_error.clear();
+    if (gmailMessageIds.isEmpty())
+        return true;
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("INSERT INTO sync_job_seen_ids (job_id, gmail_message_id)"
+                             " SELECT :job, unnest(CAST(:ids AS text[])) ON CONFLICT DO NOTHING"));
+    q.bindValue(QStringLiteral(":job"), jobId);
+    q.bindValue(QStringLiteral(":ids"), EmailRepository::arrayLiteral(gmailMessageIds));
+    if (!q.exec())
+        return fail(QStringLiteral("cannot record the listed messages of job %1").arg(jobId), q);
+    return true;
+}
+
+bool JobRepository::forgetSeenIds(qint64 jobId) {
+    m_error.clear();
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("DELETE FROM sync_job_seen_ids WHERE job_id = :job"));
+    q.bindValue(QStringLiteral(":job"), jobId);
+    if (!q.exec())
+        return fail(QStringLiteral("cannot forget the listed messages of job %1").arg(jobId), q);
+    return true;
 }
 
 bool JobRepository::claimNext(const ClaimOptions &options, std::optional<SyncJob> *job) {

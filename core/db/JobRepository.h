@@ -52,6 +52,10 @@ public:
                                       const JobCounts &counts);
     Q_REQUIRED_RESULT bool setHistoryIds(qint64 jobId, std::optional<qint64> start,
                                          std::optional<qint64> end);
+    // The ids a full (re)sync of a window listed (sync_job_seen_ids), for its sweep; call inside the
+    // step's transaction. forgetSeenIds drops them all (a fresh start, or after the sweep).
+    Q_REQUIRED_RESULT bool recordSeenIds(qint64 jobId, const QStringList &gmailMessageIds);
+    Q_REQUIRED_RESULT bool forgetSeenIds(qint64 jobId);
     // Appends a line to error_detail without failing the job (e.g. why a full resync ran).
     Q_REQUIRED_RESULT bool note(qint64 jobId, const QString &line);
     Q_REQUIRED_RESULT bool succeed(qint64 jobId, const QString &workerId);

@@ -1,20 +1,25 @@
 #include "sync/InitialSync.h"
 
-#include <QSet>
-
 namespace syncengine {
 
 namespace {
 
-// Lists ids only (no fetch): rebuilds the set of ids of the window after a resumed run.
-StepOutcome listAllIds(JobContext &ctx, const QString &query, QStringList *ids) {
+// A checkpoint written before the listed ids were kept in the database (migration 0006) cannot say what
+// earlier runs listed: list the window again (ids only, no fetch), recording them page by page.
+StepOutcome recordAllIds(JobContext &ctx, const QString &query, const QJsonObject &cp) {
     QString token;
+    bool first = true;
     do {
         StepOutcome failure;
         const auto page = ctx.listPage(query, token, QStringLiteral("listing messages failed"), &failure);
         if (!page)
             return failure;
-        *ids += page->ids;
+        StepWrite write;
+        write.seenIds = page->ids;
+        write.resetSeen = first;
+        first = false;
+        if (StepOutcome o = ctx.commitStep(std::move(write), cp); !o.ok())
+            return o;
         token = page->nextPageToken;
     } while (!token.isEmpty());
     return StepOutcome::success();
@@ -38,8 +43,11 @@ StepOutcome InitialSync::run(JobContext &ctx, const QString &mode, qint64 *histo
                          {QStringLiteral("historyId"), QString::number(profile->historyId)},
                          {QStringLiteral("after"), after},
                          {QStringLiteral("pageToken"), QString()},
-                         {QStringLiteral("listed"), false}};
-        if (StepOutcome o = ctx.commitStep({}, cp); !o.ok())
+                         {QStringLiteral("listed"), false},
+                         {QStringLiteral("seenInDb"), true}};
+        StepWrite start;
+        start.resetSeen = true; // ids an earlier attempt of this job listed belong to another window
+        if (StepOutcome o = ctx.commitStep(std::move(start), cp); !o.ok())
             return o;
         ctx.setHistoryIds(profile->historyId, std::nullopt);
         ctx.setPhase(mode, -1);
@@ -48,12 +56,8 @@ StepOutcome InitialSync::run(JobContext &ctx, const QString &mode, qint64 *histo
     const qint64 after = cp.value(QStringLiteral("after")).toInteger();
     const QDateTime windowStart = QDateTime::fromSecsSinceEpoch(after, Qt::UTC);
     const QString query = QStringLiteral("after:%1").arg(after - MarginSeconds);
-    // Whether this run lists the window from its first page (then `seen` is complete for the sweep).
-    const bool listsFromStart = cp.value(QStringLiteral("pageToken")).toString().isEmpty() &&
-                                !cp.value(QStringLiteral("listed")).toBool();
     ctx.setPhase(mode);
 
-    QStringList seen;
     QString token = cp.value(QStringLiteral("pageToken")).toString();
     bool firstPage = true;
     while (!cp.value(QStringLiteral("listed")).toBool()) {
@@ -72,7 +76,7 @@ StepOutcome InitialSync::run(JobContext &ctx, const QString &mode, qint64 *histo
             return o;
         // Messages of the window only: the margin the query lets in around it is not counted.
         write.processed = write.records.size() + write.skipped;
-        seen += page->ids;
+        write.seenIds = page->ids; // for the sweep, kept in the database (not in memory)
         cp.insert(QStringLiteral("pageToken"), page->nextPageToken);
         cp.insert(QStringLiteral("listed"), page->nextPageToken.isEmpty());
         if (StepOutcome o = ctx.commitStep(std::move(write), cp); !o.ok())
@@ -81,15 +85,14 @@ StepOutcome InitialSync::run(JobContext &ctx, const QString &mode, qint64 *histo
     }
 
     if (!cp.value(QStringLiteral("swept")).toBool()) {
-        if (!listsFromStart) {
-            seen.clear();
-            if (StepOutcome o = listAllIds(ctx, query, &seen); !o.ok())
+        if (!cp.value(QStringLiteral("seenInDb")).toBool()) {
+            if (StepOutcome o = recordAllIds(ctx, query, cp); !o.ok())
                 return o;
+            cp.insert(QStringLiteral("seenInDb"), true);
         }
         StepWrite sweep;
         sweep.sweep = true;
         sweep.sweepFrom = windowStart;
-        sweep.sweepKeep = seen;
         cp.insert(QStringLiteral("swept"), true);
         if (StepOutcome o = ctx.commitStep(std::move(sweep), cp); !o.ok())
             return o;

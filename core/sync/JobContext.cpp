@@ -128,12 +128,17 @@ StepOutcome writeStep(QSqlDatabase &db, const StepWrite &w, qint64 jobId, const 
             return rollback(emails.errorString());
         counts->updated += *changed;
     }
+    if (w.resetSeen && !jobs.forgetSeenIds(jobId))
+        return rollback(jobs.errorString());
+    if (!jobs.recordSeenIds(jobId, w.seenIds))
+        return rollback(jobs.errorString());
     if (w.sweep) {
-        const auto removed = emails.removeMissingInWindow(
-            tenantId, w.sweepFrom, QDateTime::currentDateTimeUtc().addYears(100), w.sweepKeep);
+        const auto removed = emails.removeNotSeenInWindow(tenantId, w.sweepFrom, jobId);
         if (!removed)
             return rollback(emails.errorString());
         counts->deleted += *removed;
+        if (!jobs.forgetSeenIds(jobId))
+            return rollback(jobs.errorString());
     }
     if (!jobs.checkpoint(jobId, workerId, checkpoint, *counts)) {
         db.rollback();

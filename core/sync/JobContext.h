@@ -39,10 +39,13 @@ struct StepWrite {
     QList<db::LabelChange> labelChanges;
     qint64 processed = 0; // messages/changes handled by the step
     qint64 skipped = 0;   // vanished between list and get
-    // Full (re)sync of a window: rows in [from, ∞) not in keep are removed (counted as deleted).
+    // Full (re)sync of a window: the ids this step listed are recorded for the job (sync_job_seen_ids;
+    // resetSeen first drops what an earlier attempt recorded); the sweep removes rows in [sweepFrom, ∞)
+    // the job did not list (counted as deleted) and then forgets the recorded ids.
+    QStringList seenIds;
+    bool resetSeen = false;
     bool sweep = false;
     QDateTime sweepFrom;
-    QStringList sweepKeep;
 };
 
 // The state and services of one running job on one worker thread: the job row, this thread's

@@ -2,6 +2,8 @@
 
 #include "sync/GmailMailSource.h"
 
+#include <QJsonDocument>
+#include <QSqlQuery>
 #include <QTest>
 
 using synctest::Env;
@@ -19,6 +21,16 @@ private Q_SLOTS:
         QVERIFY(m_env->init());
     }
     void cleanupTestCase() { m_env.reset(); }
+
+private:
+    static int seenIdsOf(qint64 jobId) {
+        QSqlQuery q(db::Database::connection());
+        q.prepare(QStringLiteral("SELECT count(*) FROM sync_job_seen_ids WHERE job_id = :id"));
+        q.bindValue(QStringLiteral(":id"), jobId);
+        return q.exec() && q.next() ? q.value(0).toInt() : -1;
+    }
+
+private Q_SLOTS:
 
     void initialSyncMirrorsTheMailbox() {
         Env &env = *m_env;
@@ -127,10 +139,42 @@ private Q_SLOTS:
         QCOMPARE(job.deleted, 1);
         QVERIFY2(env.diff(t).isEmpty(), qPrintable(env.diff(t)));
         QVERIFY(env.tableState(t).contains(added));
+        QCOMPARE(seenIdsOf(job.id), 0); // the listed ids are forgotten after the sweep
         // The new position works: the next incremental is a plain one.
         const db::SyncJob next = env.runToEnd(env.enqueue(t, QStringLiteral("incremental")));
         QCOMPARE(next.status, QStringLiteral("succeeded"));
         QCOMPARE(next.checkpoint.value(QStringLiteral("mode")).toString(), QStringLiteral("incremental"));
+    }
+
+    void resyncFromAnOldCheckpointListsAgainBeforeTheSweep() {
+        // A resync resumed from a checkpoint written before the listed ids were kept in the database
+        // (no "seenInDb"): it lists the window again, then sweeps exactly the vanished messages.
+        Env &env = *m_env;
+        const QString t = QStringLiteral("legacy");
+        QVERIFY(env.addMailbox(t, QStringLiteral("legacy@example.com"), 40, 10));
+        QCOMPARE(env.runToEnd(env.enqueue(t, QStringLiteral("initial"))).status, QStringLiteral("succeeded"));
+        const QStringList ids = env.mailboxState(t).keys();
+        QVERIFY(env.deleteMessage(t, ids.at(3)));
+        QVERIFY(env.deleteMessage(t, ids.at(7)));
+        qint64 historyId = 0;
+        env.mailboxState(t, &historyId);
+        const qint64 id = env.enqueue(t, QStringLiteral("incremental"));
+        const QJsonObject legacy{{QStringLiteral("mode"), QStringLiteral("resync")},
+                                 {QStringLiteral("historyId"), QString::number(historyId)},
+                                 {QStringLiteral("after"), QDateTime::currentSecsSinceEpoch() - 30 * 86400},
+                                 {QStringLiteral("pageToken"), QString()},
+                                 {QStringLiteral("listed"), true}};
+        QSqlQuery q(db::Database::connection()); // test set-up: an old worker's checkpoint
+        q.prepare(QStringLiteral("UPDATE sync_jobs SET checkpoint = CAST(:cp AS jsonb) WHERE id = :id"));
+        q.bindValue(QStringLiteral(":cp"),
+                    QString::fromUtf8(QJsonDocument(legacy).toJson(QJsonDocument::Compact)));
+        q.bindValue(QStringLiteral(":id"), id);
+        QVERIFY(q.exec());
+        const db::SyncJob job = env.runToEnd(id);
+        QVERIFY2(job.status == QLatin1String("succeeded"), qPrintable(job.errorMessage));
+        QCOMPARE(job.deleted, 2);
+        QVERIFY2(env.diff(t).isEmpty(), qPrintable(env.diff(t)));
+        QCOMPARE(seenIdsOf(id), 0);
     }
 
     void historicalCoversMonthsExactly() {
