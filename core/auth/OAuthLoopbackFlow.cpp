@@ -1,6 +1,7 @@
 #include "OAuthLoopbackFlow.h"
 
 #include "auth/Pkce.h"
+#include "auth/TokenLifetime.h"
 
 #include <QHostAddress>
 #include <QJsonArray>
@@ -212,8 +213,7 @@ void OAuthLoopbackFlow::exchangeCode(const QString &code) {
         }
         m_result.accessToken = json.value(QLatin1String("access_token")).toString();
         m_result.refreshToken = json.value(QLatin1String("refresh_token")).toString();
-        m_result.accessTokenExpiresAt =
-            QDateTime::currentDateTimeUtc().addSecs(json.value(QLatin1String("expires_in")).toInteger(3600));
+        m_result.accessTokenExpiresAt = QDateTime::currentDateTimeUtc().addSecs(tokenLifetimeSeconds(json));
         m_result.grantedScopes =
             json.value(QLatin1String("scope")).toString().split(u' ', Qt::SkipEmptyParts);
         if (m_result.accessToken.isEmpty())

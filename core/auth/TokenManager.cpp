@@ -1,5 +1,7 @@
 #include "auth/TokenManager.h"
 
+#include "auth/TokenLifetime.h"
+
 #include "auth/CredentialStore.h"
 #include "auth/Jwt.h"
 #include "db/IntegrationRepository.h"
@@ -294,7 +296,7 @@ TokenManager::Outcome TokenManager::refreshOAuth(const CredentialStore::Credenti
         }
         return failure;
     }
-    const qint64 expiresIn = json.value(QStringLiteral("expires_in")).toInteger(3600);
+    const qint64 expiresIn = tokenLifetimeSeconds(json);
     Outcome outcome{token, now.addSecs(expiresIn), {}, false, true};
 
     // Keep the new token (and a rotated refresh token) for the next process; only if nobody replaced
@@ -351,7 +353,7 @@ TokenManager::Outcome TokenManager::refreshServiceAccount(const QJsonObject &key
         return status == 200
                    ? Outcome{{}, {}, what + QStringLiteral(": the answer has no access_token"), false}
                    : grantFailure(status, json, networkError, what);
-    return {token, now.addSecs(json.value(QStringLiteral("expires_in")).toInteger(3600)), {}, false, true};
+    return {token, now.addSecs(tokenLifetimeSeconds(json)), {}, false, true};
 }
 
 } // namespace auth
