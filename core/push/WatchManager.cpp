@@ -15,6 +15,19 @@ namespace push {
 WatchManager::WatchManager(Settings settings)
     : m_settings(std::move(settings)) {}
 
+WatchManager::TenantClient WatchManager::clientFor(const QString &tenantId) {
+    TenantClient out;
+    out.tokens = m_settings.tokenProviderFactory ? m_settings.tokenProviderFactory(tenantId) : nullptr;
+    if (!out.tokens) {
+        m_error = QStringLiteral("no credentials for tenant %1").arg(tenantId);
+        return out;
+    }
+    gmail::GmailClientSettings clientSettings;
+    clientSettings.baseUrl = m_settings.gmailApiUrl;
+    out.client = std::make_unique<gmail::GmailClient>(clientSettings, out.tokens.get());
+    return out;
+}
+
 bool WatchManager::watch(const QString &tenantId, const QString &topic, QDateTime *expiresAt) {
     m_error.clear();
     // The topic's full name (developers.google.com/gmail/api/reference/rest/v1/users/watch).
@@ -29,15 +42,10 @@ bool WatchManager::watch(const QString &tenantId, const QString &topic, QDateTim
         m_error = tenants.errorString();
         return false;
     }
-    const std::shared_ptr<auth::AccessTokenProvider> tokens =
-        m_settings.tokenProviderFactory ? m_settings.tokenProviderFactory(tenantId) : nullptr;
-    if (!tokens) {
-        m_error = QStringLiteral("no credentials for tenant %1").arg(tenantId);
+    TenantClient gmail = clientFor(tenantId);
+    if (!gmail.client)
         return false;
-    }
-    gmail::GmailClientSettings clientSettings;
-    clientSettings.baseUrl = m_settings.gmailApiUrl;
-    gmail::GmailClient client(clientSettings, tokens.get());
+    gmail::GmailClient &client = *gmail.client;
     const auto response = client.watch(topic);
     if (!response) {
         m_error = QStringLiteral("users.watch for tenant %1 failed: %2").arg(tenantId, client.errorString());
@@ -60,15 +68,10 @@ bool WatchManager::watch(const QString &tenantId, const QString &topic, QDateTim
 
 bool WatchManager::stop(const QString &tenantId) {
     m_error.clear();
-    const std::shared_ptr<auth::AccessTokenProvider> tokens =
-        m_settings.tokenProviderFactory ? m_settings.tokenProviderFactory(tenantId) : nullptr;
-    if (!tokens) {
-        m_error = QStringLiteral("no credentials for tenant %1").arg(tenantId);
+    TenantClient gmail = clientFor(tenantId);
+    if (!gmail.client)
         return false;
-    }
-    gmail::GmailClientSettings clientSettings;
-    clientSettings.baseUrl = m_settings.gmailApiUrl;
-    gmail::GmailClient client(clientSettings, tokens.get());
+    gmail::GmailClient &client = *gmail.client;
     if (!client.stop()) {
         m_error = QStringLiteral("users.stop for tenant %1 failed: %2").arg(tenantId, client.errorString());
         return false;

@@ -8,6 +8,11 @@
 #include <QUrl>
 
 #include <chrono>
+#include <memory>
+
+namespace gmail {
+class GmailClient;
+}
 
 namespace push {
 
@@ -43,6 +48,14 @@ public:
     QString errorString() const { return m_error; }
 
 private:
+    // A Gmail client with the tenant's credentials (client empty: m_error says why). The provider is
+    // kept beside the client, which only points at it.
+    struct TenantClient {
+        std::shared_ptr<auth::AccessTokenProvider> tokens;
+        std::unique_ptr<gmail::GmailClient> client;
+    };
+    TenantClient clientFor(const QString &tenantId);
+
     Settings m_settings;
     QString m_error;
 };
