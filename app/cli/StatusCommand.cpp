@@ -5,6 +5,7 @@
 #include "SyncCommand.h"
 #include "db/EmailRepository.h"
 #include "db/JobRepository.h"
+#include "db/MessageFailureRepository.h"
 #include "db/TenantRepository.h"
 
 #include <QJsonArray>
@@ -26,6 +27,7 @@ QJsonObject jobJson(const db::SyncJob &j) {
                        {QStringLiteral("updated"), j.updated},
                        {QStringLiteral("deleted"), j.deleted},
                        {QStringLiteral("skipped"), j.skipped},
+                       {QStringLiteral("failed"), j.failed},
                        {QStringLiteral("error"), JsonFormat::text(j.errorMessage)},
                        {QStringLiteral("startedAt"), JsonFormat::dateTime(j.startedAt)},
                        {QStringLiteral("finishedAt"), JsonFormat::dateTime(j.finishedAt)}};
@@ -57,6 +59,10 @@ int StatusCommand::run(CliContext &context, const QStringList &args) {
     const auto jobs = jobRepo.listForTenant(tenantId, JobsShown);
     if (!jobs)
         return context.fail(jobRepo.errorString());
+    db::MessageFailureRepository failureRepo(conn);
+    qint64 failedItems = 0, permanentItems = 0;
+    if (!failureRepo.count(tenantId, &failedItems, &permanentItems))
+        return context.fail(failureRepo.errorString());
     // In progress: locked and the holder is alive (heartbeat within the lease staleness).
     const int stale = SyncCommand::engineOptions(context).leaseStaleAfterSeconds;
     const bool inProgress = !tenant->syncLockedBy.isEmpty() && tenant->syncHeartbeatAt.isValid() &&
@@ -75,6 +81,10 @@ int StatusCommand::run(CliContext &context, const QStringList &args) {
             {QStringLiteral("historyId"), tenant->historyId ? QJsonValue(QString::number(*tenant->historyId))
                                                             : QJsonValue(QJsonValue::Null)},
             {QStringLiteral("emailCount"), *count},
+            // Messages recorded as failed (gmail-sync failures): retried by every sync, permanent ones
+            // only by sync --retry-failed.
+            {QStringLiteral("failedItems"), failedItems},
+            {QStringLiteral("failedPermanent"), permanentItems},
             {QStringLiteral("jobs"), list}};
         context.out() << QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Indented));
         context.out().flush();
@@ -94,9 +104,13 @@ int StatusCommand::run(CliContext &context, const QStringList &args) {
         << "\n";
     out << "last sync:   " << orDash(JsonFormat::isoDateTime(tenant->lastSyncAt)) << "\n";
     out << "emails:      " << *count << "\n";
+    out << "failed:      " << failedItems;
+    if (failedItems > 0)
+        out << " (" << permanentItems << " permanent; gmail-sync failures " << tenant->id << ")";
+    out << "\n";
     out << "jobs:" << (jobs->isEmpty() ? " none" : "") << "\n";
     for (const db::SyncJob &j : *jobs) {
-        out << QStringLiteral("  #%1 %2 %3: %4 processed, +%5 ~%6 -%7, %8 skipped; started %9")
+        out << QStringLiteral("  #%1 %2 %3: %4 processed, +%5 ~%6 -%7, %8 skipped, %10 failed; started %9")
                    .arg(j.id)
                    .arg(j.kind, j.status)
                    .arg(j.processed)
@@ -104,7 +118,8 @@ int StatusCommand::run(CliContext &context, const QStringList &args) {
                    .arg(j.updated)
                    .arg(j.deleted)
                    .arg(j.skipped)
-                   .arg(orDash(JsonFormat::isoDateTime(j.startedAt)));
+                   .arg(orDash(JsonFormat::isoDateTime(j.startedAt)))
+                   .arg(j.failed);
         if (!j.errorMessage.isEmpty())
             out << " — " << j.errorMessage;
         out << "\n";

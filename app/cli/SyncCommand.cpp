@@ -105,6 +105,15 @@ syncengine::SyncOptions SyncCommand::engineOptions(CliContext &context) {
         options.jobStaleAfterSeconds = n;
     if (const int n = qEnvironmentVariableIntValue("GMAIL_SYNC_RETRY_BACKOFF_SECONDS", &ok); ok && n >= 0)
         options.retryBackoffBaseSeconds = n;
+    if (const int n = qEnvironmentVariableIntValue("GMAIL_SYNC_REQUEST_BACKOFF_MS", &ok); ok && n > 0)
+        options.requestBackoffBaseMs = n;
+    if (const int n = qEnvironmentVariableIntValue("GMAIL_SYNC_HEARTBEAT_SECONDS", &ok); ok && n > 0)
+        options.heartbeatIntervalSeconds = n;
+    if (const int n = qEnvironmentVariableIntValue("GMAIL_SYNC_MESSAGE_MAX_ATTEMPTS", &ok); ok && n > 0)
+        options.maxMessageAttempts = n;
+    // The lease follows the job: unless set on its own, it is free when the job is stale.
+    if (qEnvironmentVariableIsEmpty("GMAIL_SYNC_LEASE_STALE_SECONDS"))
+        options.leaseStaleAfterSeconds = options.jobStaleAfterSeconds;
     return options;
 }
 
@@ -123,7 +132,10 @@ int SyncCommand::run(CliContext &context, const QStringList &args) {
     const QCommandLineOption force(QStringLiteral("force"),
                                    QStringLiteral("Ignore the per-tenant start limit."));
     const QCommandLineOption noWait(QStringLiteral("no-wait"), QStringLiteral("Queue the job and return."));
-    parser.addOptions({initial, historical, from, to, force, noWait});
+    const QCommandLineOption retryFailed(
+        QStringLiteral("retry-failed"),
+        QStringLiteral("Retry every recorded failed message first, the permanent ones too."));
+    parser.addOptions({initial, historical, from, to, force, noWait, retryFailed});
     if (const int rc = parse(context, parser, args, 1, 1); rc >= 0)
         return rc;
     const QString tenantId = parser.positionalArguments().constFirst();
@@ -160,6 +172,9 @@ int SyncCommand::run(CliContext &context, const QStringList &args) {
     } else if (parser.isSet(initial)) {
         kind = QStringLiteral("initial");
     }
+
+    if (parser.isSet(retryFailed))
+        params.insert(QStringLiteral("retryFailed"), true);
 
     QString error;
     if (!context.openDatabase(&error))
@@ -251,14 +266,17 @@ int SyncCommand::run(CliContext &context, const QStringList &args) {
             const auto row = jobs.find(*jobId);
             if (row) {
                 err << QStringLiteral("%1 sync of %2 done: %3 processed, %4 inserted, %5 updated, %6 "
-                                      "deleted, %7 skipped")
+                                      "deleted, %7 skipped, %8 failed")
                            .arg(kind, tenantId)
                            .arg(row->processed)
                            .arg(row->inserted)
                            .arg(row->updated)
                            .arg(row->deleted)
                            .arg(row->skipped)
+                           .arg(row->failed)
                     << Qt::endl;
+                if (row->failed > 0)
+                    err << "failed messages are recorded: gmail-sync failures " << tenantId << Qt::endl;
             }
             return ExitSuccess;
         }

@@ -1,5 +1,7 @@
 #include "FaultInjector.h"
 
+#include <QJsonArray>
+
 namespace sandbox {
 
 FaultInjector::FaultInjector()
@@ -37,6 +39,16 @@ bool FaultInjector::configure(const QJsonObject &json, QString *error) {
         !integer("retryAfter", c.retryAfterSeconds) ||
         !integer("maxConcurrentPerUser", c.maxConcurrentPerUser) || !integer("seed", c.seed))
         return false;
+    if (json.contains(QStringLiteral("failMessageIds"))) {
+        const QJsonValue ids = json.value(QStringLiteral("failMessageIds"));
+        if (!ids.isArray()) {
+            *error = QStringLiteral("failMessageIds must be an array of message ids");
+            return false;
+        }
+        c.failMessageIds.clear();
+        for (const QJsonValue &id : ids.toArray())
+            c.failMessageIds.insert(id.toString());
+    }
     if (c.rate429 + c.rate403 + c.rate500 + c.rate503 + c.dropRate + c.truncateRate > 1.0 + 1e-9) {
         *error = QStringLiteral("the fault rates add up to more than 1");
         return false;
@@ -63,7 +75,10 @@ QJsonObject FaultInjector::toJson() const {
                        {QStringLiteral("latencyMs"), m_config.latencyMs},
                        {QStringLiteral("retryAfter"), m_config.retryAfterSeconds},
                        {QStringLiteral("maxConcurrentPerUser"), m_config.maxConcurrentPerUser},
-                       {QStringLiteral("seed"), static_cast<qint64>(m_config.seed)}};
+                       {QStringLiteral("seed"), static_cast<qint64>(m_config.seed)},
+                       {QStringLiteral("failMessageIds"),
+                        QJsonArray::fromStringList(
+                            QStringList(m_config.failMessageIds.cbegin(), m_config.failMessageIds.cend()))}};
 }
 
 FaultInjector::Fault FaultInjector::next(bool httpOnly) {

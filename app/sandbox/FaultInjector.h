@@ -3,6 +3,7 @@
 #include <QJsonObject>
 #include <QMap>
 #include <QRandomGenerator>
+#include <QSet>
 #include <QString>
 
 namespace sandbox {
@@ -26,6 +27,8 @@ public:
         // 429 "Too many concurrent requests for user"; 0 = no limit.
         int maxConcurrentPerUser = 0;
         quint32 seed = 1;
+        // messages.get of these ids answers 500 backendError every time (a message that never loads).
+        QSet<QString> failMessageIds;
     };
 
     FaultInjector();
@@ -44,6 +47,7 @@ public:
     void resetStats();
 
     static QString name(Fault fault);
+    bool failsForever(const QString &messageId) const { return m_config.failMessageIds.contains(messageId); }
 
 private:
     Config m_config;

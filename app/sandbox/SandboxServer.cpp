@@ -241,6 +241,10 @@ ApiResponse SandboxServer::callGmail(const ApiRequest &request, FaultInjector::F
             break;
         }
         ++m_requests[call->method];
+        if (call->method == QLatin1String("messages.get") && m_faults.failsForever(call->id)) {
+            response = GoogleError::backendError();
+            break;
+        }
         const std::optional<QString> email = m_gmail.authenticate(request, &response);
         if (!email)
             break;

@@ -4,6 +4,7 @@
 
 #include "db/Database.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QSqlQuery>
 #include <QVariant>
@@ -18,7 +19,8 @@ namespace {
     "j.run_after,"                                                                                           \
     " j.worker_id, j.heartbeat_at, j.phase, j.progress_total, j.messages_per_second, j.processed_count,"     \
     " j.inserted_count, j.updated_count, j.deleted_count, j.skipped_count, j.start_history_id,"              \
-    " j.end_history_id, j.error_message, j.error_detail, j.created_at, j.started_at, j.finished_at"
+    " j.end_history_id, j.error_message, j.error_detail, j.created_at, j.started_at, j.finished_at,"         \
+    " j.failed_count, to_json(j.in_flight_ids)::text"
 
 QJsonObject toObject(const QVariant &v) {
     return QJsonDocument::fromJson(v.toString().toUtf8()).object();
@@ -67,6 +69,9 @@ SyncJob readJob(const QSqlQuery &q) {
     j.createdAt = utc(q.value(23));
     j.startedAt = utc(q.value(24));
     j.finishedAt = utc(q.value(25));
+    j.failed = q.value(26).toLongLong();
+    for (const QJsonValue &id : QJsonDocument::fromJson(q.value(27).toString().toUtf8()).array())
+        j.inFlightIds.append(id.toString());
     return j;
 }
 
@@ -178,7 +183,7 @@ bool JobRepository::claimNext(const ClaimOptions &options, std::optional<SyncJob
     // stays queued. SKIP LOCKED: concurrent claimers pass over each other's candidate rows.
     q.prepare(QStringLiteral(
         "WITH c AS ("
-        "  SELECT j.id FROM sync_jobs j"
+        "  SELECT j.id, j.status = 'running' AS reclaimed FROM sync_jobs j"
         "  WHERE ((j.status = 'queued' AND j.run_after <= now())"
         "      OR (j.status = 'running' AND j.heartbeat_at < now() - make_interval(secs => :stale)))"
         "    AND (:anyJob OR j.id = :onlyJob)"
@@ -191,8 +196,10 @@ bool JobRepository::claimNext(const ClaimOptions &options, std::optional<SyncJob
         "  ORDER BY j.run_after, j.id"
         "  LIMIT 1 FOR UPDATE OF j SKIP LOCKED"
         ") UPDATE sync_jobs j SET status = 'running', worker_id = :worker, heartbeat_at = now(),"
-        "    started_at = now(), finished_at = NULL"
-        "  FROM c WHERE j.id = c.id RETURNING " GSA_JOB_COLUMNS));
+        "    started_at = now(), finished_at = NULL,"
+        // A job taken over from a dead worker counts an attempt: a job that kills its workers ends.
+        "    attempts = j.attempts + CASE WHEN c.reclaimed THEN 1 ELSE 0 END"
+        "  FROM c WHERE j.id = c.id RETURNING " GSA_JOB_COLUMNS ", c.reclaimed"));
     q.bindValue(QStringLiteral(":stale"), options.jobStaleAfterSeconds);
     q.bindValue(QStringLiteral(":stale2"), options.jobStaleAfterSeconds);
     q.bindValue(QStringLiteral(":anyJob"), !options.onlyJobId.has_value());
@@ -201,8 +208,10 @@ bool JobRepository::claimNext(const ClaimOptions &options, std::optional<SyncJob
     q.bindValue(QStringLiteral(":worker"), options.workerId);
     if (!q.exec())
         return fail(QStringLiteral("cannot claim a sync job"), q);
-    if (q.next())
+    if (q.next()) {
         *job = readJob(q);
+        (*job)->reclaimed = q.value(28).toBool();
+    }
     return true;
 }
 
@@ -211,7 +220,8 @@ bool JobRepository::release(qint64 jobId, const QString &workerId, int delaySeco
     QSqlQuery q(m_db);
     // started_at cleared: a start that did not happen does not count against the start limit.
     q.prepare(QStringLiteral("UPDATE sync_jobs SET status = 'queued', worker_id = NULL, heartbeat_at = NULL,"
-                             " started_at = NULL, run_after = now() + make_interval(secs => :delay)"
+                             " started_at = NULL, run_after = now() + make_interval(secs => :delay),"
+                             " in_flight_ids = '{}'"
                              " WHERE id = :id AND worker_id = :worker AND status = 'running'"));
     q.bindValue(QStringLiteral(":delay"), delaySeconds);
     q.bindValue(QStringLiteral(":id"), jobId);
@@ -271,7 +281,7 @@ bool JobRepository::checkpoint(qint64 jobId, const QString &workerId, const QJso
     q.prepare(QStringLiteral("UPDATE sync_jobs SET checkpoint = CAST(:cp AS jsonb), heartbeat_at = now(),"
                              " processed_count = processed_count + :p, inserted_count = inserted_count + :i,"
                              " updated_count = updated_count + :u, deleted_count = deleted_count + :d, "
-                             "skipped_count = skipped_count + :s"
+                             "skipped_count = skipped_count + :s, failed_count = failed_count + :f"
                              " WHERE id = :id AND worker_id = :worker AND status = 'running'"));
     q.bindValue(QStringLiteral(":cp"), toJsonText(checkpoint));
     q.bindValue(QStringLiteral(":p"), counts.processed);
@@ -279,10 +289,29 @@ bool JobRepository::checkpoint(qint64 jobId, const QString &workerId, const QJso
     q.bindValue(QStringLiteral(":u"), counts.updated);
     q.bindValue(QStringLiteral(":d"), counts.deleted);
     q.bindValue(QStringLiteral(":s"), counts.skipped);
+    q.bindValue(QStringLiteral(":f"), counts.failed);
     q.bindValue(QStringLiteral(":id"), jobId);
     q.bindValue(QStringLiteral(":worker"), workerId);
     if (!q.exec())
         return fail(QStringLiteral("cannot save the checkpoint of job %1").arg(jobId), q);
+    if (q.numRowsAffected() != 1) {
+        m_error =
+            QStringLiteral("job %1 is no longer held by this worker (cancelled or taken over)").arg(jobId);
+        return false;
+    }
+    return true;
+}
+
+bool JobRepository::setInFlight(qint64 jobId, const QString &workerId, const QStringList &gmailMessageIds) {
+    m_error.clear();
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("UPDATE sync_jobs SET in_flight_ids = CAST(:ids AS text[])"
+                             " WHERE id = :id AND worker_id = :worker AND status = 'running'"));
+    q.bindValue(QStringLiteral(":ids"), EmailRepository::arrayLiteral(gmailMessageIds));
+    q.bindValue(QStringLiteral(":id"), jobId);
+    q.bindValue(QStringLiteral(":worker"), workerId);
+    if (!q.exec())
+        return fail(QStringLiteral("cannot record the messages in flight of job %1").arg(jobId), q);
     if (q.numRowsAffected() != 1) {
         m_error =
             QStringLiteral("job %1 is no longer held by this worker (cancelled or taken over)").arg(jobId);
@@ -321,7 +350,7 @@ bool JobRepository::succeed(qint64 jobId, const QString &workerId) {
     m_error.clear();
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("UPDATE sync_jobs SET status = 'succeeded', phase = 'done', finished_at = now(),"
-                             " heartbeat_at = now(), error_message = NULL"
+                             " heartbeat_at = now(), error_message = NULL, in_flight_ids = '{}'"
                              " WHERE id = :id AND worker_id = :worker AND status = 'running'"));
     q.bindValue(QStringLiteral(":id"), jobId);
     q.bindValue(QStringLiteral(":worker"), workerId);
@@ -346,7 +375,7 @@ bool JobRepository::failStep(qint64 jobId, const QString &workerId, const QStrin
         " status = CASE WHEN :permanent OR attempts + 1 > :maxRetries THEN 'failed' ELSE 'queued' END,"
         " finished_at = CASE WHEN :permanent2 OR attempts + 1 > :maxRetries2 THEN now() END,"
         " run_after = now() + make_interval(secs => :base * power(2, least(attempts, 16))),"
-        " worker_id = NULL, error_message = :message, error_detail = :detail"
+        " worker_id = NULL, error_message = :message, error_detail = :detail, in_flight_ids = '{}'"
         " WHERE id = :id AND (worker_id = :worker OR worker_id IS NULL) AND status = 'running'"
         " RETURNING status"));
     q.bindValue(QStringLiteral(":permanent"), permanent);

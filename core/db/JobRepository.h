@@ -37,7 +37,8 @@ public:
     };
     std::optional<Enqueued> enqueueUnlessQueued(const QString &tenantId, const QString &kind,
                                                 const QJsonObject &params, const QStringList &coveredBy);
-    // *job stays empty when nothing is runnable now. False only on a database error.
+    // *job stays empty when nothing is runnable now. False only on a database error. A running job with a
+    // stale heartbeat is taken over with one more attempt counted (SyncJob::reclaimed).
     Q_REQUIRED_RESULT bool claimNext(const ClaimOptions &options, std::optional<SyncJob> *job);
     // Gives a claimed job back without counting an attempt (its tenant was busy), runnable after delay.
     Q_REQUIRED_RESULT bool release(qint64 jobId, const QString &workerId, int delaySeconds);
@@ -50,6 +51,10 @@ public:
     // Saves the step's checkpoint and adds its counts; call inside the transaction that stored the step.
     Q_REQUIRED_RESULT bool checkpoint(qint64 jobId, const QString &workerId, const QJsonObject &checkpoint,
                                       const JobCounts &counts);
+    // The ids the job has fetched or is fetching and not yet committed (fenced like checkpoint): what a
+    // worker was processing if it dies now. Settling the job clears them.
+    Q_REQUIRED_RESULT bool setInFlight(qint64 jobId, const QString &workerId,
+                                       const QStringList &gmailMessageIds);
     Q_REQUIRED_RESULT bool setHistoryIds(qint64 jobId, std::optional<qint64> start,
                                          std::optional<qint64> end);
     // The ids a full (re)sync of a window listed (sync_job_seen_ids), for its sweep; call inside the

@@ -3,6 +3,7 @@
 #include <QDateTime>
 #include <QJsonObject>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -29,6 +30,7 @@ struct SyncJob {
     qint64 updated = 0;
     qint64 deleted = 0;
     qint64 skipped = 0;
+    qint64 failed = 0; // messages recorded in message_failures by this job
     std::optional<qint64> startHistoryId;
     std::optional<qint64> endHistoryId;
     QString errorMessage;
@@ -36,6 +38,10 @@ struct SyncJob {
     QDateTime createdAt;
     QDateTime startedAt;
     QDateTime finishedAt;
+    // Fetched or being fetched, not yet committed (written before each chunk): the crash suspects when
+    // the worker dies.
+    QStringList inFlightIds;
+    bool reclaimed = false; // claimNext took it over from a dead worker (its attempt was counted)
 
     bool isFinished() const {
         return status == QLatin1String("succeeded") || status == QLatin1String("failed") ||
@@ -50,6 +56,7 @@ struct JobCounts {
     qint64 updated = 0;
     qint64 deleted = 0;
     qint64 skipped = 0;
+    qint64 failed = 0;
 };
 
 } // namespace db

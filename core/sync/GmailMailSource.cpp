@@ -7,19 +7,22 @@ namespace syncengine {
 
 namespace {
 
-gmail::GmailClientSettings clientSettings(const QUrl &baseUrl, std::shared_ptr<gmail::QuotaPacer> pacer) {
+gmail::GmailClientSettings clientSettings(const QUrl &baseUrl, std::shared_ptr<gmail::QuotaPacer> pacer,
+                                          std::chrono::milliseconds backoffBase) {
     gmail::GmailClientSettings s;
     s.baseUrl = baseUrl;
     s.pacer = std::move(pacer);
+    s.backoffBase = backoffBase;
     return s;
 }
 
 } // namespace
 
 GmailMailSource::GmailMailSource(const QUrl &baseUrl, std::shared_ptr<auth::AccessTokenProvider> tokens,
-                                 std::shared_ptr<gmail::QuotaPacer> pacer, const std::atomic_bool *stop)
+                                 std::shared_ptr<gmail::QuotaPacer> pacer, const std::atomic_bool *stop,
+                                 std::chrono::milliseconds backoffBase)
     : m_tokens(std::move(tokens))
-    , m_client(clientSettings(baseUrl, std::move(pacer)), m_tokens.get()) {
+    , m_client(clientSettings(baseUrl, std::move(pacer), backoffBase), m_tokens.get()) {
     if (stop)
         m_client.setCancelFlag(stop);
 }
@@ -73,13 +76,22 @@ std::optional<FetchResult> GmailMailSource::fetchRaw(const QStringList &ids, Sou
         case gmail::FetchResult::Status::NotFound:
             out.notFound.append(r.id);
             break;
-        case gmail::FetchResult::Status::Failed:
-            // The client already retried this part on its own; the step fails and is retried later.
-            if (error) {
-                error->message = r.error.isEmpty() ? m_client.errorString() : r.error;
-                error->permanent = m_client.lastError().kind == gmail::ApiError::Kind::AuthPermanent;
+        case gmail::FetchResult::Status::Failed: {
+            // The client already retried this id; what still fails is the message's failure, unless no
+            // request can succeed now (credentials refused, cancelled): then the call fails as a whole.
+            const auto kind = m_client.lastError().kind;
+            if (kind == gmail::ApiError::Kind::AuthPermanent || kind == gmail::ApiError::Kind::Auth ||
+                kind == gmail::ApiError::Kind::Cancelled) {
+                if (error) {
+                    error->message = r.error.isEmpty() ? m_client.errorString() : r.error;
+                    error->permanent = kind == gmail::ApiError::Kind::AuthPermanent;
+                }
+                return std::nullopt;
             }
-            return std::nullopt;
+            const QString why = r.error.isEmpty() ? m_client.errorString() : r.error;
+            out.failed.append({r.id, why, why.contains(QLatin1String("too large"), Qt::CaseInsensitive)});
+            break;
+        }
         }
     }
     if (results.size() != ids.size()) {
@@ -118,9 +130,10 @@ std::optional<HistoryPage> GmailMailSource::listHistory(qint64 startHistoryId, c
 }
 
 MailSourceFactory GmailMailSource::factory(const QUrl &baseUrl, TokenProviderFactory tokens,
-                                           double unitsPerSecond, const std::atomic_bool *stop) {
-    return [baseUrl, tokens = std::move(tokens), unitsPerSecond,
-            stop](const QString &tenantId, const QString &, QString *error) -> std::unique_ptr<MailSource> {
+                                           double unitsPerSecond, const std::atomic_bool *stop,
+                                           std::chrono::milliseconds backoffBase) {
+    return [baseUrl, tokens = std::move(tokens), unitsPerSecond, stop, backoffBase](
+               const QString &tenantId, const QString &, QString *error) -> std::unique_ptr<MailSource> {
         std::shared_ptr<auth::AccessTokenProvider> provider = tokens ? tokens(tenantId) : nullptr;
         if (!provider) {
             if (error)
@@ -132,7 +145,8 @@ MailSourceFactory GmailMailSource::factory(const QUrl &baseUrl, TokenProviderFac
         gmail::QuotaPacerSettings pacing;
         pacing.unitsPerSecond = unitsPerSecond;
         auto pacer = gmail::QuotaPacerRegistry::instance().pacerFor(tenantId, pacing);
-        return std::make_unique<GmailMailSource>(baseUrl, std::move(provider), std::move(pacer), stop);
+        return std::make_unique<GmailMailSource>(baseUrl, std::move(provider), std::move(pacer), stop,
+                                                 backoffBase);
     };
 }
 

@@ -13,7 +13,8 @@ namespace syncengine {
 class GmailMailSource final : public MailSource {
 public:
     GmailMailSource(const QUrl &baseUrl, std::shared_ptr<auth::AccessTokenProvider> tokens,
-                    std::shared_ptr<gmail::QuotaPacer> pacer, const std::atomic_bool *stop);
+                    std::shared_ptr<gmail::QuotaPacer> pacer, const std::atomic_bool *stop,
+                    std::chrono::milliseconds backoffBase = std::chrono::milliseconds(1000));
 
     std::optional<MailboxProfile> profile(SourceError *error) override;
     std::optional<MessageIdPage> listMessages(const QString &query, const QString &pageToken, int maxResults,
@@ -28,7 +29,8 @@ public:
     // The engine's default: a GmailMailSource per job with the tenant's token provider and its shared
     // QuotaPacer (gmail::QuotaPacerRegistry); requests abort when *stop becomes true.
     static MailSourceFactory factory(const QUrl &baseUrl, TokenProviderFactory tokens, double unitsPerSecond,
-                                     const std::atomic_bool *stop);
+                                     const std::atomic_bool *stop,
+                                     std::chrono::milliseconds backoffBase = std::chrono::milliseconds(1000));
 
 private:
     void setError(SourceError *error) const;

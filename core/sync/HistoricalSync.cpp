@@ -60,14 +60,15 @@ StepOutcome HistoricalSync::run(JobContext &ctx) {
             if (token.isEmpty())
                 ctx.addEstimated(page->resultSizeEstimate);
             StepWrite write;
-            if (StepOutcome o = ctx.fetch(page->ids, &write.records, &write.skipped,
+            if (StepOutcome o = ctx.fetch(page->ids, &write,
                                           [&m](const db::EmailRecord &r) {
                                               return r.internalDate >= m.start && r.internalDate < m.end;
                                           });
                 !o.ok())
                 return o;
             // Messages of the window only: the margin the query lets in around it is not counted.
-            write.processed = write.records.size() + write.skipped;
+            write.processed =
+                write.records.size() + write.skipped + write.failures.size() + write.quarantined;
             const bool monthDone = page->nextPageToken.isEmpty();
             if (!monthDone) {
                 cp.insert(QStringLiteral("month"), m.name);

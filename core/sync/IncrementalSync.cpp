@@ -57,7 +57,7 @@ StepOutcome IncrementalSync::run(JobContext &ctx, qint64 *historyId) {
             batch.apply(c);
         StepWrite write;
         write.processed = batch.recordCount();
-        if (StepOutcome o = ctx.fetch(batch.addedIds(), &write.records, &write.skipped); !o.ok())
+        if (StepOutcome o = ctx.fetch(batch.addedIds(), &write); !o.ok())
             return o;
         write.deletes = batch.deletedIds();
         write.labelChanges = batch.labelChanges();

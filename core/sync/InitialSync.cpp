@@ -70,12 +70,12 @@ StepOutcome InitialSync::run(JobContext &ctx, const QString &mode, qint64 *histo
         firstPage = false;
         StepWrite write;
         if (StepOutcome o =
-                ctx.fetch(page->ids, &write.records, &write.skipped,
+                ctx.fetch(page->ids, &write,
                           [&windowStart](const db::EmailRecord &r) { return r.internalDate >= windowStart; });
             !o.ok())
             return o;
         // Messages of the window only: the margin the query lets in around it is not counted.
-        write.processed = write.records.size() + write.skipped;
+        write.processed = write.records.size() + write.skipped + write.failures.size() + write.quarantined;
         write.seenIds = page->ids; // for the sweep, kept in the database (not in memory)
         cp.insert(QStringLiteral("pageToken"), page->nextPageToken);
         cp.insert(QStringLiteral("listed"), page->nextPageToken.isEmpty());

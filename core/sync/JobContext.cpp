@@ -18,9 +18,12 @@ JobContext::JobContext(db::SyncJob job, QString workerId, const SyncOptions &opt
     , m_db(db::Database::connection())
     , m_jobs(m_db)
     , m_tenants(m_db)
+    , m_failures(m_db)
+    , m_heartbeat(m_job.id, m_job.tenantId, m_workerId,
+                  std::chrono::milliseconds(qint64(options.heartbeatIntervalSeconds) * 1000))
     , m_writer([] { db::Database::closeThreadConnection(); }) {
     m_started.start();
-    m_lastHeartbeat.start();
+    loadQuarantine();
 }
 
 StepOutcome JobContext::sourceFailure(const QString &what, const SourceError &error) {
@@ -44,60 +47,135 @@ std::optional<MessageIdPage> JobContext::listPage(const QString &query, const QS
     return page;
 }
 
-StepOutcome JobContext::fetch(const QStringList &ids, QList<db::EmailRecord> *records, qint64 *skipped,
-                              const std::function<bool(const db::EmailRecord &)> &accept) {
-    const StepOutcome fetched = fetchChunks(ids, records, skipped, accept);
-    // `records` and `accept` belong to the caller: the parse stage is done with them before we return.
+void JobContext::loadQuarantine() {
+    QStringList permanent, suspects;
+    if (!m_failures.quarantine(m_job.tenantId, &permanent, &suspects)) {
+        // Not fatal: without the list the job fetches those ids like any other.
+        logging::LogEvent(logging::Level::Warning, "cannot read quarantined messages")
+            .tenant(m_job.tenantId)
+            .job(m_job.id)
+            .error(m_failures.errorString())
+            .write();
+        return;
+    }
+    m_permanentFailures = QSet<QString>(permanent.cbegin(), permanent.cend());
+    m_crashSuspects = QSet<QString>(suspects.cbegin(), suspects.cend());
+    qint64 total = 0, permanentCount = 0;
+    m_resolveFailures = !m_failures.count(m_job.tenantId, &total, &permanentCount) || total > 0;
+}
+
+StepOutcome JobContext::fetch(const QStringList &ids, StepWrite *write, const Accept &accept,
+                              bool retryQuarantined) {
+    const StepOutcome fetched = fetchChunks(ids, write, accept, retryQuarantined);
+    // `write` and `accept` belong to the caller: the parse stage is done with them before we return.
     const StepOutcome parsed = m_parseStage.wait();
     m_timings.parseNs += std::exchange(m_parseNs, 0);
     return fetched.ok() ? parsed : fetched;
 }
 
-StepOutcome JobContext::fetchChunks(const QStringList &ids, QList<db::EmailRecord> *records, qint64 *skipped,
-                                    const std::function<bool(const db::EmailRecord &)> &accept) {
-    // Chunk k is parsed on the parse stage while chunk k+1 is fetched here.
-    const int chunk = qMax(1, m_options.fetchChunk);
-    for (qsizetype i = 0; i < ids.size(); i += chunk) {
+StepOutcome JobContext::fetchChunks(const QStringList &ids, StepWrite *write, const Accept &accept,
+                                    bool retryQuarantined) {
+    // Chunk k is parsed on the parse stage while chunk k+1 is fetched here. Crash suspects go alone.
+    QStringList regular;
+    QList<QStringList> chunks;
+    regular.reserve(ids.size());
+    for (const QString &id : ids) {
+        if (m_failedThisJob.contains(id))
+            continue; // failed once in this job already (and recorded); counted then
+        if (!retryQuarantined && m_permanentFailures.contains(id)) {
+            ++write->quarantined;
+            continue;
+        }
+        if (m_crashSuspects.contains(id))
+            chunks.append(QStringList{id});
+        else
+            regular.append(id);
+    }
+    const int size = qMax(1, m_options.fetchChunk);
+    for (qsizetype i = 0; i < regular.size(); i += size)
+        chunks.append(regular.mid(i, size));
+    for (const QStringList &chunk : std::as_const(chunks)) {
+        if (StepOutcome o = fetchChunk(chunk, write, accept); !o.ok())
+            return o;
+    }
+    return StepOutcome::success();
+}
+
+StepOutcome JobContext::fetchChunk(const QStringList &chunk, StepWrite *write, const Accept &accept) {
+    if (stopRequested())
+        return StepOutcome::stopped();
+    if (StepOutcome alive = keepAlive(); !alive.ok())
+        return alive;
+    // What this worker holds uncommitted, written before the work: if it dies now, the job's next
+    // claimer records these as crash suspects (and a second crash quarantines the one message).
+    QStringList inFlight = m_stepInFlight ? m_stepInFlight->ids : QStringList();
+    inFlight += m_pendingIds;
+    inFlight += chunk;
+    if (!m_jobs.setInFlight(m_job.id, m_workerId, inFlight))
+        return StepOutcome::lost(m_jobs.errorString());
+    SourceError error;
+    QElapsedTimer timer;
+    timer.start();
+    auto result = m_source.fetchRaw(chunk, &error);
+    m_timings.fetchNs += timer.nsecsElapsed();
+    if (!result) {
         if (stopRequested())
             return StepOutcome::stopped();
-        if (StepOutcome alive = keepAlive(); !alive.ok())
-            return alive;
-        SourceError error;
-        QElapsedTimer timer;
-        timer.start();
-        auto result = m_source.fetchRaw(ids.mid(i, chunk), &error);
-        m_timings.fetchNs += timer.nsecsElapsed();
-        if (!result) {
-            if (stopRequested())
-                return StepOutcome::stopped();
-            return sourceFailure(QStringLiteral("fetching messages failed"), error);
-        }
-        *skipped += result->notFound.size();
-        m_inFlight += result->messages.size() + result->notFound.size();
-        auto parse = [this, messages = std::move(result->messages), records, &accept] {
-            QElapsedTimer parseTimer;
-            parseTimer.start();
-            for (const FetchedMessage &m : messages) {
-                db::EmailRecord r = m_mapper.map(m);
-                if (!accept || accept(r))
-                    records->append(std::move(r));
-            }
-            m_parseNs += parseTimer.nsecsElapsed(); // read by this thread after wait()
-            return StepOutcome::success();
-        };
-        if (StepOutcome o = m_parseStage.submit(std::move(parse)); !o.ok())
-            return o;
-        report(false);
+        return sourceFailure(QStringLiteral("fetching messages failed"), error);
     }
+    // Most of a chunk failing is the source failing, not its messages: the step is retried instead.
+    if (chunk.size() >= 10 && result->failed.size() * 2 >= chunk.size())
+        return sourceFailure(QStringLiteral("fetching messages failed"),
+                             SourceError{QStringLiteral("%1 of %2 messages failed, e.g. %3")
+                                             .arg(result->failed.size())
+                                             .arg(chunk.size())
+                                             .arg(result->failed.first().error),
+                                         false});
+    m_pendingIds += chunk;
+    write->skipped += result->notFound.size();
+    write->goneIds += result->notFound;
+    for (const UndeliveredMessage &f : std::as_const(result->failed)) {
+        write->failures.append(
+            {f.id, f.tooLarge ? db::MessageFailure::Kind::TooLarge : db::MessageFailure::Kind::Fetch,
+             f.error});
+        m_failedThisJob.insert(f.id);
+    }
+    for (const FetchedMessage &m : std::as_const(result->messages)) {
+        m_permanentFailures.remove(m.id); // fetched after all (--retry-failed): an ordinary message again
+        m_crashSuspects.remove(m.id);
+    }
+    if (!result->failed.isEmpty())
+        m_resolveFailures = true;
+    m_inFlight += result->messages.size() + result->notFound.size() + result->failed.size();
+    auto parse = [this, messages = std::move(result->messages), records = &write->records, &accept] {
+        QElapsedTimer parseTimer;
+        parseTimer.start();
+        for (const FetchedMessage &m : messages) {
+            db::EmailRecord r = m_mapper.map(m);
+            if (!accept || accept(r))
+                records->append(std::move(r));
+        }
+        m_parseNs += parseTimer.nsecsElapsed(); // read by this thread after wait()
+        return StepOutcome::success();
+    };
+    if (StepOutcome o = m_parseStage.submit(std::move(parse)); !o.ok())
+        return o;
+    report(false);
     return StepOutcome::success();
 }
 
 namespace {
 
+struct StepPolicy {
+    bool resolveFailures = false;
+    int maxMessageAttempts = db::MessageFailureRepository::kDefaultMaxAttempts;
+};
+
 // The body of one step's transaction, run on the step writer's thread with its connection: rows,
 // deletions, label changes, the window sweep and the fenced checkpoint land together or not at all.
 StepOutcome writeStep(QSqlDatabase &db, const StepWrite &w, qint64 jobId, const QString &tenantId,
-                      const QString &workerId, const QJsonObject &checkpoint, db::JobCounts *counts) {
+                      const QString &workerId, const QJsonObject &checkpoint, const StepPolicy &policy,
+                      db::JobCounts *counts) {
     if (!db.transaction())
         return StepOutcome::failed(QStringLiteral("cannot start a transaction: ") +
                                    db::Database::describeError(db.lastError()));
@@ -109,6 +187,7 @@ StepOutcome writeStep(QSqlDatabase &db, const StepWrite &w, qint64 jobId, const 
     db::JobRepository jobs(db);
     counts->processed = w.processed;
     counts->skipped = w.skipped;
+    counts->failed = w.failures.size() + w.quarantined;
     if (!w.records.isEmpty()) {
         const auto up = emails.upsert(tenantId, w.records);
         if (!up)
@@ -128,6 +207,18 @@ StepOutcome writeStep(QSqlDatabase &db, const StepWrite &w, qint64 jobId, const 
             return rollback(emails.errorString());
         counts->updated += *changed;
     }
+    db::MessageFailureRepository failures(db);
+    if (policy.resolveFailures) {
+        // Stored now, deleted for good, or gone from Gmail: no longer a failure of this tenant.
+        QStringList resolved = w.goneIds + w.deletes;
+        resolved.reserve(resolved.size() + w.records.size());
+        for (const db::EmailRecord &r : w.records)
+            resolved.append(r.gmailMessageId);
+        if (!failures.resolve(tenantId, resolved))
+            return rollback(failures.errorString());
+    }
+    if (!w.failures.isEmpty() && !failures.record(tenantId, jobId, w.failures, policy.maxMessageAttempts))
+        return rollback(failures.errorString());
     if (w.resetSeen && !jobs.forgetSeenIds(jobId))
         return rollback(jobs.errorString());
     if (!jobs.recordSeenIds(jobId, w.seenIds))
@@ -157,16 +248,21 @@ StepOutcome JobContext::commitStep(StepWrite write, const QJsonObject &checkpoin
     auto step = std::make_shared<CommittedStep>();
     step->checkpoint = checkpoint;
     step->fetched = m_inFlight;
+    step->ids = std::exchange(m_pendingIds, {});
     const qint64 jobId = m_job.id;
+    StepPolicy policy;
+    policy.resolveFailures = m_resolveFailures;
+    policy.maxMessageAttempts = m_options.maxMessageAttempts;
     PipelineStage::Task work = [write = std::move(write), jobId, tenantId = m_job.tenantId,
-                                workerId = m_workerId, step] {
+                                workerId = m_workerId, step, policy] {
         QElapsedTimer timer;
         timer.start();
         QString error;
         if (!db::Database::open(&error)) // the writer stage's own connection, opened on first use
             return StepOutcome::failed(QStringLiteral("cannot open the step writer's connection: ") + error);
         QSqlDatabase db = db::Database::connection();
-        StepOutcome o = writeStep(db, write, jobId, tenantId, workerId, step->checkpoint, &step->counts);
+        StepOutcome o =
+            writeStep(db, write, jobId, tenantId, workerId, step->checkpoint, policy, &step->counts);
         step->commitNs = timer.nsecsElapsed();
         return o;
     };
@@ -211,9 +307,9 @@ void JobContext::landed() {
     m_job.updated += s.counts.updated;
     m_job.deleted += s.counts.deleted;
     m_job.skipped += s.counts.skipped;
+    m_job.failed += s.counts.failed;
     m_timings.commitNs += s.commitNs;
     m_processedThisRun += s.counts.processed;
-    m_lastHeartbeat.restart(); // the checkpoint refreshed the job's heartbeat
     logging::LogEvent(logging::Level::Debug, "step committed")
         .tenant(m_job.tenantId)
         .job(m_job.id)
@@ -222,21 +318,17 @@ void JobContext::landed() {
         .count("updated", s.counts.updated)
         .count("deleted", s.counts.deleted)
         .count("skipped", s.counts.skipped)
+        .count("failed", s.counts.failed)
         .duration("commitMs", double(s.commitNs) / 1e6)
         .write();
     m_stepInFlight.reset();
     report(true);
 }
 
-StepOutcome JobContext::keepAlive(bool force) {
-    if (!force && m_lastHeartbeat.elapsed() < qint64(m_options.heartbeatIntervalSeconds) * 1000)
-        return StepOutcome::success();
-    m_lastHeartbeat.restart();
-    if (!m_jobs.heartbeat(m_job.id, m_workerId))
-        return StepOutcome::lost(m_jobs.errorString());
-    if (!m_tenants.heartbeatLease(m_job.tenantId, m_workerId))
-        return StepOutcome::lost(
-            QStringLiteral("the sync lease of tenant %1 was taken over or unlocked").arg(m_job.tenantId));
+StepOutcome JobContext::keepAlive() {
+    // The heartbeat thread keeps the job and the lease alive; here we only learn whether they are gone.
+    if (m_heartbeat.lost())
+        return StepOutcome::lost(m_heartbeat.lostReason());
     return StepOutcome::success();
 }
 

@@ -2,9 +2,11 @@
 
 #include "db/EmailRepository.h"
 #include "db/JobRepository.h"
+#include "db/MessageFailureRepository.h"
 #include "db/SyncJob.h"
 #include "db/TenantRepository.h"
 #include "gmail/MessageParser.h"
+#include "sync/JobHeartbeat.h"
 #include "sync/MailSource.h"
 #include "sync/MessageMapper.h"
 #include "sync/PipelineStage.h"
@@ -13,6 +15,7 @@
 
 #include <QElapsedTimer>
 #include <QJsonObject>
+#include <QSet>
 
 #include <atomic>
 #include <functional>
@@ -39,6 +42,12 @@ struct StepWrite {
     QList<db::LabelChange> labelChanges;
     qint64 processed = 0; // messages/changes handled by the step
     qint64 skipped = 0;   // vanished between list and get
+    // Messages that could not be stored: recorded in message_failures in the step's transaction, so the
+    // checkpoint (and the history cursor) may move past them. `quarantined`: ids not fetched because they
+    // failed permanently before (already recorded; counted failed again).
+    QList<db::FailedMessage> failures;
+    qint64 quarantined = 0;
+    QStringList goneIds; // 404 now: a recorded failure of these is resolved
     // Full (re)sync of a window: the ids this step listed are recorded for the job (sync_job_seen_ids;
     // resetSeen first drops what an earlier attempt recorded); the sweep removes rows in [sweepFrom, ∞)
     // the job did not list (counted as deleted) and then forgets the recorded ids.
@@ -67,18 +76,24 @@ public:
     // *failure says why (stopped, lost, or `what` plus Gmail's error).
     std::optional<MessageIdPage> listPage(const QString &query, const QString &pageToken, const QString &what,
                                           StepOutcome *failure);
+    using Accept = std::function<bool(const db::EmailRecord &)>;
     // Fetches ids in chunks (checking stop and keeping the leases alive between chunks) and maps them
-    // to rows. `accept` filters rows (exact date windows); rejected rows are dropped silently.
-    StepOutcome fetch(const QStringList &ids, QList<db::EmailRecord> *records, qint64 *skipped,
-                      const std::function<bool(const db::EmailRecord &)> &accept = {});
+    // to rows in write->records; gone ids are counted in write->skipped, messages that still fail after
+    // the client's retries go to write->failures. `accept` filters rows (exact date windows); rejected
+    // rows are dropped silently. Ids that failed permanently are not fetched (write->quarantined) unless
+    // retryQuarantined; crash suspects are fetched one at a time, so a second crash names the message.
+    StepOutcome fetch(const QStringList &ids, StepWrite *write, const Accept &accept = {},
+                      bool retryQuarantined = false);
+    // Messages of the tenant recorded as failed, to retry first (RetryFailures).
+    db::MessageFailureRepository &failures() { return m_failures; }
     // Hands the step and its new checkpoint to the step writer (one transaction, on its own thread and
     // connection) and returns at once; waits first for the step before it, whose failure it returns.
     StepOutcome commitStep(StepWrite write, const QJsonObject &checkpoint);
     // Waits for the last step to land; the kind's outcome, or the failure of that step. JobRunner calls
     // it before settling the job.
     StepOutcome finish(const StepOutcome &outcome);
-    // Heartbeats job and tenant lease when the interval has passed; Lost when either is gone.
-    StepOutcome keepAlive(bool force = false);
+    // Lost when the job or the tenant lease is gone (JobHeartbeat keeps both alive on its own thread).
+    StepOutcome keepAlive();
     void setPhase(const QString &phase, qint64 estimatedTotal = -1);
     void addEstimated(qint64 n) { m_estimatedTotal = qMax<qint64>(m_estimatedTotal, 0) + n; }
     void note(const QString &line); // error_detail annotation (e.g. why a resync ran)
@@ -99,12 +114,15 @@ private:
     struct CommittedStep {
         QJsonObject checkpoint;
         qint64 fetched = 0; // messages fetched for it (progress while it is being written)
+        QStringList ids;    // the ids fetched for it: in flight until it lands
         db::JobCounts counts;
         qint64 commitNs = 0;
     };
 
-    StepOutcome fetchChunks(const QStringList &ids, QList<db::EmailRecord> *records, qint64 *skipped,
-                            const std::function<bool(const db::EmailRecord &)> &accept);
+    StepOutcome fetchChunks(const QStringList &ids, StepWrite *write, const Accept &accept,
+                            bool retryQuarantined);
+    StepOutcome fetchChunk(const QStringList &chunk, StepWrite *write, const Accept &accept);
+    void loadQuarantine();
     void report(bool force);
     void landed(); // takes over the counts and checkpoint of the step that just landed
 
@@ -118,8 +136,14 @@ private:
     QSqlDatabase m_db;
     db::JobRepository m_jobs;
     db::TenantRepository m_tenants;
+    db::MessageFailureRepository m_failures;
+    JobHeartbeat m_heartbeat;
+    QSet<QString> m_permanentFailures; // not fetched again by this job (unless retrying them)
+    QSet<QString> m_crashSuspects;     // fetched one at a time
+    QSet<QString> m_failedThisJob;     // failed once in this job: not fetched again by it
+    bool m_resolveFailures = false;    // the tenant has recorded failures: clear them as messages land
+    QStringList m_pendingIds;          // fetched since the last step was handed to the writer
     QElapsedTimer m_started;
-    QElapsedTimer m_lastHeartbeat;
     QElapsedTimer m_lastReport;
     QString m_phase;
     qint64 m_processedThisRun = 0; // committed by this run

@@ -8,10 +8,25 @@
 #include "sync/HistoricalSync.h"
 #include "sync/IncrementalSync.h"
 #include "sync/InitialSync.h"
+#include "sync/RetryFailures.h"
 
 #include <QElapsedTimer>
 
 namespace syncengine {
+
+namespace {
+
+StepOutcome runKind(JobContext &ctx, const QString &kind, qint64 *historyId) {
+    if (kind == QLatin1String("initial"))
+        return InitialSync::run(ctx, QStringLiteral("initial"), historyId);
+    if (kind == QLatin1String("incremental") || kind == QLatin1String("push"))
+        return IncrementalSync::run(ctx, historyId);
+    if (kind == QLatin1String("historical"))
+        return HistoricalSync::run(ctx);
+    return StepOutcome::failed(QStringLiteral("unknown sync kind %1").arg(kind), true);
+}
+
+} // namespace
 
 JobRunner::JobRunner(const SyncOptions &options, QString workerId, const std::atomic_bool &stop,
                      ProgressCallback progress)
@@ -21,7 +36,8 @@ JobRunner::JobRunner(const SyncOptions &options, QString workerId, const std::at
     , m_progress(std::move(progress)) {
     if (!m_options.mailSourceFactory) {
         m_options.mailSourceFactory = GmailMailSource::factory(
-            m_options.gmailApiUrl, m_options.tokenProviderFactory, m_options.quotaUnitsPerSecond, &m_stop);
+            m_options.gmailApiUrl, m_options.tokenProviderFactory, m_options.quotaUnitsPerSecond, &m_stop,
+            std::chrono::milliseconds(m_options.requestBackoffBaseMs));
     }
 }
 
@@ -77,6 +93,11 @@ JobRunner::Report JobRunner::run(const db::SyncJob &job) {
         return {Result::TenantBusy, {}, lease->heldBy, lease->heldSince};
     }
 
+    if (job.reclaimed) {
+        if (std::optional<Report> r = takeOver(job))
+            return *r;
+    }
+
     QString sourceError;
     std::unique_ptr<MailSource> source =
         m_options.mailSourceFactory
@@ -98,15 +119,10 @@ JobRunner::Report JobRunner::run(const db::SyncJob &job) {
     }
 
     qint64 historyId = 0;
-    StepOutcome outcome;
-    if (job.kind == QLatin1String("initial"))
-        outcome = InitialSync::run(ctx, QStringLiteral("initial"), &historyId);
-    else if (job.kind == QLatin1String("incremental") || job.kind == QLatin1String("push"))
-        outcome = IncrementalSync::run(ctx, &historyId);
-    else if (job.kind == QLatin1String("historical"))
-        outcome = HistoricalSync::run(ctx);
-    else
-        outcome = StepOutcome::failed(QStringLiteral("unknown sync kind %1").arg(job.kind), true);
+    // Recorded failures first: a message that failed before gets its next chance before new work.
+    StepOutcome outcome = RetryFailures::run(ctx, job.params.value(QStringLiteral("retryFailed")).toBool());
+    if (outcome.ok())
+        outcome = runKind(ctx, job.kind, &historyId);
 
     report = settle(&ctx, job, ctx.finish(outcome), historyId);
     if (!tenants.releaseLease(job.tenantId, m_workerId)) {
@@ -117,6 +133,54 @@ JobRunner::Report JobRunner::run(const db::SyncJob &job) {
             .write();
     }
     return report;
+}
+
+std::optional<JobRunner::Report> JobRunner::takeOver(const db::SyncJob &job) {
+    // The job's last worker died. What it had in flight is suspect: record it (kind crash), so this run
+    // fetches those messages one at a time and a message that kills a worker twice is quarantined.
+    QSqlDatabase conn = db::Database::connection();
+    db::JobRepository jobs(conn);
+    db::TenantRepository tenants(conn);
+    db::MessageFailureRepository failures(conn);
+    logging::LogEvent(logging::Level::Warning, "job taken over from a dead worker")
+        .tenant(job.tenantId)
+        .job(job.id)
+        .worker(m_workerId)
+        .count("attempts", job.attempts)
+        .count("inFlight", job.inFlightIds.size())
+        .write();
+    if (!job.inFlightIds.isEmpty()) {
+        QList<db::FailedMessage> suspects;
+        const QString why = QStringLiteral("the worker processing it died (job %1, attempt %2)")
+                                .arg(job.id)
+                                .arg(job.attempts);
+        for (const QString &id : job.inFlightIds)
+            suspects.append({id, db::MessageFailure::Kind::Crash, why});
+        const bool ok = conn.transaction() &&
+                        failures.record(job.tenantId, job.id, suspects, 0).has_value() &&
+                        jobs.setInFlight(job.id, m_workerId, {}) && conn.commit();
+        if (!ok) {
+            conn.rollback();
+            const QString error =
+                failures.errorString().isEmpty() ? jobs.errorString() : failures.errorString();
+            logging::LogEvent(logging::Level::Warning, "cannot record crash suspects")
+                .tenant(job.tenantId)
+                .job(job.id)
+                .error(error)
+                .write();
+        }
+    }
+    if (job.attempts <= m_options.maxRetries)
+        return std::nullopt;
+    // Out of attempts: its workers kept dying. The job fails; the suspects stay recorded.
+    bool final = true;
+    const QString error = QStringLiteral("the workers running this job died %1 times").arg(job.attempts);
+    if (!jobs.failStep(job.id, m_workerId, error, {}, true, m_options.maxRetries,
+                       m_options.retryBackoffBaseSeconds, &final))
+        return Report{Result::Lost, jobs.errorString(), {}, {}};
+    if (!tenants.releaseLease(job.tenantId, m_workerId)) { /* already gone: nothing to undo */
+    }
+    return Report{Result::Failed, error, {}, {}};
 }
 
 JobRunner::Report JobRunner::settle(JobContext *ctx, const db::SyncJob &job, const StepOutcome &outcome,
@@ -173,6 +237,7 @@ JobRunner::Report JobRunner::settle(JobContext *ctx, const db::SyncJob &job, con
         .count("updated", row ? row->updated : 0)
         .count("deleted", row ? row->deleted : 0)
         .count("skipped", row ? row->skipped : 0)
+        .count("failed", row ? row->failed : 0)
         .duration("fetchMs", ctx ? double(ctx->timings().fetchNs) / 1e6 : 0)
         .duration("parseMs", ctx ? double(ctx->timings().parseNs) / 1e6 : 0)
         .duration("commitMs", ctx ? double(ctx->timings().commitNs) / 1e6 : 0)

@@ -36,6 +36,9 @@ public:
     static QString resultName(Result r);
 
 private:
+    // A job reclaimed from a dead worker: records its in-flight ids as crash suspects; fails the job when
+    // its attempts are spent (a Report), else nullopt: run it.
+    std::optional<Report> takeOver(const db::SyncJob &job);
     Report settle(JobContext *ctx, const db::SyncJob &job, const StepOutcome &outcome, qint64 historyId);
 
     SyncOptions m_options; // a copy: the default Gmail source factory is bound to m_stop

@@ -40,9 +40,18 @@ struct FetchedMessage {
     QByteArray raw; // RFC 5322 bytes (format=raw, decoded)
 };
 
+// A message the source could not deliver after its own retries (server errors, timeouts, broken or
+// oversized answers): recorded as a failure of that message, not of the step.
+struct UndeliveredMessage {
+    QString id;
+    QString error; // one line: status, reason, endpoint (never a token or content)
+    bool tooLarge = false;
+};
+
 struct FetchResult {
     QList<FetchedMessage> messages;
-    QStringList notFound; // vanished between list and get (404): skipped
+    QStringList notFound;             // vanished between list and get (404): skipped
+    QList<UndeliveredMessage> failed; // still failing after the client's retries
 };
 
 // One history record, reduced to what the engine applies (users.history.list, in order).
@@ -67,7 +76,8 @@ public:
     // users.messages.list with q (includeSpamTrash true: the table mirrors the whole mailbox).
     virtual std::optional<MessageIdPage> listMessages(const QString &query, const QString &pageToken,
                                                       int maxResults, SourceError *error) = 0;
-    // format=raw through batch requests; every id ends up in messages or notFound, or the call fails.
+    // format=raw through batch requests; every id ends up in messages, notFound or failed, or the whole
+    // call fails (authentication, cancellation: nothing can succeed).
     virtual std::optional<FetchResult> fetchRaw(const QStringList &ids, SourceError *error) = 0;
     virtual std::optional<HistoryPage> listHistory(qint64 startHistoryId, const QString &pageToken,
                                                    SourceError *error) = 0;

@@ -34,14 +34,20 @@ struct SyncOptions {
     int listPageSize = 500;           // users.messages.list maxResults (Gmail's maximum)
     int fetchChunk = 100;             // ids handed to one fetchRaw (the client batches ≤ 50 per request)
     double quotaUnitsPerSecond = 250; // per tenant (developers.google.com/gmail/api/reference/quota)
+    int requestBackoffBaseMs = 1000;  // Gmail request retries: full jitter over base · 2^attempt
 
-    int leaseStaleAfterSeconds = 30 * 60; // tenant lease of a silent holder may be overridden after this
-    int jobStaleAfterSeconds = 5 * 60;    // running job with an older heartbeat belongs to a dead worker
-    int heartbeatIntervalSeconds = 10;
-    int startLimitPerMinute = 10;     // per tenant; force jobs ignore it
-    int maxRetries = 3;               // failed steps retried with backoff, then the job fails
-    int retryBackoffBaseSeconds = 30; // base · 2^(attempt-1)
-    int busyTenantDelaySeconds = 15;  // a claimed job whose tenant is locked waits this long
+    // A JobHeartbeat thread beats every heartbeatIntervalSeconds whatever the job is doing, so only a dead
+    // worker goes silent: its job (and the tenant lease, which follows the job) is taken over after
+    // jobStaleAfterSeconds, counting an attempt.
+    int jobStaleAfterSeconds = 30;
+    int leaseStaleAfterSeconds = 30; // a lease whose holder is silent this long is free (= job staleness)
+    int heartbeatIntervalSeconds = 3;
+    int startLimitPerMinute = 10;        // per tenant; force jobs ignore it
+    int maxRetries = 3;                  // failed steps retried with backoff, then the job fails
+    int maxMessageAttempts = 5;          // a message failing this often is permanent (shown, not retried)
+    int maxFailuresRetriedPerJob = 5000; // recorded failures a job retries before its own work
+    int retryBackoffBaseSeconds = 30;    // base · 2^(attempt-1)
+    int busyTenantDelaySeconds = 15;     // a claimed job whose tenant is locked waits this long
 
     int concurrency = 2;       // worker threads (SyncEngine)
     int pollIntervalMs = 1000; // how often an idle worker looks for jobs
