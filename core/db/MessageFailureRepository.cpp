@@ -132,16 +132,20 @@ std::optional<qint64> MessageFailureRepository::resolve(const QString &tenantId,
 }
 
 std::optional<QList<MessageFailure>> MessageFailureRepository::retryable(const QString &tenantId,
-                                                                         bool includePermanent, int limit) {
+                                                                         bool includePermanent, int limit,
+                                                                         qint64 currentJobId) {
     m_error.clear();
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
     q.prepare(QStringLiteral("SELECT %1 FROM message_failures WHERE tenant_id = :tenant"
                              " AND (:all OR NOT permanent)"
+                             " AND NOT (kind = 'crash' AND NOT permanent AND job_id IS NOT DISTINCT FROM "
+                             "CAST(:job AS bigint))"
                              " ORDER BY kind <> 'crash', last_seen_at, gmail_message_id LIMIT :limit")
                   .arg(QLatin1String(Columns)));
     q.bindValue(QStringLiteral(":tenant"), tenantId);
     q.bindValue(QStringLiteral(":all"), includePermanent);
+    q.bindValue(QStringLiteral(":job"), currentJobId);
     q.bindValue(QStringLiteral(":limit"), limit);
     if (!q.exec()) {
         fail(QStringLiteral("cannot read recorded failures of tenant %1").arg(tenantId), q);

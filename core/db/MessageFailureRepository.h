@@ -31,8 +31,11 @@ public:
     std::optional<qint64> resolve(const QString &tenantId, const QStringList &gmailMessageIds);
 
     // Failures to retry first, oldest first: the non-permanent ones, and the permanent ones too when
-    // includePermanent (an operator's --retry-failed). Crash suspects first, so they go one by one early.
-    std::optional<QList<MessageFailure>> retryable(const QString &tenantId, bool includePermanent, int limit);
+    // includePermanent (an operator's --retry-failed). Crash suspects first, so they go one by one early;
+    // not those recorded for `currentJobId` itself: the resumed job meets them again in its own listing,
+    // under its own window.
+    std::optional<QList<MessageFailure>> retryable(const QString &tenantId, bool includePermanent, int limit,
+                                                   qint64 currentJobId = 0);
     // The ids a sync must not fetch again by itself (permanent), and the crash suspects it must fetch one
     // at a time (kind crash, not yet permanent).
     Q_REQUIRED_RESULT bool quarantine(const QString &tenantId, QStringList *permanentIds,

@@ -141,6 +141,7 @@ StepOutcome JobContext::fetchChunk(const QStringList &chunk, StepWrite *write, c
         m_failedThisJob.insert(f.id);
     }
     for (const FetchedMessage &m : std::as_const(result->messages)) {
+        write->fetchedIds.append(m.id);
         m_permanentFailures.remove(m.id); // fetched after all (--retry-failed): an ordinary message again
         m_crashSuspects.remove(m.id);
     }
@@ -210,10 +211,7 @@ StepOutcome writeStep(QSqlDatabase &db, const StepWrite &w, qint64 jobId, const 
     db::MessageFailureRepository failures(db);
     if (policy.resolveFailures) {
         // Stored now, deleted for good, or gone from Gmail: no longer a failure of this tenant.
-        QStringList resolved = w.goneIds + w.deletes;
-        resolved.reserve(resolved.size() + w.records.size());
-        for (const db::EmailRecord &r : w.records)
-            resolved.append(r.gmailMessageId);
+        const QStringList resolved = w.goneIds + w.deletes + w.fetchedIds;
         if (!failures.resolve(tenantId, resolved))
             return rollback(failures.errorString());
     }

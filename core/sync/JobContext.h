@@ -47,7 +47,8 @@ struct StepWrite {
     // failed permanently before (already recorded; counted failed again).
     QList<db::FailedMessage> failures;
     qint64 quarantined = 0;
-    QStringList goneIds; // 404 now: a recorded failure of these is resolved
+    QStringList goneIds;    // 404 now: a recorded failure of these is resolved
+    QStringList fetchedIds; // fetched and parsed (stored, or outside the window): resolved too
     // Full (re)sync of a window: the ids this step listed are recorded for the job (sync_job_seen_ids;
     // resetSeen first drops what an earlier attempt recorded); the sweep removes rows in [sweepFrom, ∞)
     // the job did not list (counted as deleted) and then forgets the recorded ids.
