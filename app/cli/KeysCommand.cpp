@@ -8,7 +8,9 @@
 #include "db/IntegrationRepository.h"
 
 #include <QFileInfo>
+
 #include <QStringList>
+#include <csignal>
 
 namespace cli {
 
@@ -85,6 +87,10 @@ int KeysCommand::rotate(CliContext &context, const QStringList &args) {
         return context.fail(
             QStringLiteral("the new key is the current key (%1); nothing to rotate").arg(newKey->id()));
 
+    // Testing aid: a process killed here (after the new key is durable, before the rows are re-sealed)
+    // must lose nothing — the rows are still sealed under the old key, which nothing has touched.
+    if (qEnvironmentVariable("GMAIL_SYNC_FAULT_INJECT") == QLatin1String("kill-after-key-write"))
+        ::raise(SIGKILL);
     const crypto::Vault target(*newKey);
     auth::CredentialStore store(*opener);
     const auto count = store.resealAll(target);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "log/Redactor.h"
+
 #include <QString>
 
 #include <optional>
@@ -23,7 +25,9 @@ public:
 class StaticTokenProvider final : public AccessTokenProvider {
 public:
     explicit StaticTokenProvider(QString token)
-        : m_token(std::move(token)) {}
+        : m_token(std::move(token)) {
+        logging::Redactor::registerSecret(m_token);
+    }
     std::optional<QString> accessToken(bool, QString *, bool *) override { return m_token; }
 
 private:

@@ -1,5 +1,7 @@
 #include "auth/CredentialStore.h"
 
+#include "log/Redactor.h"
+
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QUrl>
@@ -97,10 +99,17 @@ std::optional<QJsonObject> validateServiceAccount(const QJsonObject &keys, QStri
         *error = QStringLiteral("keys JSON: field \"client_email\" must be an email address");
         return std::nullopt;
     }
+    // The signed assertion goes to token_uri: only over TLS (a loopback address is allowed plain, for the
+    // sandbox and tests; nothing leaves the machine there).
     const QUrl tokenUri(keys.value(QStringLiteral("token_uri")).toString(), QUrl::StrictMode);
-    if (!tokenUri.isValid() ||
-        (tokenUri.scheme() != QLatin1String("https") && tokenUri.scheme() != QLatin1String("http"))) {
-        *error = QStringLiteral("keys JSON: field \"token_uri\" must be an http(s) URL");
+    const bool loopback =
+        tokenUri.scheme() == QLatin1String("http") &&
+        (tokenUri.host() == QLatin1String("127.0.0.1") || tokenUri.host() == QLatin1String("::1") ||
+         tokenUri.host() == QLatin1String("localhost"));
+    if (!tokenUri.isValid() || tokenUri.host().isEmpty() ||
+        (tokenUri.scheme() != QLatin1String("https") && !loopback)) {
+        *error = QStringLiteral(
+            "keys JSON: field \"token_uri\" must be an https URL (plain http only on loopback)");
         return std::nullopt;
     }
     if (!privateKeyParses(keys.value(QStringLiteral("private_key")).toString())) {
@@ -191,7 +200,19 @@ std::optional<QJsonObject> CredentialStore::unseal(const db::Integration &row, Q
         *error = QStringLiteral("the unsealed keys are not a JSON object");
         return std::nullopt;
     }
-    return document.object();
+    const QJsonObject keys = document.object();
+    // Whatever was sealed is secret except the few public fields: the log never shows those values.
+    static const QStringList publicFields{
+        QStringLiteral("type"),           QStringLiteral("clientId"),       QStringLiteral("client_id"),
+        QStringLiteral("client_email"),   QStringLiteral("token_uri"),      QStringLiteral("project_id"),
+        QStringLiteral("scopes"),         QStringLiteral("subject"),        QStringLiteral("auth_uri"),
+        QStringLiteral("tokenExpiresAt"), QStringLiteral("universe_domain")};
+    for (auto it = keys.constBegin(); it != keys.constEnd(); ++it) {
+        if (it.value().isString() && !publicFields.contains(it.key()) &&
+            !it.key().endsWith(QLatin1String("_url")))
+            logging::Redactor::registerSecret(it.value().toString());
+    }
+    return keys;
 }
 
 bool CredentialStore::store(const QString &tenantId, AuthType type, const QByteArray &keysJson) {

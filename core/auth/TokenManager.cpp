@@ -1,5 +1,7 @@
 #include "auth/TokenManager.h"
 
+#include "log/Redactor.h"
+
 #include "auth/TokenLifetime.h"
 
 #include "auth/CredentialStore.h"
@@ -125,6 +127,8 @@ std::optional<QString> TokenManager::accessToken(bool forceRefresh, QString *err
     lock.lock();
     m_refreshing = false;
     ++m_generation;
+    if (!outcome.token.isEmpty())
+        logging::Redactor::registerSecret(outcome.token);
     if (outcome.error.isEmpty()) {
         m_token = outcome.token;
         m_expiresAt = outcome.expiresAt;

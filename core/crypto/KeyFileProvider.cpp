@@ -1,10 +1,12 @@
 #include "KeyFileProvider.h"
 
 #include <QFile>
+#include <QFileInfo>
 
 #include <openssl/crypto.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -68,24 +70,64 @@ std::optional<MasterKey> KeyFileProvider::currentKey(QString *error) {
     return key;
 }
 
+namespace {
+
+QString errnoText() {
+    return QString::fromLocal8Bit(std::strerror(errno));
+}
+
+// fsync(2) on a directory makes the names in it (a rename, a link) durable.
+bool syncDirectory(const QByteArray &dir) {
+    const int fd = ::open(dir.constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    const bool ok = ::fsync(fd) == 0;
+    ::close(fd);
+    return ok;
+}
+
+} // namespace
+
 bool KeyFileProvider::writeKeyFile(const QString &path, const MasterKey &key, QString *error) {
+    // Durable before anything is sealed under it: a power cut after `keys rotate` committed must not
+    // leave rows sealed under a key that never reached the disk. So: a temporary file in the same
+    // directory (0600, O_EXCL), written and fsynced; linked to its name (link(2) refuses to replace an
+    // existing file, unlike rename); the directory fsynced; the key read back through the provider and
+    // compared by id.
+    auto failWith = [&](const QString &reason) {
+        if (error)
+            *error = QStringLiteral("cannot write key file %1: %2").arg(path, reason);
+        return false;
+    };
     const QByteArray nativePath = QFile::encodeName(path);
-    const int fd = ::open(nativePath.constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        if (error)
-            *error = QStringLiteral("cannot create key file %1: %2")
-                         .arg(path, QString::fromLocal8Bit(std::strerror(errno)));
-        return false;
-    }
+    const QByteArray dir = QFile::encodeName(QFileInfo(path).absolutePath());
+    QByteArray temp = nativePath + ".tmp-XXXXXX";
+    const int fd = ::mkostemp(temp.data(), O_CLOEXEC); // mode 0600
+    if (fd < 0)
+        return failWith(errnoText());
     QByteArray text = key.toBase64() + '\n';
-    const bool ok = ::write(fd, text.constData(), size_t(text.size())) == ssize_t(text.size());
+    const bool written = ::write(fd, text.constData(), size_t(text.size())) == ssize_t(text.size());
     OPENSSL_cleanse(text.data(), text.size());
+    const bool synced = written && ::fsync(fd) == 0;
     const bool closed = ::close(fd) == 0;
-    if (!ok || !closed) {
-        if (error)
-            *error = QStringLiteral("cannot write key file %1").arg(path);
-        return false;
+    if (!written || !synced || !closed) {
+        const QString why = errnoText();
+        ::unlink(temp.constData());
+        return failWith(why);
     }
+    const bool linked = ::link(temp.constData(), nativePath.constData()) == 0;
+    const QString linkError = errnoText();
+    ::unlink(temp.constData());
+    if (!linked)
+        return failWith(linkError);
+    if (!syncDirectory(dir))
+        return failWith(QStringLiteral("cannot sync its directory: ") + errnoText());
+    QString readError;
+    const auto back = KeyFileProvider(path).currentKey(&readError);
+    if (!back)
+        return failWith(QStringLiteral("reading it back failed: ") + readError);
+    if (back->id() != key.id())
+        return failWith(QStringLiteral("it reads back as another key"));
     return true;
 }
 

@@ -16,8 +16,9 @@ public:
     bool isConfigured() const override { return !m_path.isEmpty(); }
     std::optional<MasterKey> currentKey(QString *error) override;
 
-    // Writes a key as base64 to a new file with mode 0600 (used by `keys rotate --new-key-file`
-    // tests and for creating a key file). Refuses to overwrite an existing file.
+    // Writes a key as base64 to a new file with mode 0600 (`keys rotate --new-key-file`), durably:
+    // temporary file, fsync, link to the name, directory fsync, read back and verified. Refuses to
+    // overwrite an existing file.
     static bool writeKeyFile(const QString &path, const MasterKey &key, QString *error);
 
 private:

@@ -7,7 +7,9 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdio>
 #include <mutex>
+#include <sys/stat.h>
 
 namespace logging {
 
@@ -63,9 +65,15 @@ bool Log::init(const LogOptions &options, QString *error) {
         return false;
     }
     path = QDir(dir).filePath(options.fileName);
+    // Logs name tenants, addresses and errors: readable by the owner only (0600) whatever the umask, also
+    // for the files rotation creates later (spdlog opens each with fopen; we tighten it right after).
+    spdlog::file_event_handlers ownerOnly;
+    ownerOnly.after_open = [](const spdlog::filename_t &, std::FILE *file) {
+        ::fchmod(::fileno(file), 0600);
+    };
     try {
         sinks.push_back(std::make_shared<spdlog::sinks::rotating_file_sink_mt>(
-            path.toStdString(), options.maxFileBytes, options.maxFiles));
+            path.toStdString(), options.maxFileBytes, options.maxFiles, false, ownerOnly));
     } catch (const spdlog::spdlog_ex &e) {
         if (error)
             *error = QStringLiteral("cannot open the log file %1: %2").arg(path, QString::fromUtf8(e.what()));

@@ -30,6 +30,7 @@ private Q_SLOTS:
     void looseKeyFileIsRefused();
     void rotateWithKeyFiles();
     void rotateNeedsNewKeyFileForEnvKey();
+    void rotateKilledBeforeCommitLosesNothing();
     void keychainIsTheDefaultSource();
 
 private:
@@ -239,6 +240,11 @@ void TestIntegrationCli::malformedKeysFailNamingTheField_data() {
                "{\"type\":\"service_account\",\"client_email\":\"a@b.c\",\"token_uri\":\"https://t\","
                "\"private_key\":\"-----BEGIN PRIVATE KEY-----\\nAAAA\\n-----END PRIVATE KEY-----\\n\"}")
         << "field \"private_key\"";
+    QTest::newRow("plain http token_uri")
+        << "service-account"
+        << QByteArray("{\"type\":\"service_account\",\"client_email\":\"a@b.c\","
+                      "\"token_uri\":\"http://oauth2.example.com/token\",\"private_key\":\"x\"}")
+        << "must be an https URL";
     QTest::newRow("empty stdin") << "oauth" << QByteArray() << "no keys JSON on stdin";
 }
 
@@ -338,6 +344,48 @@ void TestIntegrationCli::rotateWithKeyFiles() {
             {}, useNew);
     QCOMPARE(again.exitCode, 1);
     QVERIFY2(again.err.contains("is the current key"), again.err.constData());
+}
+
+void TestIntegrationCli::rotateKilledBeforeCommitLosesNothing() {
+    // `keys rotate` killed after the new key file is written, before the re-sealed rows commit: the key
+    // file is whole (and was fsynced), the rows still open with the old key, and a second rotate onto
+    // the same file finishes the job. No credential is lost at any point.
+    const QString oldKeyFile = writeKeyFile(QStringLiteral("old.key"), QByteArray(32, '\x03'), 0600);
+    const QStringList useOld{QStringLiteral("GMAIL_SYNC_MASTER_KEY="),
+                             QStringLiteral("GMAIL_SYNC_KEY_FILE=") + oldKeyFile};
+    const Result set = run({QStringLiteral("integration"), QStringLiteral("set"), QStringLiteral("acme"),
+                            QStringLiteral("--auth"), QStringLiteral("oauth"), QStringLiteral("--keys-file"),
+                            QStringLiteral("-")},
+                           oauthJson(), useOld);
+    QVERIFY2(set.exitCode == 0, set.err.constData());
+    const QString newKeyFile = m_dir->filePath(QStringLiteral("new.key"));
+    const Result killed =
+        run({QStringLiteral("keys"), QStringLiteral("rotate"), QStringLiteral("--new-key-file"), newKeyFile},
+            {}, useOld + QStringList{QStringLiteral("GMAIL_SYNC_FAULT_INJECT=kill-after-key-write")});
+    QCOMPARE(killed.exitCode, -1); // died by SIGKILL
+    QVERIFY(QFile::exists(newKeyFile));
+    QCOMPARE(QDir(m_dir->path()).entryList({QStringLiteral("new.key.tmp-*")}, QDir::Files).size(), 0);
+    QFile keyFile(newKeyFile);
+    QVERIFY(keyFile.open(QIODevice::ReadOnly));
+    QCOMPARE(QByteArray::fromBase64(keyFile.readAll().trimmed()).size(), 32); // whole
+
+    const Result stillOld = run({QStringLiteral("integration"), QStringLiteral("show"),
+                                 QStringLiteral("acme"), QStringLiteral("--json")},
+                                {}, useOld);
+    QVERIFY2(stillOld.exitCode == 0 && stillOld.err.isEmpty(), stillOld.err.constData());
+    QCOMPARE(QJsonDocument::fromJson(stillOld.out).object().value(QStringLiteral("clientId")).toString(),
+             QStringLiteral("42-cli.apps.googleusercontent.com"));
+
+    const Result finish =
+        run({QStringLiteral("keys"), QStringLiteral("rotate"), QStringLiteral("--new-key-file"), newKeyFile},
+            {}, useOld);
+    QVERIFY2(finish.exitCode == 0, finish.err.constData());
+    QVERIFY2(finish.out.contains("re-sealed 1 integration(s)"), finish.out.constData());
+    const Result withNew = run(
+        {QStringLiteral("integration"), QStringLiteral("show"), QStringLiteral("acme"),
+         QStringLiteral("--json")},
+        {}, {QStringLiteral("GMAIL_SYNC_MASTER_KEY="), QStringLiteral("GMAIL_SYNC_KEY_FILE=") + newKeyFile});
+    QVERIFY2(withNew.exitCode == 0 && withNew.err.isEmpty(), withNew.err.constData());
 }
 
 void TestIntegrationCli::rotateNeedsNewKeyFileForEnvKey() {

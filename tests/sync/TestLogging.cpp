@@ -8,6 +8,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/stat.h>
+
 // The log helpers: secrets in free text are scrubbed, lines are single JSON objects with typed fields.
 class TestLogging final : public QObject {
     Q_OBJECT
@@ -24,6 +26,15 @@ private Q_SLOTS:
                                      << QStringLiteral("1//0gSECRET");
         QTest::newRow("url password")
             << QStringLiteral("postgresql://u:hunter2@db/x unreachable") << QStringLiteral("hunter2");
+        // camelCase spellings (our own JSON, e.g. the sealed OAuth keys), short values.
+        QTest::newRow("camel refreshToken")
+            << QStringLiteral("{\"refreshToken\":\"1//short\",\"x\":1}") << QStringLiteral("1//short");
+        QTest::newRow("camel clientSecret")
+            << QStringLiteral("clientSecret=GOCSPX-abc&y=2") << QStringLiteral("GOCSPX-abc");
+        QTest::newRow("camel accessToken")
+            << QStringLiteral("accessToken: \"ya29.tiny\"") << QStringLiteral("ya29.tiny");
+        QTest::newRow("private_key_id")
+            << QStringLiteral("{\"private_key_id\":\"0123abcd\"}") << QStringLiteral("0123abcd");
         QTest::newRow("base64 body") << QStringLiteral("raw=") + QString(QLatin1Char('A')).repeated(80)
                                      << QString(QLatin1Char('A')).repeated(48);
     }
@@ -33,6 +44,38 @@ private Q_SLOTS:
         const QString out = logging::Redactor::scrub(input);
         QVERIFY2(!out.contains(secret), qPrintable(out));
         QVERIFY(out.contains(QStringLiteral("[redacted]")));
+    }
+
+    void registeredSecretsNeverShow() {
+        // By value, whatever the shape around it: a short token in a sentence no pattern would catch.
+        const QString secret = QStringLiteral("tok-7Hq2");
+        QVERIFY(logging::Redactor::scrub(QStringLiteral("using tok-7Hq2 now")).contains(secret));
+        logging::Redactor::registerSecret(secret);
+        const QString out = logging::Redactor::scrub(QStringLiteral("using tok-7Hq2 now (tok-7Hq2)"));
+        QVERIFY2(!out.contains(secret), qPrintable(out));
+        QCOMPARE(out, QStringLiteral("using [redacted] now ([redacted])"));
+        // Too short to register: ordinary words stay readable.
+        logging::Redactor::registerSecret(QStringLiteral("the"));
+        QVERIFY(logging::Redactor::scrub(QStringLiteral("the end")).contains(QStringLiteral("the")));
+    }
+
+    void logFilesAreOwnerOnly() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const mode_t old = ::umask(0); // the most permissive umask: the file must still be 0600
+        logging::LogOptions options;
+        options.directory = dir.path();
+        options.toStderr = false;
+        QString error;
+        const bool ok = logging::Log::init(options, &error);
+        ::umask(old);
+        QVERIFY2(ok, qPrintable(error));
+        logging::LogEvent(logging::Level::Info, "hello").write();
+        logging::Log::flush();
+        struct stat st {};
+        QCOMPARE(::stat(QFile::encodeName(logging::Log::filePath()).constData(), &st), 0);
+        QCOMPARE(int(st.st_mode & 0777), 0600);
+        logging::Log::shutdown();
     }
 
     void keepsOrdinaryText() {
