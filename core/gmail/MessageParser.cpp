@@ -238,9 +238,8 @@ bool hasValidMediaType(QByteArrayView value) {
 
 // The media type and charset a leaf part is read with.
 struct LeafType {
-    QString mimeType;       // lower case "type/subtype"
-    QByteArray charset;     // as declared; empty when none
-    bool defaulted = false; // the Content-Type was invalid and RFC 2045 §5.2's default applies
+    QString mimeType;   // lower case "type/subtype"
+    QByteArray charset; // as declared; empty when none
 };
 
 class Walker {
@@ -293,15 +292,18 @@ private:
     // the broken value is kept (robustness: "text; charset=utf-8" means UTF-8), else us-ascii, which
     // CharsetDecoder reads as UTF-8 or windows-1252 when 8-bit bytes show up anyway.
     LeafType leafType(GMimeObject *object) const {
-        LeafType t{mimeType(object), g_mime_object_get_content_type_parameter(object, "charset"), false};
+        LeafType t{mimeType(object), g_mime_object_get_content_type_parameter(object, "charset")};
+        // What GMime makes of a value it cannot read (or of "/plain"); anything else it read is trusted.
+        const bool unreadable = t.mimeType == u"application/octet-stream" ||
+                                t.mimeType.startsWith(QLatin1Char('/')) ||
+                                t.mimeType.endsWith(QLatin1Char('/'));
         GMimeHeaderList *headers = g_mime_object_get_header_list(object);
         GMimeHeader *header = headers ? g_mime_header_list_get_header(headers, "Content-Type") : nullptr;
         const char *rawValue = header ? g_mime_header_get_raw_value(header) : nullptr;
-        if (!rawValue || hasValidMediaType(QByteArrayView(rawValue)))
+        if (!unreadable || !rawValue || hasValidMediaType(QByteArrayView(rawValue)))
             return t;
         t.mimeType = QStringLiteral("text/plain");
         t.charset = "us-ascii";
-        t.defaulted = true;
         const QByteArrayView value(rawValue);
         if (const qsizetype semicolon = value.indexOf(';'); semicolon >= 0) {
             const QByteArray repaired = "text/plain" + value.sliced(semicolon).toByteArray();
