@@ -267,20 +267,55 @@ GMimeObject *findPart(GMimeObject *object, const QString &partId, const QString 
     return nullptr;
 }
 
-// The first body text part, depth first, preferring text/plain over text/html (as Gmail's snippet).
-GMimeObject *findText(GMimeObject *object, const QString &type) {
+// RFC 2045 §5.2: a syntactically invalid Content-Type ("text" without a subtype, garbage) means
+// text/plain, as a missing one does; GMime reads it as application/octet-stream instead.
+bool hasInvalidContentType(GMimeObject *object) {
+    GMimeContentType *type = g_mime_object_get_content_type(object);
+    const char *raw = g_mime_object_get_header(object, "Content-Type");
+    if (!type || !raw)
+        return false;
+    if (!*g_mime_content_type_get_media_type(type) || !*g_mime_content_type_get_media_subtype(type))
+        return true;
+    return mimeTypeOf(object) == u"application/octet-stream" &&
+           !QByteArray(raw).trimmed().toLower().startsWith("application/octet-stream");
+}
+
+// Message text as Gmail shows it (and puts in its snippet): a text part without a disposition or with
+// "inline" (RFC 2183 §2.1; anything else reads as attachment, §2.8), whatever its file name (§2.3).
+bool isBodyText(GMimeObject *object, const QString &type) {
+    if (!GMIME_IS_TEXT_PART(object))
+        return false;
+    const char *disposition = g_mime_object_get_disposition(object);
+    if (disposition && *disposition && g_ascii_strcasecmp(disposition, "inline") != 0)
+        return false;
+    return (hasInvalidContentType(object) ? QStringLiteral("text/plain") : mimeTypeOf(object)) == type;
+}
+
+// The body text parts of one type, depth first, in order (attached messages are not entered).
+void collectText(GMimeObject *object, const QString &type, QList<GMimeObject *> *out) {
     if (GMIME_IS_MULTIPART(object)) {
         GMimeMultipart *multipart = GMIME_MULTIPART(object);
         const int count = g_mime_multipart_get_count(multipart);
-        for (int i = 0; i < count; ++i) {
-            if (GMimeObject *found = findText(g_mime_multipart_get_part(multipart, i), type))
-                return found;
-        }
-        return nullptr;
+        for (int i = 0; i < count; ++i)
+            collectText(g_mime_multipart_get_part(multipart, i), type, out);
+    } else if (isBodyText(object, type)) {
+        out->append(object);
     }
-    if (GMIME_IS_TEXT_PART(object) && filenameOf(object).isEmpty() && mimeTypeOf(object) == type)
-        return object;
-    return nullptr;
+}
+
+// A text part's content converted to UTF-8 from its charset (via iconv). For a broken Content-Type the
+// charset parameter, when one can still be read, is applied first ("text; charset=iso-8859-1").
+QString textOf(GMimeObject *part) {
+    const QByteArray raw = g_mime_object_get_header(part, "Content-Type");
+    if (hasInvalidContentType(part) && raw.contains(';')) {
+        const QByteArray repaired = "text/plain" + raw.mid(raw.indexOf(';'));
+        GPtr<GMimeContentType> type(g_mime_content_type_parse(nullptr, repaired.constData()));
+        const char *charset = type ? g_mime_content_type_get_parameter(type.get(), "charset") : nullptr;
+        if (charset && *charset)
+            g_mime_text_part_set_charset(GMIME_TEXT_PART(part), charset);
+    }
+    GString utf8(g_mime_text_part_get_text(GMIME_TEXT_PART(part)));
+    return QString::fromUtf8(utf8.get());
 }
 
 QString decodeEntities(const QString &html) {
@@ -361,18 +396,19 @@ QString snippetOf(GMimeMessage *message) {
     GMimeObject *root = message ? g_mime_message_get_mime_part(message) : nullptr;
     if (!root)
         return {};
-    GMimeObject *part = findText(root, QStringLiteral("text/plain"));
-    bool html = false;
-    if (!part) {
-        part = findText(root, QStringLiteral("text/html"));
-        html = part != nullptr;
-    }
-    if (!part)
-        return {};
-    GString utf8(g_mime_text_part_get_text(GMIME_TEXT_PART(part))); // charset → UTF-8 via iconv
-    QString text = QString::fromUtf8(utf8.get());
+    // The text parts (all of them, in order: a short first part does not end the snippet); the HTML
+    // ones only when there is no text/plain one.
+    QList<GMimeObject *> parts;
+    collectText(root, QStringLiteral("text/plain"), &parts);
+    const bool html = parts.isEmpty();
     if (html)
-        text = htmlToText(text);
+        collectText(root, QStringLiteral("text/html"), &parts);
+    if (parts.isEmpty())
+        return {};
+    QStringList texts;
+    for (GMimeObject *part : parts)
+        texts.append(html ? htmlToText(textOf(part)) : textOf(part));
+    QString text = texts.join(u' ');
     text = text.simplified();
     text.replace(QChar(0xA0), u' ');
     // Gmail's snippets hold about 200 characters of text; the cut may fall mid-word.

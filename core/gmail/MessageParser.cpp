@@ -8,6 +8,7 @@
 #include <gmime/gmime.h>
 
 #include <cctype>
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -41,6 +42,24 @@ QString clean(const char *utf8) {
     return s.trimmed();
 }
 
+// Like clean(), but copies at most maxBytes of the UTF-8 text (cut on a character boundary) and says
+// whether it had to cut. Used for values whose size the sender controls.
+QString cleanCapped(const char *utf8, qsizetype maxBytes, bool *cut) {
+    *cut = false;
+    if (!utf8)
+        return {};
+    qsizetype n = qsizetype(qstrnlen(utf8, size_t(maxBytes) + 1));
+    if (n > maxBytes) {
+        *cut = true;
+        n = maxBytes;
+        while (n > 0 && (static_cast<unsigned char>(utf8[n]) & 0xC0) == 0x80) // RFC 3629 §3
+            --n;
+    }
+    QString s = QString::fromUtf8(utf8, n);
+    s.remove(QChar(0));
+    return s.trimmed();
+}
+
 void addWarning(QStringList *warnings, const QString &w) {
     if (!warnings->contains(w))
         warnings->append(w);
@@ -52,9 +71,6 @@ void onParserWarning(gint64, GMimeParserWarning code, const gchar *, gpointer us
     auto *warnings = static_cast<QStringList *>(userData);
     QString w;
     switch (code) {
-    case GMIME_WARN_INVALID_CONTENT_TYPE:
-        w = QStringLiteral("invalid Content-Type; read as application/octet-stream");
-        break;
     case GMIME_WARN_INVALID_RFC2047_HEADER_VALUE:
         w = QStringLiteral("invalid RFC 2047 encoded word in a header");
         break;
@@ -91,7 +107,8 @@ void onParserWarning(gint64, GMimeParserWarning code, const gchar *, gpointer us
     case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT:
         w = QStringLiteral("MIME part without headers or content");
         break;
-    default: // duplicated headers/parameters, 8-bit headers, empty parts: read anyway
+    default: // duplicated headers/parameters, 8-bit headers, empty parts: read anyway. An invalid
+             // Content-Type is reported by the Walker, which reads it as text/plain (RFC 2045 §5.2).
         return;
     }
     addWarning(warnings, w);
@@ -196,6 +213,35 @@ Priority headerPriority(GMimeObject *message) {
     return Priority::Normal;
 }
 
+// RFC 2045 §5.1: token := 1*<any (US-ASCII) CHAR except SPACE, CTLs, or tspecials>.
+bool isTokenChar(char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u > 0x20 && u < 0x7F && !std::strchr("()<>@,;:\\\"/[]?=", c);
+}
+
+// Whether a raw Content-Type value starts with `type "/" subtype` (RFC 2045 §5.1). GMime reads a value
+// that does not as application/octet-stream; "text" alone (no subtype) is the common case.
+bool hasValidMediaType(QByteArrayView value) {
+    qsizetype i = 0;
+    while (i < value.size() && std::isspace(static_cast<unsigned char>(value[i])))
+        ++i;
+    const qsizetype typeStart = i;
+    while (i < value.size() && isTokenChar(value[i]))
+        ++i;
+    if (i == typeStart || i >= value.size() || value[i] != '/')
+        return false;
+    const qsizetype subtypeStart = ++i;
+    while (i < value.size() && isTokenChar(value[i]))
+        ++i;
+    return i > subtypeStart;
+}
+
+// The media type and charset a leaf part is read with.
+struct LeafType {
+    QString mimeType;   // lower case "type/subtype"
+    QByteArray charset; // as declared; empty when none
+};
+
 class Walker {
 public:
     Walker(const ParseContext &context, ParsedMessage *out)
@@ -239,6 +285,53 @@ private:
             .toLower();
     }
 
+    // RFC 2045 §5.2: a missing Content-Type means text/plain; charset=us-ascii (GMime applies that, and
+    // message/rfc822 inside multipart/digest, RFC 2046 §5.1.5); "It is also recommend[ed] that this
+    // default be assumed when a syntactically invalid Content-Type header field is encountered", which
+    // GMime reads as application/octet-stream instead. A charset parameter that can still be read from
+    // the broken value is kept (robustness: "text; charset=utf-8" means UTF-8), else us-ascii, which
+    // CharsetDecoder reads as UTF-8 or windows-1252 when 8-bit bytes show up anyway.
+    LeafType leafType(GMimeObject *object) const {
+        LeafType t{mimeType(object), g_mime_object_get_content_type_parameter(object, "charset")};
+        // What GMime makes of a value it cannot read (or of "/plain"); anything else it read is trusted.
+        const bool unreadable = t.mimeType == u"application/octet-stream" ||
+                                t.mimeType.startsWith(QLatin1Char('/')) ||
+                                t.mimeType.endsWith(QLatin1Char('/'));
+        GMimeHeaderList *headers = g_mime_object_get_header_list(object);
+        GMimeHeader *header = headers ? g_mime_header_list_get_header(headers, "Content-Type") : nullptr;
+        const char *rawValue = header ? g_mime_header_get_raw_value(header) : nullptr;
+        if (!unreadable || !rawValue || hasValidMediaType(QByteArrayView(rawValue)))
+            return t;
+        t.mimeType = QStringLiteral("text/plain");
+        t.charset = "us-ascii";
+        const QByteArrayView value(rawValue);
+        if (const qsizetype semicolon = value.indexOf(';'); semicolon >= 0) {
+            const QByteArray repaired = "text/plain" + value.sliced(semicolon).toByteArray();
+            GPtr<GMimeContentType> parsed(g_mime_content_type_parse(nullptr, repaired.constData()));
+            const char *charset =
+                parsed ? g_mime_content_type_get_parameter(parsed.get(), "charset") : nullptr;
+            if (charset && *charset)
+                t.charset = charset;
+        }
+        addWarning(&m_out->warnings, QStringLiteral("invalid Content-Type; read as text/plain"));
+        return t;
+    }
+
+    // Inline text parts follow one another separated by a blank line, as mail clients show them. A
+    // part usually ends in a line break already (RFC 2046 §5.1.1 gives the last CRLF to the boundary,
+    // so a part that ended in a blank line ends in one CRLF): only what is missing is added.
+    static void appendBody(QString *body, const QString &text) {
+        if (text.isEmpty())
+            return;
+        if (!body->isEmpty()) {
+            if (!body->endsWith(QLatin1Char('\n')))
+                *body += QStringLiteral("\n\n");
+            else if (!body->endsWith(QStringLiteral("\n\n")))
+                *body += QLatin1Char('\n');
+        }
+        *body += text;
+    }
+
     QString attachmentIdFor(const QString &partId) const {
         return m_context.attachmentIds.value(partId, partId);
     }
@@ -271,12 +364,22 @@ private:
 
     void addLeaf(GMimePart *part, const QString &partId) {
         GMimeObject *object = GMIME_OBJECT(part);
-        const QString type = mimeType(object);
-        const QString filename = clean(g_mime_part_get_filename(part)); // RFC 2231 / 2047 decoded
+        const LeafType type = leafType(object);
+        bool cut = false;
+        const QString filename = cleanCapped(g_mime_part_get_filename(part), MessageParser::MaxPartNameBytes,
+                                             &cut); // RFC 2231/2047
+        if (cut)
+            addWarning(&m_out->warnings, QStringLiteral("part file name longer than %1 bytes; cut")
+                                             .arg(MessageParser::MaxPartNameBytes));
+        // RFC 2183 §2.8: an unrecognised disposition type is read as "attachment"; none (or an empty
+        // one) and "inline" (any case, §2) mean the part is shown in the message.
         const char *disposition = g_mime_object_get_disposition(object);
-        const bool isAttachment = disposition && g_ascii_strcasecmp(disposition, "attachment") == 0;
+        const bool isAttachment =
+            disposition && *disposition && g_ascii_strcasecmp(disposition, "inline") != 0;
+        // RFC 2183 §2.3: a filename parameter is only a suggested name for storing the part; it does not
+        // make an inline text part an attachment. Gmail shows such parts as message text.
         const bool isBody =
-            !isAttachment && filename.isEmpty() && (type == u"text/plain" || type == u"text/html");
+            !isAttachment && (type.mimeType == u"text/plain" || type.mimeType == u"text/html");
 
         if (hasInvalidBase64(part))
             addWarning(&m_out->warnings,
@@ -284,22 +387,19 @@ private:
 
         if (isBody) {
             const QByteArray bytes = GMimeRuntime::decodedContent(part);
-            const QByteArray charset = g_mime_object_get_content_type_parameter(object, "charset");
             // Bodies are stored with LF line ends (format=raw has CRLF on the wire, RFC 5322 §2.1).
-            QString text = CharsetDecoder::decode(bytes, charset, &m_out->warnings);
+            QString text = CharsetDecoder::decode(bytes, type.charset, &m_out->warnings);
             text.replace(QStringLiteral("\r\n"), QStringLiteral("\n"));
-            QString &body = type == u"text/html" ? m_out->bodyHtml : m_out->bodyText;
-            if (!body.isEmpty() && !text.isEmpty())
-                body += QLatin1Char('\n');
-            body += text;
+            appendBody(type.mimeType == u"text/html" ? &m_out->bodyHtml : &m_out->bodyText, text);
             return;
         }
         ParsedAttachment a;
         a.filename = filename;
-        a.mimeType = type;
+        a.mimeType = type.mimeType;
         a.size = decodedSize(part);
         a.attachmentId = attachmentIdFor(partId);
-        a.contentId = clean(g_mime_object_get_content_id(object));
+        a.contentId =
+            cleanCapped(g_mime_object_get_content_id(object), MessageParser::MaxPartNameBytes, &cut);
         a.inlinePart = !isAttachment;
         m_out->attachments.append(a);
     }
@@ -326,13 +426,20 @@ QByteArray mergedRawHeader(GMimeObject *object, const char *name) {
     return result;
 }
 
-QString decodedSubject(GMimeMessage *message, GMimeParserOptions *options) {
+QString decodedSubject(GMimeMessage *message, GMimeParserOptions *options, QStringList *warnings) {
+    bool cut = false;
+    QString s;
     const QByteArray merged = mergedRawHeader(GMIME_OBJECT(message), "Subject");
-    if (merged.isEmpty())
-        return clean(g_mime_message_get_subject(message));
-    char *text = g_mime_utils_header_decode_text(options, merged.constData());
-    const QString s = clean(text);
-    g_free(text);
+    if (merged.isEmpty()) {
+        s = cleanCapped(g_mime_message_get_subject(message), MessageParser::MaxSubjectBytes, &cut);
+    } else {
+        char *text = g_mime_utils_header_decode_text(options, merged.constData());
+        s = cleanCapped(text, MessageParser::MaxSubjectBytes, &cut);
+        g_free(text);
+    }
+    if (cut)
+        addWarning(warnings,
+                   QStringLiteral("subject longer than %1 bytes; cut").arg(MessageParser::MaxSubjectBytes));
     return s;
 }
 
@@ -387,12 +494,47 @@ QByteArray prepareHeaderCharsets(const QByteArray &raw) {
 
 } // namespace
 
+namespace {
+
+// Where the top-level header block ends (the empty line, RFC 5322 §2.1), looked for only in the first
+// `limit` bytes; -1 when it is not there.
+qsizetype headerBlockEnd(const QByteArray &raw, qsizetype limit) {
+    const QByteArrayView head = QByteArrayView(raw).first(qMin(raw.size(), limit));
+    const qsizetype crlf = head.indexOf("\n\r\n");
+    const qsizetype lf = head.indexOf("\n\n");
+    if (crlf < 0 || lf < 0)
+        return qMax(crlf, lf);
+    return qMin(crlf, lf);
+}
+
+} // namespace
+
 MessageParser::MessageParser() {
     GMimeRuntime::ensure();
 }
 
 ParsedMessage MessageParser::parse(const QByteArray &raw, const ParseContext &context) const {
     ParsedMessage out;
+    const auto unstorable = [&out, &context](const QString &error) {
+        out.fatalError = error;
+        out.warnings.append(error); // also on the row, should a caller store it anyway
+        out.sentAt = context.internalDate;
+        if (context.labelIds.contains(QStringLiteral("IMPORTANT")))
+            out.priority = Priority::High;
+        return out;
+    };
+    // Bounds, checked before anything is copied or handed to GMime.
+    if (raw.isEmpty())
+        return unstorable(QStringLiteral("message is empty (0 bytes): nothing to store"));
+    if (raw.size() > MaxMessageBytes)
+        return unstorable(QStringLiteral("message is %1 MiB, over the parser's limit of %2 MiB")
+                              .arg(raw.size() / (1024 * 1024))
+                              .arg(MaxMessageBytes / (1024 * 1024)));
+    const bool emptyHeaderBlock = raw.startsWith('\n') || raw.startsWith("\r\n");
+    if (raw.size() > MaxHeaderBlockBytes && !emptyHeaderBlock &&
+        headerBlockEnd(raw, MaxHeaderBlockBytes + 3) < 0)
+        return unstorable(QStringLiteral("message header block is over the parser's limit of %1 KiB")
+                              .arg(MaxHeaderBlockBytes / 1024));
 
     // Own options per call: GMime's defaults are process-global, ours must not leak across threads.
     std::unique_ptr<GMimeParserOptions, decltype(&g_mime_parser_options_free)> options(
@@ -409,10 +551,11 @@ ParsedMessage MessageParser::parse(const QByteArray &raw, const ParseContext &co
     g_mime_parser_options_set_fallback_charsets(options.get(), hint.isEmpty() ? withoutHint : withHint);
     g_mime_parser_options_set_warning_callback(options.get(), &onParserWarning, &out.warnings);
 
-    if (raw.contains('\0'))
+    QByteArray bytes = raw; // shared, not copied, unless NUL bytes have to go
+    if (raw.contains('\0')) {
         addWarning(&out.warnings, QStringLiteral("NUL bytes removed"));
-    QByteArray bytes = raw;
-    bytes.replace('\0', QByteArray()); // PostgreSQL text cannot hold NUL; GMime would stop at them
+        bytes.replace('\0', QByteArray()); // PostgreSQL text cannot hold NUL; GMime would stop at them
+    }
 
     GPtr<GMimeStream> stream(
         g_mime_stream_mem_new_with_buffer(bytes.constData(), static_cast<gsize>(bytes.size())));
@@ -428,7 +571,7 @@ ParsedMessage MessageParser::parse(const QByteArray &raw, const ParseContext &co
     }
     GMimeObject *root = GMIME_OBJECT(message.get());
 
-    out.subject = decodedSubject(message.get(), options.get());
+    out.subject = decodedSubject(message.get(), options.get(), &out.warnings);
 
     std::vector<GPtr<InternetAddressList>> reparsed; // owns lists the InternetAddress pointers point into
     const auto addresses = [&](GMimeAddressType type, const char *name, QStringList *list,

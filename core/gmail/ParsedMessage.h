@@ -40,6 +40,11 @@ struct ParsedMessage {
     QList<ParsedAttachment> attachments;
     Priority priority = Priority::Normal;
     QStringList warnings; // what could not be read (never contains message content)
+    // Non-empty when the message cannot be stored as read: it is empty, or over one of the bounds in
+    // MessageParser (MaxMessageBytes, MaxHeaderBlockBytes). Says why, without message content. The other
+    // fields are then empty except sentAt (internalDate) and priority, and the text is also in warnings.
+    // A caller should record a per-message failure instead of storing a row. Warnings alone never set it.
+    QString fatalError;
 };
 
 QString priorityName(Priority p); // "high" | "normal" | "low" (the emails.priority column)

@@ -116,6 +116,11 @@ private Q_SLOTS:
     void attachmentIdsFromFormatFull();
     void sameResultsOnManyThreads();
     void truncatedAndGarbledInputNeverCrashes();
+    void mimeDefaults_data();
+    void mimeDefaults();
+    void emptyOrOversizedMessageIsRefused();
+    void headerBlockOverTheBoundIsRefused();
+    void longSubjectIsCutOnACharacterBoundary();
 };
 
 void TestMessageParser::parse_data() {
@@ -330,6 +335,212 @@ void TestMessageParser::truncatedAndGarbledInputNeverCrashes() {
     // Not a message at all.
     const ParsedMessage empty = parser.parse(QByteArray(), defaultContext());
     QCOMPARE(empty.sentAt, defaultContext().internalDate);
+}
+
+// One message per row, written out as it travels (RFC 5322 with CRLF line ends): what becomes body
+// text and what an attachment, per the MIME defaults of RFC 2045 §5.2 and RFC 2183 as Gmail reads them.
+void TestMessageParser::mimeDefaults_data() {
+    QTest::addColumn<QByteArray>("raw");
+    QTest::addColumn<QString>("bodyText");
+    QTest::addColumn<QString>("bodyHtml");
+    QTest::addColumn<QString>("attachments");
+    QTest::addColumn<QString>("warnings");
+    const QString invalidType = QStringLiteral("invalid Content-Type; read as text/plain");
+    const QByteArray head = "From: a@example.com\r\nTo: b@example.com\r\nSubject: t\r\n"
+                            "Date: Tue, 14 Nov 2023 08:00:00 +0000\r\nMIME-Version: 1.0\r\n";
+
+    // RFC 2183 §2.3: a filename is only a suggested name for storing; without an "attachment"
+    // disposition a named text/plain part is message text (Gmail shows it, its snippet has the words).
+    QTest::newRow("RFC 2183 §2.3 named text/plain, no disposition")
+        << head + "Content-Type: text/plain; charset=utf-8; name=\"notes.txt\"\r\n\r\nMeeting notes\r\n"
+        << QStringLiteral("Meeting notes\n") << QString() << QString() << QString();
+    QTest::newRow("RFC 2183 §2.3 named text/html, no disposition")
+        << head + "Content-Type: text/html; name=\"page.html\"\r\n\r\n<p>Hi</p>\r\n"
+        << QString() << QStringLiteral("<p>Hi</p>\n") << QString() << QString();
+    QTest::newRow("RFC 2183 §2.1 inline text/plain with filename in multipart/mixed")
+        << head + "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+                  "--b\r\nContent-Type: text/plain\r\n\r\nHello\r\n"
+                  "--b\r\nContent-Type: text/plain; name=\"log.txt\"\r\n"
+                  "Content-Disposition: inline; filename=\"log.txt\"\r\n\r\nline 1\r\nline 2\r\n"
+                  "--b--\r\n"
+        << QStringLiteral("Hello\n\nline 1\nline 2") << QString() << QString() << QString();
+    // RFC 2183 §2: the disposition type is case-insensitive.
+    QTest::newRow("RFC 2183 §2 INLINE in capitals")
+        << head +
+               "Content-Type: text/plain; name=x.txt\r\nContent-Disposition: INLINE; filename=x.txt\r\n\r\n"
+               "shown\r\n"
+        << QStringLiteral("shown\n") << QString() << QString() << QString();
+    // RFC 2183 §2.2: "attachment" keeps a text part out of the body, with its metadata.
+    QTest::newRow("RFC 2183 §2.2 text/plain attachment")
+        << head + "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+                  "--b\r\nContent-Type: text/plain\r\n\r\nSee the log.\r\n"
+                  "--b\r\nContent-Type: text/plain; name=\"log.txt\"\r\n"
+                  "Content-Disposition: attachment; filename=\"log.txt\"\r\n\r\n12345\r\n"
+                  "--b--\r\n"
+        << QStringLiteral("See the log.") << QString() << QStringLiteral("log.txt|text/plain|5|1|attachment")
+        << QString();
+    // RFC 2183 §2.8: an unrecognised disposition type is treated as "attachment".
+    QTest::newRow("RFC 2183 §2.8 unknown disposition")
+        << head + "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+                  "--b\r\nContent-Type: text/plain\r\n\r\nBody.\r\n"
+                  "--b\r\nContent-Type: text/plain\r\nContent-Disposition: x-stash\r\n\r\nkept aside\r\n"
+                  "--b--\r\n"
+        << QStringLiteral("Body.") << QString() << QStringLiteral("|text/plain|10|1|attachment") << QString();
+
+    // RFC 2045 §5.2: no Content-Type at all is text/plain; charset=us-ascii (the message, or a body
+    // part, RFC 2046 §5.1); so is a syntactically invalid one, "text" without a subtype above all.
+    QTest::newRow("RFC 2045 §5.2 no MIME headers at all")
+        << QByteArray("From: a@example.com\r\nSubject: t\r\nDate: Tue, 14 Nov 2023 08:00:00 +0000\r\n\r\n"
+                      "Plain old mail.\r\n")
+        << QStringLiteral("Plain old mail.\n") << QString() << QString() << QString();
+    QTest::newRow("RFC 2045 §5.2 Content-Type: text")
+        << head + "Content-Type: text\r\n\r\nNo subtype.\r\n"
+        << QStringLiteral("No subtype.\n") << QString() << QString() << invalidType;
+    QTest::newRow("RFC 2045 §5.2 Content-Type: garbage")
+        << head + "Content-Type: garbage\r\n\r\nStill text.\r\n"
+        << QStringLiteral("Still text.\n") << QString() << QString() << invalidType;
+    QTest::newRow("RFC 2045 §5.2 Content-Type: /plain (empty type)")
+        << head + "Content-Type: /plain\r\n\r\nEmpty type.\r\n"
+        << QStringLiteral("Empty type.\n") << QString() << QString() << invalidType;
+    // us-ascii that carries 8-bit bytes reads as UTF-8 when valid (CharsetDecoder's rule).
+    QTest::newRow("RFC 2045 §5.2 Content-Type: text with UTF-8 bytes")
+        << head + "Content-Type: text\r\n\r\nCaf\xc3\xa9\r\n"
+        << QStringLiteral("Caf\u00e9\n") << QString() << QString() << invalidType;
+    // A charset parameter still readable in the broken value is kept.
+    QTest::newRow("RFC 2045 §5.2 Content-Type: text; charset=iso-8859-1")
+        << head + "Content-Type: text; charset=iso-8859-1\r\n\r\nCaf\xe9\r\n"
+        << QStringLiteral("Caf\u00e9\n") << QString() << QString() << invalidType;
+    QTest::newRow("RFC 2046 §5.1 part without Content-Type, part with broken one")
+        << head + "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+                  "--b\r\n\r\nFirst.\r\n"
+                  "--b\r\nContent-Type: text\r\n\r\nSecond.\r\n"
+                  "--b--\r\n"
+        << QStringLiteral("First.\n\nSecond.") << QString() << QString() << invalidType;
+
+    // Several inline text parts of a multipart/mixed are shown one after the other: joined in order,
+    // a blank line between (only what is missing is added: RFC 2046 §5.1.1 gives a part's last CRLF
+    // to the boundary, so "Two" followed by an empty line ends in one line break).
+    QTest::newRow("multipart/mixed inline text/plain parts joined")
+        << head + "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+                  "--b\r\nContent-Type: text/plain\r\n\r\nOne\r\n"
+                  "--b\r\nContent-Type: text/plain\r\n\r\nTwo\r\n\r\n"
+                  "--b\r\nContent-Type: text/plain\r\n\r\nThree\r\n"
+                  "--b--\r\n"
+        << QStringLiteral("One\n\nTwo\n\nThree") << QString() << QString() << QString();
+    QTest::newRow("multipart/mixed inline text/html parts joined")
+        << head + "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+                  "--b\r\nContent-Type: text/html\r\n\r\n<p>One</p>\r\n"
+                  "--b\r\nContent-Type: image/png\r\nContent-ID: <img1@x>\r\nContent-Transfer-Encoding: "
+                  "base64\r\n"
+                  "\r\niVBORw0KGgo=\r\n"
+                  "--b\r\nContent-Type: text/html\r\n\r\n<p>Two</p>\r\n"
+                  "--b--\r\n"
+        << QString() << QStringLiteral("<p>One</p>\n\n<p>Two</p>")
+        << QStringLiteral("|image/png|8|1|inline:img1@x") << QString();
+
+    // RFC 2046 §5.1.4: multipart/alternative still gives one text and one HTML body; attachments keep
+    // their file name, type, decoded size, part id and Content-ID; a named inline text part after the
+    // alternative (a mailing-list footer) is body text after the plain alternative.
+    QTest::newRow("RFC 2046 §5.1.4 alternative, attachments and a named inline footer")
+        << head + "Content-Type: multipart/mixed; boundary=\"outer\"\r\n\r\n"
+                  "--outer\r\nContent-Type: multipart/alternative; boundary=\"alt\"\r\n\r\n"
+                  "--alt\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nPlain version\r\n"
+                  "--alt\r\nContent-Type: text/html; charset=us-ascii\r\n\r\n<b>HTML version</b>\r\n"
+                  "--alt--\r\n"
+                  "--outer\r\nContent-Type: image/png; name=\"photo.png\"\r\n"
+                  "Content-Disposition: inline; filename=\"photo.png\"\r\nContent-ID: <photo@x>\r\n"
+                  "Content-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n"
+                  "--outer\r\nContent-Type: application/pdf; name=\"a.pdf\"\r\n"
+                  "Content-Disposition: attachment; filename=\"a.pdf\"\r\n"
+                  "Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n"
+                  "--outer\r\nContent-Type: text/plain; name=\"footer.txt\"\r\n\r\n-- \r\nList footer\r\n"
+                  "--outer--\r\n"
+        << QStringLiteral("Plain version\n\n-- \nList footer") << QStringLiteral("<b>HTML version</b>")
+        << QStringLiteral("photo.png|image/png|8|1|inline:photo@x\na.pdf|application/pdf|9|2|attachment")
+        << QString();
+    // Other text types and non-text leaves stay attachments even without a disposition.
+    QTest::newRow("text/calendar and image without disposition stay attachments")
+        << head + "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+                  "--b\r\nContent-Type: text/plain\r\n\r\nInvite.\r\n"
+                  "--b\r\nContent-Type: text/calendar; method=REQUEST\r\n\r\nBEGIN:VCALENDAR\r\n"
+                  "--b\r\nContent-Type: image/gif\r\n\r\nGIF89a\r\n"
+                  "--b--\r\n"
+        << QStringLiteral("Invite.") << QString()
+        << QStringLiteral("|text/calendar|15|1|inline:\n|image/gif|6|2|inline:") << QString();
+}
+
+void TestMessageParser::mimeDefaults() {
+    QFETCH(QByteArray, raw);
+    QFETCH(QString, bodyText);
+    QFETCH(QString, bodyHtml);
+    QFETCH(QString, attachments);
+    QFETCH(QString, warnings);
+    const ParsedMessage m = MessageParser().parse(raw, defaultContext());
+    QCOMPARE(m.bodyText, bodyText);
+    QCOMPARE(m.bodyHtml, bodyHtml);
+    QCOMPARE(field(m, QStringLiteral("attachments")), attachments);
+    QCOMPARE(field(m, QStringLiteral("warnings")), warnings);
+    QVERIFY(m.fatalError.isEmpty());
+}
+
+void TestMessageParser::emptyOrOversizedMessageIsRefused() {
+    ParseContext c = defaultContext();
+    c.labelIds = {QStringLiteral("IMPORTANT")};
+    const ParsedMessage empty = MessageParser().parse(QByteArray(), c);
+    QCOMPARE(empty.fatalError, QStringLiteral("message is empty (0 bytes): nothing to store"));
+    QVERIFY(empty.warnings.contains(empty.fatalError));
+    QCOMPARE(empty.sentAt, c.internalDate);
+    QCOMPARE(empty.priority, gmail::Priority::High);
+
+    // One byte over the bound: refused before anything is copied or parsed.
+    QByteArray huge = "Subject: big\r\n\r\n";
+    huge.resize(MessageParser::MaxMessageBytes + 1, 'a');
+    const ParsedMessage big = MessageParser().parse(huge, c);
+    QCOMPARE(big.fatalError, QStringLiteral("message is 160 MiB, over the parser's limit of 160 MiB"));
+    QVERIFY(big.subject.isEmpty());
+    QVERIFY(big.bodyText.isEmpty());
+    QCOMPARE(big.sentAt, c.internalDate);
+}
+
+void TestMessageParser::headerBlockOverTheBoundIsRefused() {
+    const QByteArray line = "X-Filler: " + QByteArray(90, 'x') + "\r\n"; // 102 bytes
+    const auto message = [&line](qsizetype headerBytes) -> QByteArray {
+        QByteArray raw = "Subject: many headers\r\n";
+        while (raw.size() + line.size() <= headerBytes)
+            raw += line;
+        return raw + "\r\nBody.\r\n";
+    };
+    // Just under the bound: read as usual.
+    const ParsedMessage under =
+        MessageParser().parse(message(MessageParser::MaxHeaderBlockBytes - 200), defaultContext());
+    QVERIFY(under.fatalError.isEmpty());
+    QCOMPARE(under.subject, QStringLiteral("many headers"));
+    QCOMPARE(under.bodyText, QStringLiteral("Body.\n"));
+    // Over it: refused with a clear reason.
+    const ParsedMessage over =
+        MessageParser().parse(message(MessageParser::MaxHeaderBlockBytes + 200), defaultContext());
+    QCOMPARE(over.fatalError, QStringLiteral("message header block is over the parser's limit of 256 KiB"));
+    QVERIFY(over.subject.isEmpty());
+    // No end of headers at all in a large message: the same.
+    const ParsedMessage endless =
+        MessageParser().parse("Subject: x\r\n" + line.repeated(3000), defaultContext());
+    QCOMPARE(endless.fatalError, over.fatalError);
+    // An empty header block followed by a large body is fine (RFC 5322 §2.1: the header may be empty).
+    const ParsedMessage bodyOnly =
+        MessageParser().parse("\r\n" + QByteArray("word ").repeated(60000), defaultContext());
+    QVERIFY(bodyOnly.fatalError.isEmpty());
+    QCOMPARE(bodyOnly.bodyText.size(), 300000);
+}
+
+void TestMessageParser::longSubjectIsCutOnACharacterBoundary() {
+    // 1 + 2 × 10000 bytes of UTF-8: byte MaxSubjectBytes (16384, even) is the middle of an "é", so the
+    // cut backs off to 16383 bytes = "x" + 8191 × "é".
+    const QByteArray raw = "Subject: x" + QByteArray("\xc3\xa9").repeated(10000) + "\r\n\r\nBody\r\n";
+    const ParsedMessage m = MessageParser().parse(raw, defaultContext());
+    QVERIFY(m.fatalError.isEmpty());
+    QCOMPARE(m.subject, QStringLiteral("x") + QString(8191, QChar(0xE9)));
+    QVERIFY(m.warnings.contains(QStringLiteral("subject longer than 16384 bytes; cut")));
+    QCOMPARE(m.bodyText, QStringLiteral("Body\n"));
 }
 
 QTEST_GUILESS_MAIN(TestMessageParser)

@@ -120,6 +120,41 @@ private Q_SLOTS:
         QCOMPARE(MessageFormatter::snippet(stored(nestedMail)), QStringLiteral("Héllo wörld"));
     }
 
+    // Gmail's snippet has the words of every inline text part, as MessageParser's bodies do: a file name
+    // without an "attachment" disposition does not make a text part an attachment (RFC 2183 §2.3), a
+    // broken Content-Type reads as text/plain (RFC 2045 §5.2), and several inline parts follow one
+    // another.
+    void snippetHasTheTextOfInlineTextParts_data() {
+        QTest::addColumn<QByteArray>("raw");
+        QTest::addColumn<QString>("snippet");
+        const QByteArray head = "From: a@example.com\r\nSubject: t\r\nMIME-Version: 1.0\r\n";
+        QTest::newRow("RFC 2183 §2.3 named text/plain, no disposition")
+            << head + "Content-Type: text/plain; name=\"notes.txt\"\r\n\r\nMeeting notes\r\n"
+            << QStringLiteral("Meeting notes");
+        QTest::newRow("RFC 2183 §2.1 inline with filename")
+            << head +
+                   "Content-Type: text/plain\r\nContent-Disposition: inline; filename=\"a.txt\"\r\n\r\nHi\r\n"
+            << QStringLiteral("Hi");
+        QTest::newRow("RFC 2045 §5.2 Content-Type: text") << head + "Content-Type: text\r\n\r\nNo subtype\r\n"
+                                                          << QStringLiteral("No subtype");
+        QTest::newRow("RFC 2045 §5.2 Content-Type: text; charset=iso-8859-1")
+            << head + "Content-Type: text; charset=iso-8859-1\r\n\r\nCaf\xe9\r\n"
+            << QStringLiteral("Caf\u00e9");
+        QTest::newRow("multipart/mixed inline parts in order, attachment left out")
+            << head + "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+                      "--b\r\nContent-Type: text/plain\r\n\r\nOne\r\n"
+                      "--b\r\nContent-Type: text/plain\r\nContent-Disposition: attachment\r\n\r\nhidden\r\n"
+                      "--b\r\nContent-Type: text/plain; name=\"two.txt\"\r\n\r\nTwo\r\n"
+                      "--b--\r\n"
+            << QStringLiteral("One Two");
+    }
+
+    void snippetHasTheTextOfInlineTextParts() {
+        QFETCH(QByteArray, raw);
+        QFETCH(QString, snippet);
+        QCOMPARE(MessageFormatter::snippet(stored(raw)), snippet);
+    }
+
     void snippetIsCutNear200Characters() {
         const QByteArray body = QByteArray("word ").repeated(100);
         const QString s = MessageFormatter::snippet(stored("Subject: x\r\n\r\n" + body));
