@@ -36,7 +36,22 @@ int ParseCommand::run(CliContext &context, const QStringList &args) {
         m.sizeEstimate = int(m.raw.size());
         // Gmail's internalDate stands in only where the Date header is missing or unreadable.
         m.internalDateMs = QFileInfo(path).lastModified().toMSecsSinceEpoch();
-        const db::EmailRecord r = mapper.map(m);
+        db::FailedMessage refused;
+        const std::optional<db::EmailRecord> mapped = mapper.map(m, &refused);
+        if (!mapped) {
+            // What a sync would do with it: no row, a recorded failure with this reason.
+            if (parser.isSet(json)) {
+                array.append(
+                    QJsonObject{{QStringLiteral("file"), path},
+                                {QStringLiteral("failed"), db::MessageFailure::kindName(refused.kind)},
+                                {QStringLiteral("error"), refused.error}});
+            } else {
+                out << path << "\n  not stored:  " << refused.error << " (recorded as a failed message, kind "
+                    << db::MessageFailure::kindName(refused.kind) << ")\n";
+            }
+            continue;
+        }
+        const db::EmailRecord &r = *mapped;
         if (parser.isSet(json)) {
             QJsonObject o = JsonFormat::email(r);
             o.insert(QStringLiteral("file"), path);

@@ -70,6 +70,13 @@ StepOutcome JobContext::fetch(const QStringList &ids, StepWrite *write, const Ac
     // `write` and `accept` belong to the caller: the parse stage is done with them before we return.
     const StepOutcome parsed = m_parseStage.wait();
     m_timings.parseNs += std::exchange(m_parseNs, 0);
+    // Messages the parser refused: failures of the message, not stored, not resolved.
+    for (const db::FailedMessage &f : std::as_const(write->parseFailures)) {
+        write->fetchedIds.removeOne(f.gmailMessageId);
+        m_failedThisJob.insert(f.gmailMessageId);
+        m_resolveFailures = true;
+    }
+    write->failures += std::exchange(write->parseFailures, {});
     return fetched.ok() ? parsed : fetched;
 }
 
@@ -148,13 +155,17 @@ StepOutcome JobContext::fetchChunk(const QStringList &chunk, StepWrite *write, c
     if (!result->failed.isEmpty())
         m_resolveFailures = true;
     m_inFlight += result->messages.size() + result->notFound.size() + result->failed.size();
-    auto parse = [this, messages = std::move(result->messages), records = &write->records, &accept] {
+    auto parse = [this, messages = std::move(result->messages), records = &write->records,
+                  refused = &write->parseFailures, &accept] {
         QElapsedTimer parseTimer;
         parseTimer.start();
         for (const FetchedMessage &m : messages) {
-            db::EmailRecord r = m_mapper.map(m);
-            if (!accept || accept(r))
-                records->append(std::move(r));
+            db::FailedMessage failure;
+            std::optional<db::EmailRecord> r = m_mapper.map(m, &failure);
+            if (!r)
+                refused->append(std::move(failure));
+            else if (!accept || accept(*r))
+                records->append(std::move(*r));
         }
         m_parseNs += parseTimer.nsecsElapsed(); // read by this thread after wait()
         return StepOutcome::success();

@@ -46,6 +46,7 @@ struct StepWrite {
     // checkpoint (and the history cursor) may move past them. `quarantined`: ids not fetched because they
     // failed permanently before (already recorded; counted failed again).
     QList<db::FailedMessage> failures;
+    QList<db::FailedMessage> parseFailures; // written by the parse stage only; fetch() merges them
     qint64 quarantined = 0;
     QStringList goneIds;    // 404 now: a recorded failure of these is resolved
     QStringList fetchedIds; // fetched and parsed (stored, or outside the window): resolved too

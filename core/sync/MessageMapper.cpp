@@ -9,11 +9,19 @@ namespace syncengine {
 MessageMapper::MessageMapper(const gmail::MessageParser &parser)
     : m_parser(parser) {}
 
-db::EmailRecord MessageMapper::map(const FetchedMessage &m) const {
+std::optional<db::EmailRecord> MessageMapper::map(const FetchedMessage &m, db::FailedMessage *failure) const {
     gmail::ParseContext context;
     context.internalDate = QDateTime::fromMSecsSinceEpoch(m.internalDateMs, Qt::UTC);
     context.labelIds = m.labelIds;
     const gmail::ParsedMessage p = m_parser.parse(m.raw, context);
+    if (!p.fatalError.isEmpty()) {
+        if (failure) {
+            const bool tooLarge = p.fatalError.contains(QLatin1String("limit"));
+            *failure = {m.id, tooLarge ? db::MessageFailure::Kind::TooLarge : db::MessageFailure::Kind::Parse,
+                        p.fatalError};
+        }
+        return std::nullopt;
+    }
 
     db::EmailRecord r;
     r.gmailMessageId = m.id;

@@ -65,7 +65,7 @@ private:
             if (!fetched || !fetched->failed.isEmpty() || !fetched->notFound.isEmpty())
                 return QStringLiteral("reference fetch failed: %1").arg(error.message);
             for (const syncengine::FetchedMessage &m : fetched->messages) {
-                const db::EmailRecord want = mapper.map(m);
+                const db::EmailRecord want = mapper.map(m).value_or(db::EmailRecord{});
                 if (!stored.contains(m.id))
                     return QStringLiteral("missing %1").arg(m.id);
                 const db::EmailRecord &got = stored[m.id];
@@ -188,6 +188,42 @@ private Q_SLOTS:
         QVERIFY2(inc.status == QLatin1String("succeeded"), qPrintable(jobText(inc)));
         QVERIFY(failuresOf(t).isEmpty()); // 404 on retry, and deleted in history: no longer a failure
         QVERIFY2(env.diff(t).isEmpty(), qPrintable(env.diff(t)));
+    }
+
+    void unparseableMessageIsRecordedNotStored() {
+        // A header block over the parser's bound (MessageParser::MaxHeaderBlockBytes): no row, a recorded
+        // failure of kind too_large; the rest of the sync is stored.
+        Env &env = *m_env;
+        const QString t = QStringLiteral("bounds");
+        QVERIFY(env.addMailbox(t, QStringLiteral("bounds@example.com"), 10, 5));
+        QByteArray raw = "From: a@example.net\r\nTo: bounds@example.com\r\nSubject: huge header\r\n";
+        for (int i = 0; i < 400; ++i)
+            raw += "X-Filler-" + QByteArray::number(i) + ": " + QByteArray(1000, 'x') + "\r\n";
+        raw += "\r\nbody\r\n";
+        const QJsonObject added =
+            env.sandbox
+                .control("POST", QStringLiteral("/_sandbox/users/%1/messages").arg(env.email(t)),
+                         {{QStringLiteral("raw"),
+                           QString::fromLatin1(raw.toBase64(QByteArray::Base64UrlEncoding |
+                                                            QByteArray::OmitTrailingEquals))}})
+                .object();
+        const QString hugeId = added.value(QStringLiteral("id")).toString();
+        QVERIFY(!hugeId.isEmpty());
+        const db::SyncJob job = env.runToEnd(env.enqueue(t, QStringLiteral("initial")));
+        QVERIFY2(job.status == QLatin1String("succeeded"), qPrintable(jobText(job)));
+        QCOMPARE(job.failed, 1);
+        QCOMPARE(job.inserted, 10);
+        const QList<db::MessageFailure> failures = failuresOf(t);
+        QCOMPARE(failures.size(), 1);
+        QCOMPARE(failures.first().gmailMessageId, hugeId);
+        QCOMPARE(failures.first().kind, db::MessageFailure::Kind::TooLarge);
+        QVERIFY2(failures.first().lastError.contains(QLatin1String("header block")),
+                 qPrintable(failures.first().lastError));
+        QVERIFY(!env.tableState(t).contains(hugeId));
+        // Retried by the next sync, still refused: one more attempt, never a crash or a stall.
+        const db::SyncJob again = env.runToEnd(env.enqueue(t, QStringLiteral("incremental")));
+        QVERIFY2(again.status == QLatin1String("succeeded"), qPrintable(jobText(again)));
+        QCOMPARE(failuresOf(t).first().attempts, 2);
     }
 
     void crashSuspectsAreFetchedAloneThenQuarantined() {
