@@ -4,6 +4,7 @@
 #include "db/EmailRepository.h"
 #include "db/IntegrationRepository.h"
 #include "db/JobRepository.h"
+#include "db/MessageFailureRepository.h"
 #include "db/Migrator.h"
 #include "db/TenantRepository.h"
 
@@ -82,7 +83,8 @@ bool DemoData::seed(QString *error) {
 
     // Finished history for the charts: a few jobs per tenant, run now (durations vary by kind).
     const QString worker = QStringLiteral("demo-host:4242:1");
-    auto runJob = [&](const QString &tenant, const QString &kind, qint64 processed, bool fail) -> bool {
+    auto runJob = [&](const QString &tenant, const QString &kind, qint64 processed, bool fail,
+                      const QList<db::FailedMessage> &failures = {}) -> bool {
         const auto id = jobs.enqueue(tenant, kind, {}, true);
         if (!id)
             return false;
@@ -96,7 +98,11 @@ bool DemoData::seed(QString *error) {
         counts.processed = processed;
         counts.inserted = processed * 9 / 10;
         counts.updated = processed / 10;
+        counts.failed = failures.size();
         if (!jobs.checkpoint(*id, worker, {{QStringLiteral("page"), 3}}, counts))
+            return false;
+        db::MessageFailureRepository failed(conn);
+        if (!failed.record(tenant, *id, failures, db::MessageFailureRepository::kDefaultMaxAttempts))
             return false;
         if (fail) {
             bool final = false;
@@ -109,7 +115,11 @@ bool DemoData::seed(QString *error) {
         return jobs.succeed(*id, worker);
     };
     if (!runJob(QStringLiteral("acme"), QStringLiteral("initial"), 41250, false) ||
-        !runJob(QStringLiteral("acme"), QStringLiteral("incremental"), 312, false) ||
+        !runJob(QStringLiteral("acme"), QStringLiteral("incremental"), 312, false,
+                {{QStringLiteral("18c2f4e07b1d9a03"), db::MessageFailure::Kind::Fetch,
+                  QStringLiteral("Gmail answered 500 backendError (6 attempts)")},
+                 {QStringLiteral("18c2f51a9c0e7b44"), db::MessageFailure::Kind::TooLarge,
+                  QStringLiteral("the message is 41 MB, over the size cap")}}) ||
         !runJob(QStringLiteral("globex"), QStringLiteral("initial"), 18800, false) ||
         !runJob(QStringLiteral("initech"), QStringLiteral("historical"), 5200, false) ||
         !runJob(QStringLiteral("umbrella"), QStringLiteral("incremental"), 40, true))

@@ -4,6 +4,7 @@
 #include "TenantTableModel.h"
 #include "db/Database.h"
 
+#include <QColor>
 #include <QLocale>
 
 namespace ui {
@@ -101,12 +102,13 @@ QString JobTableModel::describe(const db::JobRecord &j) {
     lines << tr("Created: %1").arg(date(j.createdAt));
     lines << tr("Started: %1").arg(date(j.startedAt));
     lines << tr("Finished: %1").arg(date(j.finishedAt));
-    lines << tr("Processed %1 · inserted %2 · updated %3 · deleted %4 · skipped %5")
+    lines << tr("Processed %1 · inserted %2 · updated %3 · deleted %4 · skipped %5 · failed %6")
                  .arg(j.processed)
                  .arg(j.inserted)
                  .arg(j.updated)
                  .arg(j.deleted)
-                 .arg(j.skipped);
+                 .arg(j.skipped)
+                 .arg(j.failed);
     if (j.total)
         lines << tr("Total to process: %1").arg(*j.total);
     const QString ids = historyIds(j);
@@ -140,9 +142,14 @@ QVariant JobTableModel::data(const QModelIndex &index, int role) const {
             return qint64(double(qMax<qint64>(0, *j->total - j->processed)) / j->rate);
         return qint64(-1);
     case Qt::ToolTipRole:
+        if (index.column() == Failed && j->failed > 0)
+            return tr("%n message(s) could not be stored; the job details list them", nullptr,
+                      int(j->failed));
         return j->errorMessage.isEmpty() ? QVariant() : QVariant(j->errorMessage);
+    case Qt::ForegroundRole:
+        return index.column() == Failed && j->failed > 0 ? QVariant(QColor(0xc5, 0x22, 0x1f)) : QVariant();
     case Qt::TextAlignmentRole:
-        return index.column() >= Processed && index.column() <= Skipped
+        return index.column() >= Processed && index.column() <= Failed
                    ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
                    : QVariant();
     case SortRole:
@@ -163,6 +170,8 @@ QVariant JobTableModel::data(const QModelIndex &index, int role) const {
             return j->deleted;
         case Skipped:
             return j->skipped;
+        case Failed:
+            return j->failed;
         default:
             return data(index, Qt::DisplayRole);
         }
@@ -198,6 +207,8 @@ QVariant JobTableModel::data(const QModelIndex &index, int role) const {
             return locale.toString(j->deleted);
         case Skipped:
             return locale.toString(j->skipped);
+        case Failed:
+            return locale.toString(j->failed);
         case HistoryIds:
             return historyIds(*j);
         }
@@ -236,6 +247,8 @@ QVariant JobTableModel::headerData(int section, Qt::Orientation orientation, int
         return tr("Deleted");
     case Skipped:
         return tr("Skipped");
+    case Failed:
+        return tr("Failed");
     case HistoryIds:
         return tr("History ids");
     }

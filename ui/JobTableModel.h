@@ -30,6 +30,7 @@ public:
         Updated,
         Deleted,
         Skipped,
+        Failed,
         HistoryIds,
         ColumnCount
     };

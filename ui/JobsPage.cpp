@@ -1,6 +1,7 @@
 #include "JobsPage.h"
 
 #include "JobCharts.h"
+#include "JobFailureModel.h"
 #include "JobTableModel.h"
 #include "ProgressDelegate.h"
 
@@ -25,11 +26,18 @@ JobsPage::JobsPage(JobTableModel *model, DbExecutor *executor, QWidget *parent)
     , m_onlySelected(new QCheckBox(tr("Selected tenant only"), this))
     , m_view(new QTableView(this))
     , m_detail(new QPlainTextEdit(this))
+    , m_failureModel(new JobFailureModel(executor, this))
+    , m_failureBox(new QWidget(this))
+    , m_failureLabel(new QLabel(m_failureBox))
+    , m_failureView(new QTableView(m_failureBox))
     , m_charts(new JobCharts(executor, this)) {
     m_status->setObjectName(QStringLiteral("jobStatusFilter"));
     m_onlySelected->setObjectName(QStringLiteral("jobTenantFilter"));
     m_view->setObjectName(QStringLiteral("jobView"));
     m_detail->setObjectName(QStringLiteral("jobDetail"));
+    m_failureBox->setObjectName(QStringLiteral("jobFailures"));
+    m_failureLabel->setObjectName(QStringLiteral("jobFailureLabel"));
+    m_failureView->setObjectName(QStringLiteral("jobFailureView"));
     m_status->addItem(tr("All statuses"), QString());
     for (const char *status : {"queued", "running", "succeeded", "failed", "cancelled"})
         m_status->addItem(JobTableModel::statusText(QLatin1String(status)), QLatin1String(status));
@@ -54,6 +62,29 @@ JobsPage::JobsPage(JobTableModel *model, DbExecutor *executor, QWidget *parent)
     m_detail->setReadOnly(true);
     m_detail->setPlaceholderText(tr("Select a job to see its parameters, checkpoint and full error."));
 
+    m_failureView->setModel(m_failureModel);
+    m_failureView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_failureView->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_failureView->verticalHeader()->hide();
+    m_failureView->setAlternatingRowColors(true);
+    m_failureView->setWordWrap(false);
+    m_failureView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_failureView->horizontalHeader()->setSectionResizeMode(JobFailureModel::LastError,
+                                                            QHeaderView::Stretch); // elided; tooltip: all
+    m_failureLabel->setToolTip(tr("A message leaves this list when a later sync stores it, and moves to the "
+                                  "later job when that one fails on it again."));
+    auto *failureLayout = new QVBoxLayout(m_failureBox);
+    failureLayout->setContentsMargins(0, 0, 0, 0);
+    failureLayout->addWidget(m_failureLabel);
+    failureLayout->addWidget(m_failureView, 1);
+    m_failureBox->setVisible(false);
+    auto *details = new QSplitter(Qt::Vertical, this);
+    details->setObjectName(QStringLiteral("jobDetailSplitter"));
+    details->addWidget(m_detail);
+    details->addWidget(m_failureBox);
+    details->setStretchFactor(0, 1);
+    details->setStretchFactor(1, 1);
+
     auto *filters = new QHBoxLayout;
     filters->addWidget(new QLabel(tr("Status:"), this));
     filters->addWidget(m_status);
@@ -61,7 +92,7 @@ JobsPage::JobsPage(JobTableModel *model, DbExecutor *executor, QWidget *parent)
     filters->addStretch();
     auto *tabs = new QTabWidget(this);
     m_bottomTabs = tabs;
-    tabs->addTab(m_detail, tr("Details"));
+    tabs->addTab(details, tr("Details"));
     tabs->addTab(m_charts, tr("Charts"));
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->addWidget(m_view);
@@ -76,6 +107,11 @@ JobsPage::JobsPage(JobTableModel *model, DbExecutor *executor, QWidget *parent)
     connect(m_onlySelected, &QCheckBox::toggled, this, &JobsPage::applyFilter);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &JobsPage::showDetail);
     connect(model, &JobTableModel::refreshed, this, &JobsPage::showDetail);
+    connect(m_failureModel, &JobFailureModel::loaded, this, &JobsPage::showFailures);
+    connect(m_failureModel, &JobFailureModel::loadFailed, this, [this](const QString &error) {
+        m_failureLabel->setText(tr("The failed messages of this job could not be loaded: %1").arg(error));
+        m_failureBox->setVisible(true);
+    });
 }
 
 void JobsPage::setSelectedTenant(const QString &tenantId) {
@@ -106,6 +142,28 @@ void JobsPage::showDetail() {
     const QString text = job ? JobTableModel::describe(*job) : QString();
     if (text != m_detail->toPlainText())
         m_detail->setPlainText(text);
+    // The failures of the selected job: on a new selection, when its failed count moves, and with the
+    // periodic refresh while it has some (a later sync may have stored them).
+    const qint64 jobId = job ? job->id : 0;
+    const qint64 failed = job ? job->failed : -1;
+    if (jobId != m_detailJobId || failed != m_detailJobFailed || m_failureModel->rowCount() > 0) {
+        if (jobId != m_detailJobId)
+            m_failureBox->setVisible(false); // until the new job's list is there
+        m_detailJobId = jobId;
+        m_detailJobFailed = failed;
+        m_failureModel->load(jobId);
+    }
+}
+
+void JobsPage::showFailures() {
+    const int shown = m_failureModel->rowCount();
+    m_failureBox->setVisible(shown > 0);
+    if (shown == 0)
+        return;
+    m_failureLabel->setText(
+        shown >= JobFailureModel::kLimit
+            ? tr("Messages this job could not store (the first %1):").arg(shown)
+            : tr("%n message(s) this job could not store (still failing):", nullptr, shown));
 }
 
 } // namespace ui

@@ -170,6 +170,11 @@ void MainWindow::createActions() {
     m_forceAction->setToolTip(tr("Queue an incremental sync that ignores the per-tenant start limit"));
     m_historicalAction = make(tr("&Historical sync…"), QStringLiteral("historicalSyncAction"), QKeySequence(),
                               &MainWindow::historicalSync);
+    m_retryFailedAction = make(tr("Re&try failed items"), QStringLiteral("retryFailedAction"), QKeySequence(),
+                               &MainWindow::retryFailed);
+    m_retryFailedAction->setToolTip(
+        tr("Queue a sync of the selected tenant that first retries every message it could not store, "
+           "permanent failures included"));
     m_unlockAction =
         make(tr("&Unlock…"), QStringLiteral("unlockAction"), QKeySequence(), &MainWindow::unlockSelected);
     m_unlockAction->setToolTip(tr("Clear the sync lock of the selected tenant"));
@@ -196,7 +201,8 @@ void MainWindow::createActions() {
     tenant->addAction(m_reconnectAction);
     tenant->addAction(m_deactivateAction);
     tenant->addSeparator();
-    for (QAction *a : {m_syncNowAction, m_initialAction, m_forceAction, m_historicalAction})
+    for (QAction *a :
+         {m_syncNowAction, m_initialAction, m_forceAction, m_historicalAction, m_retryFailedAction})
         tenant->addAction(a);
     tenant->addSeparator();
     tenant->addAction(m_unlockAction);
@@ -208,7 +214,8 @@ void MainWindow::createActions() {
     bar->addAction(m_refreshAction);
     bar->addAction(m_connectAction);
     bar->addSeparator();
-    for (QAction *a : {m_syncNowAction, m_initialAction, m_forceAction, m_historicalAction, m_unlockAction})
+    for (QAction *a : {m_syncNowAction, m_initialAction, m_forceAction, m_historicalAction,
+                       m_retryFailedAction, m_unlockAction})
         bar->addAction(a);
 }
 
@@ -313,6 +320,7 @@ void MainWindow::updateActions() {
     const db::TenantOverview *t = selectedTenant();
     for (QAction *a : {m_syncNowAction, m_initialAction, m_forceAction, m_historicalAction})
         a->setEnabled(t != nullptr);
+    m_retryFailedAction->setEnabled(t && t->failedItems > 0);
     m_unlockAction->setEnabled(t && !t->lockedBy.isEmpty());
     m_reconnectAction->setEnabled(t && t->integrationStatus == QLatin1String("needs_reauth"));
     m_deactivateAction->setEnabled(t && (t->integrationStatus == QLatin1String("active") ||
@@ -399,6 +407,12 @@ void MainWindow::initialSync() {
 
 void MainWindow::forceSync() {
     enqueue(QStringLiteral("incremental"), {}, true);
+}
+
+void MainWindow::retryFailed() {
+    // core/sync/RetryFailures.h: {"retryFailed": true} retries the permanent failures too; forced, so the
+    // per-tenant start limit does not hold back what an operator asked for.
+    enqueue(QStringLiteral("incremental"), {{QStringLiteral("retryFailed"), true}}, true);
 }
 
 void MainWindow::historicalSync() {

@@ -52,6 +52,8 @@ public Q_SLOTS:
     void initialSync();
     void forceSync();
     void historicalSync();
+    // An incremental sync that retries every recorded failure of the selected tenant, permanent ones too.
+    void retryFailed();
     void unlockSelected();
     void openSettings();
     void connectMailbox();
@@ -98,6 +100,7 @@ private:
     QAction *m_initialAction = nullptr;
     QAction *m_forceAction = nullptr;
     QAction *m_historicalAction = nullptr;
+    QAction *m_retryFailedAction = nullptr;
     QAction *m_unlockAction = nullptr;
     QAction *m_settingsAction = nullptr;
     QAction *m_connectAction = nullptr;

@@ -3,7 +3,10 @@
 #include "DbExecutor.h"
 #include "db/Database.h"
 
+#include <QApplication>
+#include <QColor>
 #include <QLocale>
+#include <QStyle>
 
 namespace ui {
 
@@ -102,6 +105,17 @@ QString TenantTableModel::describeState(const db::TenantOverview &t, int staleAf
     return {};
 }
 
+QString TenantTableModel::failedTooltip(const db::TenantOverview &t) {
+    if (t.failedItems == 0)
+        return tr("No message is recorded as failed");
+    if (t.failedPermanent == 0)
+        return tr("%n message(s) could not be stored; the next sync retries them first.", nullptr,
+                  int(t.failedItems));
+    return tr("%n message(s) could not be stored.", nullptr, int(t.failedItems)) + QLatin1Char(' ') +
+           tr("%n of them failed too often and are retried only by Retry failed items.", nullptr,
+              int(t.failedPermanent));
+}
+
 QVariant TenantTableModel::data(const QModelIndex &index, int role) const {
     const db::TenantOverview *t = tenant(index.row());
     if (!t || index.column() < 0 || index.column() >= ColumnCount)
@@ -135,13 +149,27 @@ QVariant TenantTableModel::data(const QModelIndex &index, int role) const {
             if (t->lastJobStatus == QLatin1String("failed"))
                 return t->lastJobError;
         }
+        if (index.column() == Failed)
+            return failedTooltip(*t);
+        return {};
+    case Qt::DecorationRole:
+        if (index.column() == Failed && t->failedItems > 0)
+            return QApplication::style()->standardIcon(QStyle::SP_MessageBoxWarning);
+        return {};
+    case Qt::ForegroundRole:
+        if (index.column() == Failed && t->failedItems > 0)
+            return QColor(0xc5, 0x22, 0x1f);
         return {};
     case Qt::TextAlignmentRole:
-        return index.column() == Emails ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
+        return index.column() == Emails || index.column() == Failed
+                   ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
+                   : QVariant();
     case SortRole:
         switch (index.column()) {
         case Emails:
             return t->emailCount;
+        case Failed:
+            return t->failedItems;
         case LastSync:
             return t->lastSyncAt;
         case WatchExpires:
@@ -171,6 +199,8 @@ QVariant TenantTableModel::data(const QModelIndex &index, int role) const {
             return describeState(*t, m_staleAfterSeconds);
         case Emails:
             return locale.toString(t->emailCount);
+        case Failed:
+            return locale.toString(t->failedItems);
         case LastSync:
             return t->lastSyncAt.isValid() ? formatDate(t->lastSyncAt) : tr("Never");
         case WatchExpires:
@@ -196,6 +226,8 @@ QVariant TenantTableModel::headerData(int section, Qt::Orientation orientation, 
         return tr("Sync");
     case Emails:
         return tr("Emails");
+    case Failed:
+        return tr("Failed items");
     case LastSync:
         return tr("Last successful sync");
     case WatchExpires:

@@ -26,7 +26,17 @@ class TenantTableModel final : public QAbstractTableModel {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(TenantTableModel)
 public:
-    enum Column { Name, Address, Integration, SyncState, Emails, LastSync, WatchExpires, ColumnCount };
+    enum Column {
+        Name,
+        Address,
+        Integration,
+        SyncState,
+        Emails,
+        Failed,
+        LastSync,
+        WatchExpires,
+        ColumnCount
+    };
     enum Role {
         SortRole = Qt::UserRole + 1,
         TenantIdRole,
@@ -51,6 +61,8 @@ public:
     static SyncStateInfo stateOf(const db::TenantOverview &tenant, int staleAfterSeconds);
     static QString describeState(const db::TenantOverview &tenant, int staleAfterSeconds);
     static QString formatAge(qint64 seconds);
+    // The "Failed items" tooltip: how many, and how many of them are permanent.
+    static QString failedTooltip(const db::TenantOverview &tenant);
 
 public Q_SLOTS:
     void refresh();

@@ -73,12 +73,24 @@ void takeScreenshots(ui::MainWindow *window, const QString &dir) {
             save(window, QStringLiteral("jobs.png"));
             window->jobsPage()->showBottomTab(1);
             return;
-        case 3:
+        case 3: {
             save(window, QStringLiteral("jobs-charts.png"));
             window->jobsPage()->showBottomTab(0);
-            window->tabs()->setCurrentIndex(2);
+            // The job that could not store two messages, to show their list.
+            QTableView *jobs = window->jobsPage()->view();
+            for (int row = 0; row < jobs->model()->rowCount(); ++row)
+                if (jobs->model()->index(row, ui::JobTableModel::Tenant).data().toString() ==
+                        QLatin1String("acme") &&
+                    jobs->model()
+                            ->index(row, ui::JobTableModel::Failed)
+                            .data(ui::JobTableModel::SortRole)
+                            .toLongLong() > 0)
+                    jobs->selectRow(row);
             return;
+        }
         case 4: {
+            save(window, QStringLiteral("jobs-failed-items.png"));
+            window->tabs()->setCurrentIndex(2);
             QTableView *list = window->threadBrowser()->list();
             for (int row = 0; row < list->model()->rowCount(); ++row)
                 if (list->model()->index(row, 0).data().toString().startsWith(QLatin1String("Quarterly")) ||

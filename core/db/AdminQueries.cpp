@@ -31,7 +31,8 @@ std::optional<QList<TenantOverview>> AdminQueries::tenants() {
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
     // Each LATERAL picks one job through sync_jobs_tenant_idx / sync_jobs_running_idx; the email count
-    // comes from tenant_email_counts (migration 0005), never from count(*) over emails.
+    // comes from tenant_email_counts (migration 0005), never from count(*) over emails; the failed items
+    // from message_failures through its primary key (tenant_id first).
     q.prepare(QStringLiteral(
         "SELECT t.id, t.display_name, t.gmail_address, t.sync_locked_by, t.sync_locked_at, "
         "t.sync_heartbeat_at,"
@@ -39,7 +40,7 @@ std::optional<QList<TenantOverview>> AdminQueries::tenants() {
         " coalesce(c.email_count, 0), r.id, r.phase, r.processed_count, r.progress_total, "
         "r.messages_per_second,"
         " (SELECT count(*) FROM sync_jobs qj WHERE qj.tenant_id = t.id AND qj.status = 'queued'),"
-        " l.status, l.error_message, l.finished_at, now()"
+        " l.status, l.error_message, l.finished_at, now(), f.total, f.permanent"
         " FROM tenants t"
         " LEFT JOIN integrations i ON i.tenant_id = t.id AND i.source = 'gmail'"
         " LEFT JOIN tenant_email_counts c ON c.tenant_id = t.id"
@@ -49,6 +50,8 @@ std::optional<QList<TenantOverview>> AdminQueries::tenants() {
         " LEFT JOIN LATERAL (SELECT j.status, j.error_message, j.finished_at"
         "   FROM sync_jobs j WHERE j.tenant_id = t.id AND j.status IN ('succeeded', 'failed', 'cancelled')"
         "   ORDER BY j.finished_at DESC NULLS LAST, j.id DESC LIMIT 1) l ON true"
+        " LEFT JOIN LATERAL (SELECT count(*) AS total, count(*) FILTER (WHERE mf.permanent) AS permanent"
+        "   FROM message_failures mf WHERE mf.tenant_id = t.id) f ON true"
         " ORDER BY t.id"));
     if (!q.exec()) {
         fail(QStringLiteral("loading tenants"), Database::describeError(q.lastError()));
@@ -79,6 +82,8 @@ std::optional<QList<TenantOverview>> AdminQueries::tenants() {
         t.lastJobError = q.value(19).toString();
         t.lastJobFinishedAt = q.value(20).toDateTime();
         t.serverNow = q.value(21).toDateTime();
+        t.failedItems = q.value(22).toLongLong();
+        t.failedPermanent = q.value(23).toLongLong();
         out.append(t);
     }
     return out;
@@ -91,7 +96,7 @@ std::optional<QList<JobRecord>> AdminQueries::jobs(const JobFilter &filter) {
         " finished_at, heartbeat_at, processed_count, inserted_count, updated_count, deleted_count,"
         " skipped_count, progress_total, messages_per_second, start_history_id, end_history_id, "
         "error_message,"
-        " error_detail, params::text, checkpoint::text, now() FROM sync_jobs WHERE true");
+        " error_detail, params::text, checkpoint::text, now(), failed_count FROM sync_jobs WHERE true");
     if (!filter.tenantId.isEmpty())
         sql += QStringLiteral(" AND tenant_id = :tenant");
     if (!filter.status.isEmpty())
@@ -138,6 +143,7 @@ std::optional<QList<JobRecord>> AdminQueries::jobs(const JobFilter &filter) {
         j.paramsJson = q.value(23).toString().toUtf8();
         j.checkpointJson = q.value(24).toString().toUtf8();
         j.serverNow = q.value(25).toDateTime();
+        j.failed = q.value(26).toLongLong();
         out.append(j);
     }
     return out;

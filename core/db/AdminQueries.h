@@ -28,7 +28,9 @@ struct TenantOverview {
     QDateTime lastSyncAt;
     QDateTime watchExpiresAt;
     qint64 emailCount = 0;
-    qint64 runningJobId = 0; // 0: none
+    qint64 failedItems = 0;     // messages in message_failures (migration 0007)
+    qint64 failedPermanent = 0; // of those, not retried automatically any more
+    qint64 runningJobId = 0;    // 0: none
     QString runningPhase;
     qint64 processed = 0;
     std::optional<qint64> total;
@@ -58,6 +60,7 @@ struct JobRecord {
     qint64 updated = 0;
     qint64 deleted = 0;
     qint64 skipped = 0;
+    qint64 failed = 0; // messages the job recorded in message_failures
     std::optional<qint64> total;
     double rate = 0;
     std::optional<qint64> startHistoryId;

@@ -193,6 +193,28 @@ std::optional<QList<MessageFailure>> MessageFailureRepository::list(const QStrin
     return out;
 }
 
+std::optional<QList<MessageFailure>> MessageFailureRepository::listForJob(qint64 jobId, int limit) {
+    m_error.clear();
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    // The job's tenant first, so the primary key (tenant_id, gmail_message_id) narrows the scan.
+    q.prepare(QStringLiteral("SELECT %1 FROM message_failures WHERE job_id = :job"
+                             " AND tenant_id = (SELECT tenant_id FROM sync_jobs WHERE id = :job2)"
+                             " ORDER BY permanent DESC, last_seen_at DESC, gmail_message_id LIMIT :limit")
+                  .arg(QLatin1String(Columns)));
+    q.bindValue(QStringLiteral(":job"), jobId);
+    q.bindValue(QStringLiteral(":job2"), jobId);
+    q.bindValue(QStringLiteral(":limit"), limit);
+    if (!q.exec()) {
+        fail(QStringLiteral("cannot list failed messages of job %1").arg(jobId), q);
+        return std::nullopt;
+    }
+    QList<MessageFailure> out;
+    while (q.next())
+        out.append(readFailure(q));
+    return out;
+}
+
 bool MessageFailureRepository::count(const QString &tenantId, qint64 *total, qint64 *permanent) {
     m_error.clear();
     QSqlQuery q(m_db);

@@ -41,6 +41,8 @@ public:
     Q_REQUIRED_RESULT bool quarantine(const QString &tenantId, QStringList *permanentIds,
                                       QStringList *crashSuspectIds);
     std::optional<QList<MessageFailure>> list(const QString &tenantId, int limit = 1000);
+    // The failures whose last failed attempt was in job `jobId` (the admin's job details), ordered as list().
+    std::optional<QList<MessageFailure>> listForJob(qint64 jobId, int limit = 1000);
     // Failures of the tenant (all, and permanent), for the tenant table and status.
     Q_REQUIRED_RESULT bool count(const QString &tenantId, qint64 *total, qint64 *permanent);
 

@@ -1,14 +1,19 @@
 #include "DbExecutor.h"
+#include "JobFailureModel.h"
 #include "JobTableModel.h"
+#include "JobsPage.h"
 #include "SettingsDialog.h"
 #include "TestDatabase.h"
 #include "db/Database.h"
 #include "db/JobRepository.h"
+#include "db/MessageFailureRepository.h"
 #include "db/Migrator.h"
 #include "db/TenantRepository.h"
 
 #include <QLabel>
+#include <QSet>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTcpServer>
 #include <QtTest>
 
@@ -94,6 +99,98 @@ private Q_SLOTS:
         model.setFilter(QString(), QStringLiteral("running"));
         QTRY_COMPARE(refreshed.count(), 5);
         QCOMPARE(model.rowCount(), 0);
+    }
+
+    // A job that could not store two messages: its row and its detail text carry the failed count, and the
+    // details pane lists the messages with their kind and error; a job without failures shows no list.
+    void jobDetailsListTheFailedMessages() {
+        db::JobRepository jobs(db::Database::connection());
+        const auto id = jobs.enqueue(QStringLiteral("acme"), QStringLiteral("incremental"), {}, true);
+        QVERIFY(id && claim(jobs, *id));
+        db::JobCounts counts;
+        counts.processed = 10;
+        counts.inserted = 8;
+        counts.failed = 2;
+        QVERIFY2(jobs.checkpoint(*id, QStringLiteral("w1"), {{QStringLiteral("page"), 1}}, counts),
+                 qPrintable(jobs.errorString()));
+        db::MessageFailureRepository failures(db::Database::connection());
+        QVERIFY2(failures.record(QStringLiteral("acme"), *id,
+                                 {{QStringLiteral("18c2f0a1"), db::MessageFailure::Kind::Fetch,
+                                   QStringLiteral("Gmail answered 500 backendError after 6 attempts")},
+                                  {QStringLiteral("18c2f0b2"), db::MessageFailure::Kind::TooLarge,
+                                   QStringLiteral("the message is 41 MB, over the 25 MB cap")}},
+                                 5),
+                 qPrintable(failures.errorString()));
+        QVERIFY(jobs.succeed(*id, QStringLiteral("w1")));
+        const auto clean = jobs.enqueue(QStringLiteral("globex"), QStringLiteral("incremental"), {}, true);
+        QVERIFY(clean && claim(jobs, *clean));
+        QVERIFY(jobs.succeed(*clean, QStringLiteral("w1")));
+
+        ui::DbExecutor executor;
+        ui::JobTableModel model(&executor);
+        ui::JobsPage page(&model, &executor);
+        QSignalSpy refreshed(&model, &ui::JobTableModel::refreshed);
+        page.refresh();
+        QTRY_COMPARE(refreshed.count(), 1);
+        QCOMPARE(model.rowCount(), 2);
+        auto rowOf = [&model](qint64 jobId) {
+            for (int row = 0; row < model.rowCount(); ++row)
+                if (model.job(row)->id == jobId)
+                    return row;
+            return -1;
+        };
+        const int row = rowOf(*id);
+        QVERIFY(row >= 0);
+        QCOMPARE(model.job(row)->failed, qint64(2));
+        QCOMPARE(model.index(row, ui::JobTableModel::Failed).data().toString(), QStringLiteral("2"));
+        QCOMPARE(model.index(rowOf(*clean), ui::JobTableModel::Failed).data().toString(),
+                 QStringLiteral("0"));
+        QVERIFY2(ui::JobTableModel::describe(*model.job(row)).contains(QLatin1String("failed 2")),
+                 qPrintable(ui::JobTableModel::describe(*model.job(row))));
+
+        auto *view = page.findChild<QTableView *>(QStringLiteral("jobView"));
+        auto *failureView = page.findChild<QTableView *>(QStringLiteral("jobFailureView"));
+        auto *failureBox = page.findChild<QWidget *>(QStringLiteral("jobFailures"));
+        auto *label = page.findChild<QLabel *>(QStringLiteral("jobFailureLabel"));
+        QVERIFY(view && failureView && failureBox && label);
+        auto selectJob = [view](qint64 jobId) {
+            for (int r = 0; r < view->model()->rowCount(); ++r)
+                if (view->model()->index(r, 0).data(ui::JobTableModel::JobIdRole).toLongLong() == jobId) {
+                    view->selectRow(r);
+                    return true;
+                }
+            return false;
+        };
+        QVERIFY(selectJob(*id));
+        QTRY_COMPARE(failureView->model()->rowCount(), 2);
+        QTRY_VERIFY(failureBox->isVisibleTo(&page));
+        QVERIFY2(label->text().contains(QLatin1String("2 messages")), qPrintable(label->text()));
+        QSet<QString> seen;
+        for (int r = 0; r < 2; ++r) {
+            auto cell = [&](int column) { return failureView->model()->index(r, column).data().toString(); };
+            seen.insert(QStringLiteral("%1|%2|%3|%4|%5")
+                            .arg(cell(ui::JobFailureModel::MessageId), cell(ui::JobFailureModel::Kind),
+                                 cell(ui::JobFailureModel::Attempts), cell(ui::JobFailureModel::Permanent),
+                                 cell(ui::JobFailureModel::LastError)));
+        }
+        QCOMPARE(seen,
+                 (QSet<QString>{
+                     QStringLiteral("18c2f0a1|Fetch|1|no|Gmail answered 500 backendError after 6 attempts"),
+                     QStringLiteral("18c2f0b2|Too large|1|no|the message is 41 MB, over the 25 MB cap")}));
+
+        // The clean job: no list.
+        QVERIFY(selectJob(*clean));
+        QTRY_COMPARE(failureView->model()->rowCount(), 0);
+        QVERIFY(!failureBox->isVisibleTo(&page));
+
+        // Back to the first job; a later sync stores one of the messages: the periodic refresh drops it.
+        QVERIFY(selectJob(*id));
+        QTRY_COMPARE(failureView->model()->rowCount(), 2);
+        QCOMPARE(failures.resolve(QStringLiteral("acme"), {QStringLiteral("18c2f0b2")}), qint64(1));
+        page.refresh();
+        QTRY_COMPARE(failureView->model()->rowCount(), 1);
+        QCOMPARE(failureView->model()->index(0, ui::JobFailureModel::MessageId).data().toString(),
+                 QStringLiteral("18c2f0a1"));
     }
 
     void databaseUrlRules_data() {

@@ -12,17 +12,21 @@
 #include "db/EmailRepository.h"
 #include "db/IntegrationRepository.h"
 #include "db/JobRepository.h"
+#include "db/MessageFailureRepository.h"
 #include "db/Migrator.h"
 #include "db/TenantRepository.h"
 
 #include <QAction>
 #include <QDialogButtonBox>
 #include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTextDocument>
+#include <QToolBar>
 #include <QtTest>
 
 #include <memory>
@@ -227,6 +231,62 @@ private Q_SLOTS:
         QCOMPARE(job->status, QStringLiteral("queued"));
         QCOMPARE(job->params.value(QLatin1String("from")).toString(), from.toString(Qt::ISODate));
         QCOMPARE(job->params.value(QLatin1String("to")).toString(), to.toString(Qt::ISODate));
+    }
+
+    // The tenant list counts each tenant's failed messages (the tooltip says how many are permanent);
+    // "Retry failed items" is offered only for a tenant that has some, and queues a forced incremental job
+    // with {"retryFailed": true}.
+    void failedItemsAndRetry() {
+        db::MessageFailureRepository failures(db::Database::connection());
+        QVERIFY2(failures.record(QStringLiteral("acme"), 0,
+                                 {{QStringLiteral("m-500"), db::MessageFailure::Kind::Fetch,
+                                   QStringLiteral("Gmail answered 500 backendError")},
+                                  {QStringLiteral("m-mime"), db::MessageFailure::Kind::Parse,
+                                   QStringLiteral("MIME structure nested deeper than 64 levels")}},
+                                 5),
+                 qPrintable(failures.errorString()));
+        // One of them has failed for the last time: permanent.
+        QVERIFY(failures.record(QStringLiteral("acme"), 0,
+                                {{QStringLiteral("m-mime"), db::MessageFailure::Kind::Parse,
+                                  QStringLiteral("MIME structure nested deeper than 64 levels")}},
+                                2));
+        m_window->start();
+        QTRY_VERIFY(m_window->selectTenant(QStringLiteral("globex")));
+        auto *model = m_window->tenantModel();
+        auto failedCell = [model](const char *tenant) {
+            return model->index(model->rowOf(QLatin1String(tenant)), ui::TenantTableModel::Failed);
+        };
+        QCOMPARE(failedCell("acme").data().toString(), QStringLiteral("2"));
+        QCOMPARE(failedCell("globex").data().toString(), QStringLiteral("0"));
+        const QString tip = failedCell("acme").data(Qt::ToolTipRole).toString();
+        QVERIFY2(tip.contains(QLatin1String("2 messages")) &&
+                     tip.contains(QLatin1String("1 of them failed too often and is retried")),
+                 qPrintable(tip));
+        QVERIFY(!failedCell("acme").data(Qt::DecorationRole).isNull()); // the warning icon
+        QVERIFY(failedCell("globex").data(Qt::DecorationRole).isNull());
+
+        QAction *retry = action("retryFailedAction");
+        QVERIFY(retry);
+        QVERIFY(m_window->findChild<QToolBar *>(QStringLiteral("mainToolBar"))->actions().contains(retry));
+        bool inTenantMenu = false;
+        for (QAction *menu : m_window->menuBar()->actions())
+            inTenantMenu = inTenantMenu || (menu->menu() && menu->menu()->actions().contains(retry));
+        QVERIFY(inTenantMenu);
+        QTRY_VERIFY(!retry->isEnabled()); // globex has no failures
+        QVERIFY(m_window->selectTenant(QStringLiteral("acme")));
+        QTRY_VERIFY(retry->isEnabled());
+
+        QSignalSpy queued(m_window.get(), &ui::MainWindow::jobQueued);
+        retry->trigger();
+        QTRY_COMPARE(queued.count(), 1);
+        db::JobRepository jobs(db::Database::connection());
+        const auto job = jobs.find(queued.at(0).at(0).toLongLong());
+        QVERIFY2(job, qPrintable(jobs.errorString()));
+        QCOMPARE(job->tenantId, QStringLiteral("acme"));
+        QCOMPARE(job->kind, QStringLiteral("incremental"));
+        QCOMPARE(job->status, QStringLiteral("queued"));
+        QVERIFY(job->force);
+        QCOMPARE(job->params.value(QLatin1String("retryFailed")), QJsonValue(true));
     }
 
     void searchAndReadAThread() {
