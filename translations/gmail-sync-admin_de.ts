@@ -262,6 +262,61 @@
     </message>
 </context>
 <context>
+    <name>ui::JobFailureModel</name>
+    <message>
+        <source>Fetch</source>
+        <translation>Abruf</translation>
+    </message>
+    <message>
+        <source>Too large</source>
+        <translation>Zu groß</translation>
+    </message>
+    <message>
+        <source>Parse</source>
+        <translation>Auswertung</translation>
+    </message>
+    <message>
+        <source>Worker crash</source>
+        <translation>Worker-Absturz</translation>
+    </message>
+    <message>
+        <source>Not retried automatically any more; use Retry failed items</source>
+        <translation>Wird nicht mehr automatisch wiederholt; verwenden Sie „Fehlgeschlagene Nachrichten erneut versuchen“</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>nein</translation>
+    </message>
+    <message>
+        <source>Message id</source>
+        <translation>Nachrichten-ID</translation>
+    </message>
+    <message>
+        <source>Failure</source>
+        <translation>Fehlerart</translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation>Versuche</translation>
+    </message>
+    <message>
+        <source>Permanent</source>
+        <translation>Dauerhaft</translation>
+    </message>
+    <message>
+        <source>Last failed</source>
+        <translation>Zuletzt fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Last error</source>
+        <translation>Letzter Fehler</translation>
+    </message>
+</context>
+<context>
     <name>ui::JobTableModel</name>
     <message>
         <source>Queued</source>
@@ -330,10 +385,6 @@
     <message>
         <source>Finished: %1</source>
         <translation>Beendet: %1</translation>
-    </message>
-    <message>
-        <source>Processed %1 · inserted %2 · updated %3 · deleted %4 · skipped %5</source>
-        <translation>Verarbeitet %1 · eingefügt %2 · aktualisiert %3 · gelöscht %4 · übersprungen %5</translation>
     </message>
     <message>
         <source>Total to process: %1</source>
@@ -415,6 +466,17 @@
         <source>History ids</source>
         <translation>History-IDs</translation>
     </message>
+    <message>
+        <source>Processed %1 · inserted %2 · updated %3 · deleted %4 · skipped %5 · failed %6</source>
+        <translation>Verarbeitet %1 · eingefügt %2 · aktualisiert %3 · gelöscht %4 · übersprungen %5 · fehlgeschlagen %6</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) could not be stored; the job details list them</source>
+        <translation>
+            <numerusform>%n Nachricht konnte nicht gespeichert werden; die Auftragsdetails führen sie auf</numerusform>
+            <numerusform>%n Nachrichten konnten nicht gespeichert werden; die Auftragsdetails führen sie auf</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>ui::JobsPage</name>
@@ -441,6 +503,25 @@
     <message>
         <source>Charts</source>
         <translation>Diagramme</translation>
+    </message>
+    <message>
+        <source>A message leaves this list when a later sync stores it, and moves to the later job when that one fails on it again.</source>
+        <translation>Eine Nachricht verschwindet aus dieser Liste, sobald eine spätere Synchronisierung sie speichert, und wechselt zum späteren Auftrag, wenn auch dieser an ihr scheitert.</translation>
+    </message>
+    <message>
+        <source>The failed messages of this job could not be loaded: %1</source>
+        <translation>Die fehlgeschlagenen Nachrichten dieses Auftrags konnten nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>Messages this job could not store (the first %1):</source>
+        <translation>Nachrichten, die dieser Auftrag nicht speichern konnte (die ersten %1):</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) this job could not store (still failing):</source>
+        <translation>
+            <numerusform>%n Nachricht, die dieser Auftrag nicht speichern konnte (weiterhin fehlerhaft):</numerusform>
+            <numerusform>%n Nachrichten, die dieser Auftrag nicht speichern konnte (weiterhin fehlerhaft):</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -695,6 +776,14 @@
         <source>Deactivated the integration of %1</source>
         <translation>Integration von %1 deaktiviert</translation>
     </message>
+    <message>
+        <source>Re&amp;try failed items</source>
+        <translation>&amp;Fehlgeschlagene Nachrichten erneut versuchen</translation>
+    </message>
+    <message>
+        <source>Queue a sync of the selected tenant that first retries every message it could not store, permanent failures included</source>
+        <translation>Eine Synchronisierung des ausgewählten Mandanten einreihen, die zuerst jede nicht gespeicherte Nachricht erneut versucht, auch die dauerhaft fehlgeschlagenen</translation>
+    </message>
 </context>
 <context>
     <name>ui::ProgressDelegate</name>
@@ -934,6 +1023,35 @@
     <message>
         <source>Watch expires</source>
         <translation>Überwachung läuft ab</translation>
+    </message>
+    <message>
+        <source>No message is recorded as failed</source>
+        <translation>Keine Nachricht ist als fehlgeschlagen erfasst</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) could not be stored; the next sync retries them first.</source>
+        <translation>
+            <numerusform>%n Nachricht konnte nicht gespeichert werden; die nächste Synchronisierung versucht sie zuerst erneut.</numerusform>
+            <numerusform>%n Nachrichten konnten nicht gespeichert werden; die nächste Synchronisierung versucht sie zuerst erneut.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) could not be stored.</source>
+        <translation>
+            <numerusform>%n Nachricht konnte nicht gespeichert werden.</numerusform>
+            <numerusform>%n Nachrichten konnten nicht gespeichert werden.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n of them failed too often and are retried only by Retry failed items.</source>
+        <translation>
+            <numerusform>%n davon ist zu oft fehlgeschlagen und wird nur noch über „Fehlgeschlagene Nachrichten erneut versuchen“ wiederholt.</numerusform>
+            <numerusform>%n davon sind zu oft fehlgeschlagen und werden nur noch über „Fehlgeschlagene Nachrichten erneut versuchen“ wiederholt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Failed items</source>
+        <translation>Fehlgeschlagen</translation>
     </message>
 </context>
 <context>

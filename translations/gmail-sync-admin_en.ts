@@ -2,6 +2,20 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>ui::JobTableModel</name>
+    <message numerus="yes">
+        <source>%n message(s) could not be stored; the job details list them</source>
+        <translation><numerusform>%n message could not be stored; the job details list it</numerusform><numerusform>%n messages could not be stored; the job details list them</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>ui::JobsPage</name>
+    <message numerus="yes">
+        <source>%n message(s) this job could not store (still failing):</source>
+        <translation><numerusform>%n message this job could not store (still failing):</numerusform><numerusform>%n messages this job could not store (still failing):</numerusform></translation>
+    </message>
+</context>
+<context>
     <name>ui::MainWindow</name>
     <message numerus="yes">
         <source>%n sync(s) running</source>
@@ -33,6 +47,18 @@
     <message numerus="yes">
         <source>Queued (%n job(s))</source>
         <translation><numerusform>Queued (%n job)</numerusform><numerusform>Queued (%n jobs)</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) could not be stored; the next sync retries them first.</source>
+        <translation><numerusform>%n message could not be stored; the next sync retries it first.</numerusform><numerusform>%n messages could not be stored; the next sync retries them first.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s) could not be stored.</source>
+        <translation><numerusform>%n message could not be stored.</numerusform><numerusform>%n messages could not be stored.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n of them failed too often and are retried only by Retry failed items.</source>
+        <translation><numerusform>%n of them failed too often and is retried only by Retry failed items.</numerusform><numerusform>%n of them failed too often and are retried only by Retry failed items.</numerusform></translation>
     </message>
 </context>
 <context>

@@ -4,6 +4,7 @@
 #include "JobsPage.h"
 #include "SettingsDialog.h"
 #include "TestDatabase.h"
+#include "Translations.h"
 #include "db/Database.h"
 #include "db/JobRepository.h"
 #include "db/MessageFailureRepository.h"
@@ -38,6 +39,11 @@ private:
     }
 
 private Q_SLOTS:
+    void initTestCase() {
+        // As the application does: English plurals ("2 messages") come from the embedded translation.
+        QCOMPARE(ui::Translations::install(QStringLiteral("en")), QStringLiteral("en"));
+    }
+
     void init() {
         m_testDb = std::make_unique<testsupport::TestDatabase>();
         QVERIFY2(m_testDb->isValid(), qPrintable(m_testDb->errorString()));

@@ -8,6 +8,7 @@
 #include "ThreadBrowser.h"
 #include "ThreadListModel.h"
 #include "ThreadView.h"
+#include "Translations.h"
 #include "db/Database.h"
 #include "db/EmailRepository.h"
 #include "db/IntegrationRepository.h"
@@ -48,6 +49,11 @@ private:
     }
 
 private Q_SLOTS:
+    void initTestCase() {
+        // As the application does: English plurals ("2 messages") come from the embedded translation.
+        QCOMPARE(ui::Translations::install(QStringLiteral("en")), QStringLiteral("en"));
+    }
+
     void init() {
         m_testDb = std::make_unique<testsupport::TestDatabase>();
         QVERIFY2(m_testDb->isValid(), qPrintable(m_testDb->errorString()));

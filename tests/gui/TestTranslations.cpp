@@ -22,6 +22,11 @@ private Q_SLOTS:
                  QStringLiteral("Historische Synchronisierung starten"));
         QCOMPARE(translated("ui::ThreadBrowser", "%n thread(s)", 1), QStringLiteral("1 Konversation"));
         QCOMPARE(translated("ui::ThreadBrowser", "%n thread(s)", 3), QStringLiteral("3 Konversationen"));
+        QCOMPARE(translated("ui::MainWindow", "Re&try failed items"),
+                 QStringLiteral("&Fehlgeschlagene Nachrichten erneut versuchen"));
+        QCOMPARE(translated("ui::TenantTableModel", "%n message(s) could not be stored.", 2),
+                 QStringLiteral("2 Nachrichten konnten nicht gespeichert werden."));
+        QCOMPARE(translated("ui::JobFailureModel", "Too large"), QStringLiteral("Zu groß"));
         QCOMPARE(QLocale().language(), QLocale::German);
     }
 
@@ -35,6 +40,8 @@ private Q_SLOTS:
         QCOMPARE(translated("ui::ThreadBrowser", "%n thread(s)", 1), QStringLiteral("1 thread"));
         QCOMPARE(translated("ui::ThreadBrowser", "%n thread(s)", 2), QStringLiteral("2 threads"));
         QCOMPARE(translated("ui::TenantTableModel", "Idle"), QStringLiteral("Idle"));
+        QCOMPARE(translated("ui::JobsPage", "%n message(s) this job could not store (still failing):", 1),
+                 QStringLiteral("1 message this job could not store (still failing):"));
     }
 
     void unknownLanguageFallsBackToEnglish() {
