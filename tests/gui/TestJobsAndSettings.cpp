@@ -197,6 +197,26 @@ private Q_SLOTS:
         QTRY_COMPARE(failureView->model()->rowCount(), 1);
         QCOMPARE(failureView->model()->index(0, ui::JobFailureModel::MessageId).data().toString(),
                  QStringLiteral("18c2f0a1"));
+
+        // A later job fails on the last one again: it moves to that job's list and leaves this one's.
+        const auto later = jobs.enqueue(QStringLiteral("acme"), QStringLiteral("incremental"), {}, true);
+        QVERIFY(later);
+        QVERIFY(failures.record(QStringLiteral("acme"), *later,
+                                {{QStringLiteral("18c2f0a1"), db::MessageFailure::Kind::Fetch,
+                                  QStringLiteral("Gmail answered 503")}},
+                                5));
+        ui::JobFailureModel *failureModel = page.failureModel();
+        QSignalSpy loaded(failureModel, &ui::JobFailureModel::loaded);
+        failureModel->load(*id);
+        QTRY_COMPARE(loaded.count(), 1);
+        QCOMPARE(failureModel->jobId(), *id);
+        QCOMPARE(failureModel->rowCount(), 0);
+        QVERIFY(!failureBox->isVisibleTo(&page));
+        failureModel->load(*later);
+        QTRY_COMPARE(loaded.count(), 2);
+        QCOMPARE(failureModel->rowCount(), 1);
+        QCOMPARE(failureModel->failure(0)->attempts, 2);
+        QCOMPARE(failureModel->failure(0)->lastError, QStringLiteral("Gmail answered 503"));
     }
 
     void databaseUrlRules_data() {
