@@ -111,6 +111,7 @@ JobsPage::JobsPage(JobTableModel *model, DbExecutor *executor, QWidget *parent)
     connect(m_failureModel, &JobFailureModel::loadFailed, this, [this](const QString &error) {
         m_failureLabel->setText(tr("The failed messages of this job could not be loaded: %1").arg(error));
         m_failureBox->setVisible(true);
+        m_detailJobFailed = -2; // the next refresh tries again
     });
 }
 
