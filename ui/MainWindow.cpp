@@ -439,7 +439,7 @@ void MainWindow::unlockSelected() {
     const QString tenantId = t->id;
     const QString holder = t->lockedBy;
     const SyncStateInfo state =
-        TenantTableModel::stateOf(*t, db::TenantRepository::kDefaultStaleAfterSeconds);
+        TenantTableModel::stateOf(*t, syncengine::SyncOptions().leaseStaleAfterSeconds);
     const QLocale locale;
     const QString since = locale.toString(t->lockedAt.toLocalTime(), QLocale::LongFormat);
     const QString beat = t->heartbeatAt.isValid() ? tr("%1 ago").arg(TenantTableModel::formatAge(

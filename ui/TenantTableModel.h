@@ -3,6 +3,7 @@
 #include "db/AdminQueries.h"
 #include "db/TenantRepository.h"
 #include "sync/ProgressListener.h"
+#include "sync/SyncOptions.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
@@ -82,7 +83,8 @@ private:
     // The newest event per running job: the row's processed_count only moves at checkpoints, the events
     // in between, so a reload must not move a bar backwards.
     QHash<qint64, syncengine::ProgressEvent> m_live;
-    int m_staleAfterSeconds = db::TenantRepository::kDefaultStaleAfterSeconds;
+    // The engine's: a lock whose holder is silent this long is free (SyncOptions, heartbeats every 3 s).
+    int m_staleAfterSeconds = syncengine::SyncOptions().leaseStaleAfterSeconds;
     bool m_loading = false;
     bool m_reloadPending = false;
 };
