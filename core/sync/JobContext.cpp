@@ -266,12 +266,23 @@ StepOutcome JobContext::commitStep(StepWrite write, const QJsonObject &checkpoin
                                 workerId = m_workerId, step, policy] {
         QElapsedTimer timer;
         timer.start();
-        QString error;
-        if (!db::Database::open(&error)) // the writer stage's own connection, opened on first use
-            return StepOutcome::failed(QStringLiteral("cannot open the step writer's connection: ") + error);
-        QSqlDatabase db = db::Database::connection();
-        StepOutcome o =
-            writeStep(db, write, jobId, tenantId, workerId, step->checkpoint, policy, &step->counts);
+        // The writer stage's own connection, opened on first use. A step whose connection was lost
+        // (server restart, network) is written again on a fresh one: rows are upserts and the checkpoint
+        // is fenced, so a step that did land before the connection broke lands the same way again.
+        db::Database::setThreadStatementTimeout(db::Database::kWriterStatementTimeoutMs);
+        StepOutcome o;
+        const bool written = db::Database::runWithReconnect([&] {
+            QString error;
+            if (!db::Database::open(&error)) {
+                o = StepOutcome::failed(QStringLiteral("cannot open the step writer's connection: ") + error);
+                return false;
+            }
+            QSqlDatabase db = db::Database::connection();
+            step->counts = {};
+            o = writeStep(db, write, jobId, tenantId, workerId, step->checkpoint, policy, &step->counts);
+            return o.ok();
+        });
+        Q_UNUSED(written) // o says what happened
         step->commitNs = timer.nsecsElapsed();
         return o;
     };
