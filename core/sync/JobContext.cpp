@@ -399,9 +399,13 @@ void JobContext::report(bool force) {
         return;
     m_lastReport.restart();
     // Outside a transaction here (steps commit before reporting), so NOTIFY is delivered at once.
-    if (!m_jobs.progress(m_job.id, m_job.tenantId, m_phase, u.processed,
-                         u.estimatedTotal >= 0 ? std::optional<qint64>(u.estimatedTotal) : std::nullopt,
-                         u.messagesPerSecond)) {
+    // A lost connection (server restart) is reopened here too: steps may land without a heartbeat.
+    if (!db::Database::runWithReconnect([&] {
+            return m_jobs.progress(m_job.id, m_job.tenantId, m_phase, u.processed,
+                                   u.estimatedTotal >= 0 ? std::optional<qint64>(u.estimatedTotal)
+                                                         : std::nullopt,
+                                   u.messagesPerSecond);
+        })) {
         logging::LogEvent(logging::Level::Warning, "cannot record progress")
             .job(m_job.id)
             .error(m_jobs.errorString())
