@@ -263,7 +263,7 @@ StepOutcome JobContext::commitStep(StepWrite write, const QJsonObject &checkpoin
     policy.resolveFailures = m_resolveFailures;
     policy.maxMessageAttempts = m_options.maxMessageAttempts;
     PipelineStage::Task work = [write = std::move(write), jobId, tenantId = m_job.tenantId,
-                                workerId = m_workerId, step, policy] {
+                                workerId = m_workerId, step, policy, stop = &m_stop] {
         QElapsedTimer timer;
         timer.start();
         // The writer stage's own connection, opened on first use. A step whose connection was lost
@@ -271,17 +271,20 @@ StepOutcome JobContext::commitStep(StepWrite write, const QJsonObject &checkpoin
         // is fenced, so a step that did land before the connection broke lands the same way again.
         db::Database::setThreadStatementTimeout(db::Database::kWriterStatementTimeoutMs);
         StepOutcome o;
-        const bool written = db::Database::runWithReconnect([&] {
-            QString error;
-            if (!db::Database::open(&error)) {
-                o = StepOutcome::failed(QStringLiteral("cannot open the step writer's connection: ") + error);
-                return false;
-            }
-            QSqlDatabase db = db::Database::connection();
-            step->counts = {};
-            o = writeStep(db, write, jobId, tenantId, workerId, step->checkpoint, policy, &step->counts);
-            return o.ok();
-        });
+        const bool written = db::Database::runWithReconnect(
+            [&] {
+                QString error;
+                if (!db::Database::open(&error)) {
+                    o = StepOutcome::failed(QStringLiteral("cannot open the step writer's connection: ") +
+                                            error);
+                    return false;
+                }
+                QSqlDatabase db = db::Database::connection();
+                step->counts = {};
+                o = writeStep(db, write, jobId, tenantId, workerId, step->checkpoint, policy, &step->counts);
+                return o.ok();
+            },
+            {.stop = stop});
         Q_UNUSED(written) // o says what happened
         step->commitNs = timer.nsecsElapsed();
         return o;
@@ -400,12 +403,14 @@ void JobContext::report(bool force) {
     m_lastReport.restart();
     // Outside a transaction here (steps commit before reporting), so NOTIFY is delivered at once.
     // A lost connection (server restart) is reopened here too: steps may land without a heartbeat.
-    if (!db::Database::runWithReconnect([&] {
-            return m_jobs.progress(m_job.id, m_job.tenantId, m_phase, u.processed,
-                                   u.estimatedTotal >= 0 ? std::optional<qint64>(u.estimatedTotal)
-                                                         : std::nullopt,
-                                   u.messagesPerSecond);
-        })) {
+    if (!db::Database::runWithReconnect(
+            [&] {
+                return m_jobs.progress(m_job.id, m_job.tenantId, m_phase, u.processed,
+                                       u.estimatedTotal >= 0 ? std::optional<qint64>(u.estimatedTotal)
+                                                             : std::nullopt,
+                                       u.messagesPerSecond);
+            },
+            {.stop = &m_stop})) {
         logging::LogEvent(logging::Level::Warning, "cannot record progress")
             .job(m_job.id)
             .error(m_jobs.errorString())
