@@ -280,8 +280,12 @@ void MainWindow::start() {
             QString error;
             if (!db::Database::open(&error))
                 return error;
+            // A migration may rewrite a large table: not bound by the loads' short statement_timeout.
+            db::Database::setThreadStatementTimeout(0);
             db::Migrator migrator(db::Database::connection());
-            if (!migrator.migrate())
+            const bool migrated = migrator.migrate();
+            db::Database::setThreadStatementTimeout(db::Database::kInteractiveStatementTimeoutMs);
+            if (!migrated)
                 return QStringLiteral("bringing the database schema up to date failed: %1")
                     .arg(migrator.errorString());
             return QString();
