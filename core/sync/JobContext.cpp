@@ -402,7 +402,8 @@ void JobContext::report(bool force) {
         return;
     m_lastReport.restart();
     // Outside a transaction here (steps commit before reporting), so NOTIFY is delivered at once.
-    // A lost connection (server restart) is reopened here too: steps may land without a heartbeat.
+    // A lost connection (server restart) is reopened here: nothing else uses this thread's connection
+    // regularly while the job runs (heartbeats have a thread and connection of their own).
     if (!db::Database::runWithReconnect(
             [&] {
                 return m_jobs.progress(m_job.id, m_job.tenantId, m_phase, u.processed,

@@ -41,7 +41,7 @@ void SyncWorker::idle(int ms) {
 
 void SyncWorker::run() {
     logging::LogEvent(logging::Level::Info, "worker started").worker(m_workerId).write();
-    // Claims, heartbeats, progress and settling are short statements on this thread's connection.
+    // Claims, progress and settling are short statements on this thread's connection.
     db::Database::setThreadStatementTimeout(db::Database::kQueueStatementTimeoutMs);
     JobRunner runner(m_options, m_workerId, m_stop,
                      [this](const ProgressUpdate &u) { m_engine->reportProgress(u); });
