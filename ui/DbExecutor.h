@@ -4,13 +4,16 @@
 #include <QPointer>
 #include <QThread>
 
+#include <atomic>
 #include <utility>
 
 namespace ui {
 
 // Runs database work on one worker thread (with that thread's own connection, db::Database::connection())
 // and hands each result back on the GUI thread: the GUI thread never waits on SQL. Results for a receiver
-// that is gone by then are dropped.
+// that is gone by then are dropped. Its connection uses the short interactive statement_timeout; work still
+// queued when the executor is destroyed is dropped, so closing the window waits at most for the statement
+// in flight (bounded by connect_timeout, statement_timeout and the TCP keepalives of db::ConnectionSettings).
 class DbExecutor final : public QObject {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(DbExecutor)
@@ -26,6 +29,8 @@ public:
         QMetaObject::invokeMethod(
             m_worker,
             [this, guard, work = std::move(work), done = std::move(done)]() mutable {
+                if (m_closing.load())
+                    return;
                 auto result = work();
                 // Back through this object (it outlives the worker thread), never through `receiver`,
                 // which the GUI thread may delete at any moment.
@@ -43,6 +48,7 @@ public:
 private:
     QThread m_thread;
     QObject *m_worker = nullptr;
+    std::atomic_bool m_closing{false};
 };
 
 } // namespace ui

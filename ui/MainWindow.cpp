@@ -50,6 +50,8 @@ struct ActionResult {
 };
 
 constexpr int kRefreshMs = 5000;
+// How often the window asks whether the database still answers: an outage shows within seconds.
+constexpr int kProbeMs = 2000;
 
 } // namespace
 
@@ -66,6 +68,8 @@ MainWindow::MainWindow(QWidget *parent)
     , m_refreshTimer(new QTimer(this))
     , m_reloadSoon(new QTimer(this))
     , m_connection(new QLabel(this))
+    , m_databaseBanner(new QLabel(this))
+    , m_probeTimer(new QTimer(this))
     , m_overallProgress(new QProgressBar(this))
     , m_rateLabel(new QLabel(this))
     , m_tray(new QSystemTrayIcon(appIcon(), this)) {
@@ -79,7 +83,19 @@ MainWindow::MainWindow(QWidget *parent)
     updateActions();
     m_tabs->addTab(m_jobsPage, tr("&Jobs"));
     m_tabs->addTab(m_threads, tr("&Mail"));
-    setCentralWidget(m_tabs);
+    // Above the tabs: what the operator must know first when the database is gone.
+    m_databaseBanner->setObjectName(QStringLiteral("databaseBanner"));
+    m_databaseBanner->setWordWrap(true);
+    m_databaseBanner->setMargin(8);
+    m_databaseBanner->setStyleSheet(
+        QStringLiteral("QLabel { background: #fce8e6; color: #a50e0e; border: 1px solid #d93025; }"));
+    m_databaseBanner->setVisible(false);
+    auto *central = new QWidget(this);
+    auto *centralLayout = new QVBoxLayout(central);
+    centralLayout->setContentsMargins(0, 0, 0, 0);
+    centralLayout->addWidget(m_databaseBanner);
+    centralLayout->addWidget(m_tabs, 1);
+    setCentralWidget(central);
 
     m_connection->setObjectName(QStringLiteral("connectionStatus"));
     m_overallProgress->setObjectName(QStringLiteral("overallProgress"));
@@ -124,7 +140,10 @@ MainWindow::MainWindow(QWidget *parent)
     });
     connect(m_tenantModel, &TenantTableModel::loadFailed, this, [this](const QString &error) {
         m_connection->setText(tr("Database unavailable: %1").arg(error));
+        probeDatabase(); // a failed load may be an outage: say so now, not at the next probe
     });
+    m_probeTimer->setInterval(kProbeMs);
+    connect(m_probeTimer, &QTimer::timeout, this, &MainWindow::probeDatabase);
     connect(m_jobModel, &JobTableModel::jobFailed, this, &MainWindow::notifyFailure);
 
     resize(1280, 820);
@@ -268,8 +287,12 @@ void MainWindow::start() {
             QString error;
             if (!db::Database::open(&error))
                 return error;
+            // A migration may rewrite a large table: not bound by the loads' short statement_timeout.
+            db::Database::setThreadStatementTimeout(0);
             db::Migrator migrator(db::Database::connection());
-            if (!migrator.migrate())
+            const bool migrated = migrator.migrate();
+            db::Database::setThreadStatementTimeout(db::Database::kInteractiveStatementTimeoutMs);
+            if (!migrated)
                 return QStringLiteral("bringing the database schema up to date failed: %1")
                     .arg(migrator.errorString());
             return QString();
@@ -277,14 +300,60 @@ void MainWindow::start() {
         [this](const QString &error) {
             if (!error.isEmpty()) {
                 m_connection->setText(tr("Database unavailable: %1").arg(error));
+                m_databaseBanner->setText(
+                    tr("Database unreachable: %1 — retrying automatically.").arg(error));
+                m_databaseBanner->setVisible(true);
                 QTimer::singleShot(kRefreshMs, this, &MainWindow::start); // keep trying
                 return;
             }
+            m_databaseBanner->setVisible(false);
+            m_probeTimer->start();
             m_feed->start();
             refresh();
             m_threads->reload();
             m_refreshTimer->start();
         });
+}
+
+void MainWindow::probeDatabase() {
+    if (m_probing)
+        return; // the last probe has not come back: it is waiting for the server (connect_timeout)
+    m_probing = true;
+    m_executor->run(
+        this,
+        [] {
+            QString error;
+            if (db::Database::ping(&error))
+                return QString();
+            return error.isEmpty() ? QStringLiteral("the server does not answer") : error;
+        },
+        [this](const QString &error) {
+            m_probing = false;
+            setDatabaseReachable(error.isEmpty(), error);
+        });
+}
+
+void MainWindow::setDatabaseReachable(bool reachable, const QString &error) {
+    if (!reachable) {
+        const QString url = db::Database::defaultSettings().redactedUrl();
+        m_databaseBanner->setText(tr("Database unreachable: %1 (%2). The window shows the last data it "
+                                     "loaded and reconnects by itself when the server is back.")
+                                      .arg(error, url));
+        m_databaseBanner->setVisible(true);
+        m_connection->setText(tr("Database unreachable: %1").arg(url));
+    } else {
+        m_databaseBanner->setVisible(false);
+    }
+    if (reachable == m_databaseReachable)
+        return;
+    m_databaseReachable = reachable;
+    if (reachable) {
+        // Back: reload what may have changed meanwhile and listen for progress on a fresh connection.
+        m_feed->start();
+        refresh();
+        m_threads->reload();
+    }
+    Q_EMIT databaseReachableChanged(reachable);
 }
 
 void MainWindow::refresh() {

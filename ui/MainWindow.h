@@ -46,6 +46,9 @@ public:
 
     static QIcon appIcon();
 
+    // False while the database does not answer (the banner "Database unreachable" is shown).
+    bool isDatabaseReachable() const { return m_databaseReachable; }
+
 public Q_SLOTS:
     void refresh();
     void syncNow();
@@ -68,6 +71,8 @@ Q_SIGNALS:
     void actionFailed(const QString &error);
     void unlockFinished(bool cleared);
     void deactivateFinished(bool ok);
+    // The database stopped or started answering (checked every couple of seconds after start()).
+    void databaseReachableChanged(bool reachable);
 
 private:
     void createActions();
@@ -77,6 +82,8 @@ private:
     void enqueue(const QString &kind, const QJsonObject &params, bool force);
     void notifyFailure(const db::JobRecord &job);
     const db::TenantOverview *selectedTenant() const;
+    void probeDatabase();
+    void setDatabaseReachable(bool reachable, const QString &error);
 
     DbExecutor *m_executor;
     ProgressFeed *m_feed;
@@ -91,6 +98,10 @@ private:
     QTimer *m_refreshTimer;
     QTimer *m_reloadSoon;
     QLabel *m_connection;
+    QLabel *m_databaseBanner;
+    QTimer *m_probeTimer;
+    bool m_probing = false;
+    bool m_databaseReachable = true;
     QProgressBar *m_overallProgress;
     QLabel *m_rateLabel;
     QSystemTrayIcon *m_tray;

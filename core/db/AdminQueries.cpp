@@ -209,12 +209,8 @@ std::optional<QString> AdminQueries::probe(const ConnectionSettings &settings, Q
         db.setUserName(settings.user);
         db.setPassword(settings.password);
         db.setDatabaseName(settings.database);
-        // A dialog waits for the answer: give up after 5 s unless the URL says otherwise.
-        QString options = settings.options;
-        if (!options.contains(QLatin1String("connect_timeout")))
-            options +=
-                (options.isEmpty() ? QString() : QStringLiteral(";")) + QStringLiteral("connect_timeout=5");
-        db.setConnectOptions(options);
+        // A dialog waits for the answer: the defaults give up after 5 s unless the URL says otherwise.
+        db.setConnectOptions(settings.connectOptions());
         if (!db.open()) {
             if (error)
                 *error = QStringLiteral("cannot connect to %1: %2")

@@ -160,6 +160,33 @@ std::optional<ConnectionSettings> ConnectionSettings::fromUrl(const QString &url
     return s;
 }
 
+QString ConnectionSettings::connectOptions() const {
+    // libpq-connect §34.1.2 (parameter key words).
+    static const std::pair<const char *, const char *> kDefaults[] = {
+        {"connect_timeout", "5"},     {"keepalives", "1"},       {"keepalives_idle", "10"},
+        {"keepalives_interval", "5"}, {"keepalives_count", "3"}, {"tcp_user_timeout", "30000"},
+    };
+    QStringList out = options.split(QLatin1Char(';'), Qt::SkipEmptyParts);
+    for (const auto &[key, value] : kDefaults) {
+        const QString keyword = QString::fromLatin1(key);
+        if (!hasOption(keyword))
+            out.append(keyword + QLatin1Char('=') + QString::fromLatin1(value));
+    }
+    return out.join(QLatin1Char(';'));
+}
+
+bool ConnectionSettings::hasOption(const QString &keyword) const {
+    for (const QString &option : options.split(QLatin1Char(';'), Qt::SkipEmptyParts)) {
+        const QString key = option.section(QLatin1Char('='), 0, 0).trimmed();
+        if (key == keyword)
+            return true;
+        // options='-c statement_timeout=…' sets server settings at connection start.
+        if (key == QLatin1String("options") && option.section(QLatin1Char('='), 1).contains(keyword))
+            return true;
+    }
+    return false;
+}
+
 QString ConnectionSettings::redactedUrl() const {
     QString url = QStringLiteral("postgresql://");
     if (!user.isEmpty() || !password.isEmpty()) {

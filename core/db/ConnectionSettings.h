@@ -25,6 +25,16 @@ struct ConnectionSettings final {
     // The same place as a URL with the password (and any *password option) replaced by "***".
     QString redactedUrl() const;
 
+    // `options` plus the product's libpq defaults for every keyword the URL did not set itself (an
+    // operator's ?connect_timeout=… wins): connect_timeout=5 (s), keepalives=1, keepalives_idle=10,
+    // keepalives_interval=5, keepalives_count=3 (s) and tcp_user_timeout=30000 (ms), so a dead server or a
+    // cut network is noticed within about 30 s even while a statement waits (libpq-connect §34.1.2;
+    // libpq ignores the TCP ones on Unix sockets). What Database and probes pass to QPSQL.
+    QString connectOptions() const;
+    // Whether `options` sets this libpq keyword, or (for a GUC such as statement_timeout) names it in
+    // its `options=-c name=value` keyword.
+    bool hasOption(const QString &keyword) const;
+
     bool isUnixSocket() const { return host.startsWith(QLatin1Char('/')); }
 
     bool operator==(const ConnectionSettings &other) const = default;

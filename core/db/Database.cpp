@@ -1,11 +1,13 @@
 #include "Database.h"
 
 #include <QAtomicInt>
+#include <QElapsedTimer>
 #include <QLoggingCategory>
 #include <QMutex>
 #include <QMutexLocker>
 #include <QSqlDriver>
 #include <QSqlError>
+#include <QSqlQuery>
 #include <QThread>
 #include <QThreadStorage>
 #include <QVariant>
@@ -34,6 +36,7 @@ QAtomicInt s_connectionCounter;
 struct ThreadConnection final {
     QString name;
     int generation = -1;
+    int statementTimeoutMs = 0;
 
     ~ThreadConnection() { remove(); }
 
@@ -58,7 +61,39 @@ void applySettings(QSqlDatabase &db, const ConnectionSettings &s) {
     db.setUserName(s.user);
     db.setPassword(s.password);
     db.setDatabaseName(s.database);
-    db.setConnectOptions(s.options);
+    db.setConnectOptions(s.connectOptions());
+}
+
+PGconn *rawHandle(const QSqlDatabase &db) {
+    if (!db.isValid() || !db.driver())
+        return nullptr;
+    const QVariant handle = db.driver()->handle();
+    if (!handle.isValid() || qstrcmp(handle.typeName(), "pg_conn*") != 0)
+        return nullptr;
+    return *static_cast<PGconn *const *>(handle.constData());
+}
+
+// What every (re)opened connection of this thread gets: the notice processor and its statement_timeout.
+// A timeout of 0 on a fresh connection leaves the server's (role, database) setting alone.
+void prepareOpened(QSqlDatabase &db, const ThreadConnection &holder, const ConnectionSettings &settings,
+                   bool fresh = true) {
+    if (PGconn *conn = rawHandle(db); conn && fresh)
+        PQsetNoticeProcessor(conn, noticeToLog, nullptr);
+    if (settings.hasOption(QStringLiteral("statement_timeout")) || (fresh && holder.statementTimeoutMs == 0))
+        return; // the operator's options=-c statement_timeout=… wins
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("SELECT set_config('statement_timeout', :ms, false)"));
+    q.bindValue(QStringLiteral(":ms"), QString::number(holder.statementTimeoutMs));
+    if (!q.exec())
+        qCWarning(lcDb, "cannot set statement_timeout: %s",
+                  qPrintable(Database::describeError(q.lastError())));
+}
+
+void sleepUnlessStopped(int ms, const std::atomic_bool *stop) {
+    QElapsedTimer slept;
+    slept.start();
+    while (slept.elapsed() < ms && !(stop && stop->load()))
+        QThread::msleep(quint64(qMin<qint64>(50, ms - slept.elapsed())));
 }
 
 } // namespace
@@ -96,18 +131,101 @@ QSqlDatabase Database::connection() {
     QSqlDatabase db = QSqlDatabase::database(holder->name, false);
     // A connection the server dropped (restart, pg_terminate_backend, network) turns "not open" (QPSQL
     // asks PQstatus) but keeps its PGconn; close it so reopening does not leak it.
-    if (!db.isOpen()) {
-        const QVariant handle = db.driver() ? db.driver()->handle() : QVariant();
-        if (handle.isValid() && *static_cast<PGconn *const *>(handle.constData())) {
-            qCWarning(lcDb, "database connection %s was lost; reconnecting", qPrintable(holder->name));
-            db.close();
-        }
+    if (const PGconn *conn = rawHandle(db); conn && (!db.isOpen() || PQstatus(conn) == CONNECTION_BAD)) {
+        qCWarning(lcDb, "database connection %s was lost; reconnecting", qPrintable(holder->name));
+        db.close();
     }
-    if (!db.isOpen() && db.open()) {
-        if (PGconn *conn = nativeHandle(db))
-            PQsetNoticeProcessor(conn, noticeToLog, nullptr);
-    }
+    if (!db.isOpen() && db.open())
+        prepareOpened(db, *holder, settings);
     return db;
+}
+
+void Database::setThreadStatementTimeout(int ms) {
+    if (!s_threadConnection.hasLocalData())
+        s_threadConnection.setLocalData(new ThreadConnection);
+    ThreadConnection *holder = s_threadConnection.localData();
+    if (holder->statementTimeoutMs == ms)
+        return;
+    holder->statementTimeoutMs = ms;
+    if (holder->name.isEmpty())
+        return; // applied when it opens
+    QSqlDatabase db = QSqlDatabase::database(holder->name, false);
+    if (db.isOpen())
+        prepareOpened(db, *holder, defaultSettings(), false);
+}
+
+bool Database::isConnectionLost() {
+    if (!s_threadConnection.hasLocalData() || s_threadConnection.localData()->name.isEmpty())
+        return true;
+    const QSqlDatabase db = QSqlDatabase::database(s_threadConnection.localData()->name, false);
+    if (!db.isValid())
+        return false; // no driver: reconnecting cannot help
+    const PGconn *conn = rawHandle(db);
+    return !db.isOpen() || !conn || PQstatus(conn) == CONNECTION_BAD;
+}
+
+bool Database::reopen(QString *error) {
+    if (s_threadConnection.hasLocalData() && !s_threadConnection.localData()->name.isEmpty()) {
+        QSqlDatabase db = QSqlDatabase::database(s_threadConnection.localData()->name, false);
+        if (db.isValid())
+            db.close(); // connection() opens it again under the same name
+    }
+    return open(error);
+}
+
+bool Database::ping(QString *error) {
+    if (isConnectionLost() && !reopen(error))
+        return false;
+    QSqlQuery q(connection());
+    if (q.exec(QStringLiteral("SELECT 1")))
+        return true;
+    const QString first = describeError(q.lastError());
+    if (!isConnectionLost()) {
+        if (error)
+            *error = first;
+        return false;
+    }
+    // The server went away since the last statement: one fresh connection says whether it is back.
+    if (!reopen(error))
+        return false;
+    QSqlQuery again(connection());
+    if (again.exec(QStringLiteral("SELECT 1")))
+        return true;
+    if (error)
+        *error = describeError(again.lastError());
+    return false;
+}
+
+bool Database::runWithReconnect(const std::function<bool()> &work, const RetryPolicy &policy,
+                                int *reconnects) {
+    QElapsedTimer outage;
+    for (int run = 1;; ++run) {
+        if (work())
+            return true;
+        if (run >= policy.maxRuns || !isConnectionLost() || (policy.stop && policy.stop->load()))
+            return false;
+        // The connection is gone: wait for the server with backoff, then run the work again.
+        if (!outage.isValid())
+            outage.start();
+        int delay = policy.firstDelayMs;
+        QString error;
+        bool reopened = false;
+        while (!reopened) {
+            if (outage.elapsed() + delay > policy.budgetMs) {
+                qCWarning(lcDb, "database still unreachable after %lld ms; giving up: %s",
+                          qint64(outage.elapsed()), qPrintable(error));
+                return false;
+            }
+            sleepUnlessStopped(delay, policy.stop);
+            if (policy.stop && policy.stop->load())
+                return false;
+            reopened = reopen(&error);
+            delay = qMin(delay * 2, policy.maxDelayMs);
+        }
+        qCWarning(lcDb, "database connection reopened after %lld ms", qint64(outage.elapsed()));
+        if (reconnects)
+            ++*reconnects;
+    }
 }
 
 bool Database::open(QString *error) {

@@ -263,15 +263,29 @@ StepOutcome JobContext::commitStep(StepWrite write, const QJsonObject &checkpoin
     policy.resolveFailures = m_resolveFailures;
     policy.maxMessageAttempts = m_options.maxMessageAttempts;
     PipelineStage::Task work = [write = std::move(write), jobId, tenantId = m_job.tenantId,
-                                workerId = m_workerId, step, policy] {
+                                workerId = m_workerId, step, policy, stop = &m_stop] {
         QElapsedTimer timer;
         timer.start();
-        QString error;
-        if (!db::Database::open(&error)) // the writer stage's own connection, opened on first use
-            return StepOutcome::failed(QStringLiteral("cannot open the step writer's connection: ") + error);
-        QSqlDatabase db = db::Database::connection();
-        StepOutcome o =
-            writeStep(db, write, jobId, tenantId, workerId, step->checkpoint, policy, &step->counts);
+        // The writer stage's own connection, opened on first use. A step whose connection was lost
+        // (server restart, network) is written again on a fresh one: rows are upserts and the checkpoint
+        // is fenced, so a step that did land before the connection broke lands the same way again.
+        db::Database::setThreadStatementTimeout(db::Database::kWriterStatementTimeoutMs);
+        StepOutcome o;
+        const bool written = db::Database::runWithReconnect(
+            [&] {
+                QString error;
+                if (!db::Database::open(&error)) {
+                    o = StepOutcome::failed(QStringLiteral("cannot open the step writer's connection: ") +
+                                            error);
+                    return false;
+                }
+                QSqlDatabase db = db::Database::connection();
+                step->counts = {};
+                o = writeStep(db, write, jobId, tenantId, workerId, step->checkpoint, policy, &step->counts);
+                return o.ok();
+            },
+            {.stop = stop});
+        Q_UNUSED(written) // o says what happened
         step->commitNs = timer.nsecsElapsed();
         return o;
     };
@@ -388,9 +402,16 @@ void JobContext::report(bool force) {
         return;
     m_lastReport.restart();
     // Outside a transaction here (steps commit before reporting), so NOTIFY is delivered at once.
-    if (!m_jobs.progress(m_job.id, m_job.tenantId, m_phase, u.processed,
-                         u.estimatedTotal >= 0 ? std::optional<qint64>(u.estimatedTotal) : std::nullopt,
-                         u.messagesPerSecond)) {
+    // A lost connection (server restart) is reopened here: nothing else uses this thread's connection
+    // regularly while the job runs (heartbeats have a thread and connection of their own).
+    if (!db::Database::runWithReconnect(
+            [&] {
+                return m_jobs.progress(m_job.id, m_job.tenantId, m_phase, u.processed,
+                                       u.estimatedTotal >= 0 ? std::optional<qint64>(u.estimatedTotal)
+                                                             : std::nullopt,
+                                       u.messagesPerSecond);
+            },
+            {.stop = &m_stop})) {
         logging::LogEvent(logging::Level::Warning, "cannot record progress")
             .job(m_job.id)
             .error(m_jobs.errorString())

@@ -30,6 +30,7 @@ QString JobHeartbeat::lostReason() const {
 }
 
 void JobHeartbeat::run() {
+    db::Database::setThreadStatementTimeout(db::Database::kQueueStatementTimeoutMs); // short statements
     std::unique_lock lock(m_mutex);
     while (!m_quit && !m_lost.load()) {
         if (m_wake.wait_for(lock, m_interval, [this] { return m_quit; }))

@@ -185,6 +185,10 @@ std::optional<JobRunner::Report> JobRunner::takeOver(const db::SyncJob &job) {
 
 JobRunner::Report JobRunner::settle(JobContext *ctx, const db::SyncJob &job, const StepOutcome &outcome,
                                     qint64 historyId) {
+    // The job's connection may have gone while the job waited out a database restart: make sure it
+    // works (reopening it, with backoff) before the job's row is settled on it.
+    if (!db::Database::runWithReconnect([] { return db::Database::ping(nullptr); }, {.stop = &m_stop}))
+        logging::LogEvent(logging::Level::Warning, "database unreachable while settling").job(job.id).write();
     QSqlDatabase conn = db::Database::connection();
     db::TenantRepository tenants(conn);
     db::JobRepository jobs(conn);

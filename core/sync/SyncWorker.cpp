@@ -6,6 +6,7 @@
 #include "sync/JobRunner.h"
 #include "sync/SyncEngine.h"
 
+#include <QElapsedTimer>
 #include <QMutexLocker>
 
 namespace syncengine {
@@ -40,32 +41,59 @@ void SyncWorker::idle(int ms) {
 
 void SyncWorker::run() {
     logging::LogEvent(logging::Level::Info, "worker started").worker(m_workerId).write();
+    // Claims, progress and settling are short statements on this thread's connection.
+    db::Database::setThreadStatementTimeout(db::Database::kQueueStatementTimeoutMs);
     JobRunner runner(m_options, m_workerId, m_stop,
                      [this](const ProgressUpdate &u) { m_engine->reportProgress(u); });
     db::ClaimOptions claim;
     claim.workerId = m_workerId;
     claim.jobStaleAfterSeconds = m_options.jobStaleAfterSeconds;
     claim.startLimitPerMinute = m_options.startLimitPerMinute;
-    while (!m_stop) {
-        QString error;
-        if (!db::Database::open(&error)) {
-            logging::LogEvent(logging::Level::Error, "worker cannot reach the database")
+    // While the database is unreachable the worker waits with backoff (1 s doubling to 10 s) and logs the
+    // outage once when it starts and once when it ends, not at every poll.
+    int backoffMs = 0;
+    QElapsedTimer outage;
+    const auto unreachable = [&](const QString &error) {
+        if (backoffMs == 0) {
+            outage.start();
+            backoffMs = qMax(m_options.pollIntervalMs, 1000);
+            logging::LogEvent(logging::Level::Error, "worker cannot reach the database; retrying")
                 .worker(m_workerId)
                 .error(error)
                 .write();
-            idle(qMax(m_options.pollIntervalMs, 2000));
+        } else {
+            backoffMs = qMin(backoffMs * 2, qMax(m_options.pollIntervalMs, 10000));
+        }
+        idle(backoffMs);
+    };
+    while (!m_stop) {
+        QString error;
+        if (!db::Database::open(&error)) {
+            unreachable(error);
             continue;
         }
         db::JobRepository jobs(db::Database::connection());
         std::optional<db::SyncJob> job;
         if (!jobs.claimNext(claim, &job)) {
-            logging::LogEvent(logging::Level::Error, "claiming a job failed")
-                .worker(m_workerId)
-                .error(jobs.errorString())
-                .write();
-            db::Database::closeThreadConnection(); // reconnect on the next round
-            idle(qMax(m_options.pollIntervalMs, 2000));
+            if (!db::Database::isConnectionLost()) {
+                // The server answered with an error: not an outage, say it every time.
+                logging::LogEvent(logging::Level::Error, "claiming a job failed")
+                    .worker(m_workerId)
+                    .error(jobs.errorString())
+                    .write();
+                db::Database::closeThreadConnection(); // a fresh session on the next round
+                idle(qMax(m_options.pollIntervalMs, 2000));
+                continue;
+            }
+            unreachable(jobs.errorString()); // Database::open reconnects on the next round
             continue;
+        }
+        if (backoffMs > 0) {
+            logging::LogEvent(logging::Level::Info, "worker reached the database again")
+                .worker(m_workerId)
+                .duration("outageMs", double(outage.elapsed()))
+                .write();
+            backoffMs = 0;
         }
         if (!job) {
             idle(m_options.pollIntervalMs);

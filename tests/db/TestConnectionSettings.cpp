@@ -114,6 +114,44 @@ private Q_SLOTS:
         QTEST(s->options, "options");
     }
 
+    // The product's libpq defaults (libpq-connect §34.1.2) fill in what the URL leaves out; the URL wins.
+    void connectOptions_data() {
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<QString>("expected");
+        const QString tcp = QStringLiteral("keepalives=1;keepalives_idle=10;keepalives_interval=5;keepalives_"
+                                           "count=3;tcp_user_timeout=30000");
+        QTest::newRow("defaults") << "postgresql://h/db" << QStringLiteral("connect_timeout=5;") + tcp;
+        QTest::newRow("operator's connect_timeout wins")
+            << "postgresql://h/db?connect_timeout=20&sslmode=require"
+            << QStringLiteral("connect_timeout=20;sslmode=require;") + tcp;
+        QTest::newRow("operator turns keepalives off")
+            << "postgresql://h/db?keepalives=0"
+            << "keepalives=0;connect_timeout=5;keepalives_idle=10;keepalives_interval=5;keepalives_count=3;"
+               "tcp_user_timeout=30000";
+    }
+
+    void connectOptions() {
+        QFETCH(QString, url);
+        QFETCH(QString, expected);
+        QString error;
+        const auto s = ConnectionSettings::fromUrl(url, &error);
+        QVERIFY2(s, qPrintable(error));
+        QCOMPARE(s->connectOptions(), expected);
+    }
+
+    void statementTimeoutFromOptions() {
+        QString error;
+        const auto plain = ConnectionSettings::fromUrl(QStringLiteral("postgresql://h/db"), &error);
+        QVERIFY(plain);
+        QVERIFY(!plain->hasOption(QStringLiteral("statement_timeout")));
+        // libpq's options keyword: -c sets a server setting at connection start (the operator's wins).
+        const auto set = ConnectionSettings::fromUrl(
+            QStringLiteral("postgresql://h/db?options=-c%20statement_timeout%3D60000"), &error);
+        QVERIFY2(set, qPrintable(error));
+        QVERIFY(set->hasOption(QStringLiteral("statement_timeout")));
+        QVERIFY(set->connectOptions().startsWith(QStringLiteral("options='-c statement_timeout=60000';")));
+    }
+
     void rejects_data() {
         QTest::addColumn<QString>("url");
         QTest::addColumn<QString>("errorPart");
