@@ -12,6 +12,8 @@ packages=(
   qtkeychain-qt6-dev
   # engine libraries
   libssl-dev libspdlog-dev libfmt-dev libgmime-3.0-dev libpq-dev
+  # admin GUI: HTML5 parser behind the mail HTML sanitizer
+  libgumbo-dev
   # PostgreSQL server (embedded default cluster and the test cluster)
   postgresql-15 postgresql-common
   # tests: keychain over D-Bus, real browser for the OAuth flow, X server for screenshots

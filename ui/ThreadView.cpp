@@ -5,6 +5,7 @@
 
 #include <QLabel>
 #include <QLocale>
+#include <QUrlQuery>
 #include <QVBoxLayout>
 
 namespace ui {
@@ -39,14 +40,17 @@ ThreadView::ThreadView(QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_subject);
     layout->addWidget(m_browser, 1);
+    connect(m_browser, &SafeTextBrowser::actionRequested, this, &ThreadView::onAction);
     showMessage(tr("Select a thread to read it."));
 }
 
-QString ThreadView::renderHtml(const QList<db::ThreadMessage> &messages, int *blockedRemote) {
+QString ThreadView::renderHtml(const QList<db::ThreadMessage> &messages, int *blockedRemote,
+                               const QSet<int> &remoteAllowed, QStringList *remoteImageUrls) {
     const QLocale locale;
     int blocked = 0;
     QString html = QStringLiteral("<html><body>");
-    for (const db::ThreadMessage &m : messages) {
+    for (qsizetype index = 0; index < messages.size(); ++index) {
+        const db::ThreadMessage &m = messages.at(index);
         html +=
             QStringLiteral("<table width=\"100%\" cellspacing=\"0\" cellpadding=\"4\" bgcolor=\"#eef2f7\">");
         auto row = [&html](const QString &label, const QString &value) {
@@ -65,12 +69,24 @@ QString ThreadView::renderHtml(const QList<db::ThreadMessage> &messages, int *bl
         row(tr("Labels"), m.labels.join(QStringLiteral(", ")));
         html += QStringLiteral("</table>");
         if (!m.bodyHtml.isNull()) {
-            const HtmlSanitizer::Result clean = HtmlSanitizer::sanitize(m.bodyHtml);
+            HtmlSanitizer::Options options;
+            options.allowRemoteImages = remoteAllowed.contains(int(index));
+            const HtmlSanitizer::Result clean = HtmlSanitizer::sanitize(m.bodyHtml, options);
             blocked += clean.blockedRemote;
-            if (clean.blockedRemote > 0)
-                html += QStringLiteral("<p><i>%1</i></p>")
+            if (remoteImageUrls)
+                *remoteImageUrls += clean.remoteImageUrls;
+            if (clean.blockedRemote > 0) {
+                html += QStringLiteral("<p><i>%1</i>")
                             .arg(tr("Remote content (%n item(s)) was blocked.", nullptr, clean.blockedRemote)
                                      .toHtmlEscaped());
+                // The only link in the document that is not the message's own: an application action.
+                if (clean.blockedRemoteImages > 0)
+                    html += QStringLiteral(" <a href=\"%1:show-remote-images?message=%2\">%3</a>")
+                                .arg(QLatin1String(SafeTextBrowser::kActionScheme))
+                                .arg(index)
+                                .arg(tr("Show remote images").toHtmlEscaped());
+                html += QStringLiteral("</p>");
+            }
             html += QStringLiteral("<div>%1</div>").arg(clean.html);
         } else {
             html += QStringLiteral("<pre style=\"white-space: pre-wrap\">%1</pre>")
@@ -93,11 +109,39 @@ QString ThreadView::renderHtml(const QList<db::ThreadMessage> &messages, int *bl
 
 void ThreadView::showThread(const QString &subject, const QList<db::ThreadMessage> &messages) {
     m_subject->setText(subject.isEmpty() ? tr("(no subject)") : subject);
-    m_browser->setHtml(renderHtml(messages));
+    m_messages = messages;
+    m_remoteAllowed.clear();
+    render();
+}
+
+void ThreadView::showRemoteImages(int index) {
+    if (index < 0 || index >= m_messages.size() || m_remoteAllowed.contains(index))
+        return;
+    m_remoteAllowed.insert(index);
+    render();
+}
+
+void ThreadView::render() {
+    QStringList remoteImages;
+    const QString html = renderHtml(m_messages, nullptr, m_remoteAllowed, &remoteImages);
+    m_browser->setAllowedRemoteImages(remoteImages);
+    m_browser->setHtml(html);
+}
+
+void ThreadView::onAction(const QUrl &url) {
+    if (url.path() != QLatin1String("show-remote-images"))
+        return;
+    bool ok = false;
+    const int index = QUrlQuery(url).queryItemValue(QStringLiteral("message")).toInt(&ok);
+    if (ok)
+        showRemoteImages(index);
 }
 
 void ThreadView::showMessage(const QString &text) {
     m_subject->clear();
+    m_messages.clear();
+    m_remoteAllowed.clear();
+    m_browser->setAllowedRemoteImages({});
     m_browser->setPlainText(text);
 }
 

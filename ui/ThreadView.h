@@ -2,6 +2,7 @@
 
 #include "db/ThreadRepository.h"
 
+#include <QSet>
 #include <QWidget>
 
 class QLabel;
@@ -23,12 +24,24 @@ public:
     void clear();
 
     SafeTextBrowser *browser() const { return m_browser; }
-    // The document as built (sanitized); for tests.
-    static QString renderHtml(const QList<db::ThreadMessage> &messages, int *blockedRemote = nullptr);
+    // "Show remote images" for the index-th message of the thread shown (an explicit operator action: the
+    // link under a message whose remote images were blocked). Off for every message of a newly shown thread.
+    void showRemoteImages(int index);
+    bool remoteImagesShown(int index) const { return m_remoteAllowed.contains(index); }
+
+    // The document as built (sanitized); for tests. `remoteAllowed`: indexes of the messages whose remote
+    // images are kept; `remoteImageUrls` receives their (canonical) URLs.
+    static QString renderHtml(const QList<db::ThreadMessage> &messages, int *blockedRemote = nullptr,
+                              const QSet<int> &remoteAllowed = {}, QStringList *remoteImageUrls = nullptr);
 
 private:
+    void render();
+    void onAction(const QUrl &url);
+
     QLabel *m_subject;
     SafeTextBrowser *m_browser;
+    QList<db::ThreadMessage> m_messages;
+    QSet<int> m_remoteAllowed;
 };
 
 } // namespace ui
