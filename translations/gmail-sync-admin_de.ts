@@ -1164,6 +1164,10 @@
         </translation>
     </message>
     <message>
+        <source>Show remote images</source>
+        <translation>Externe Bilder anzeigen</translation>
+    </message>
+    <message>
         <source>Attachments</source>
         <translation>Anhänge</translation>
     </message>
