@@ -9,7 +9,7 @@ for target in html_sanitizer; do
   work="$(mktemp -d)"
   cp -r "$here/corpus/$target/." "$work/"
   echo "== fuzz_$target for ${seconds}s"
-  QT_QPA_PLATFORM=offscreen "$bin/fuzz_$target" -max_total_time="$seconds" -max_len=16384 -timeout=10 \
+  QT_QPA_PLATFORM=offscreen LSAN_OPTIONS="suppressions=$here/lsan.supp" "$bin/fuzz_$target" -max_total_time="$seconds" -max_len=16384 -timeout=10 \
     -rss_limit_mb=4096 -print_final_stats=1 "$work"
   rm -rf "$work"
 done
