@@ -17,7 +17,12 @@ PushTokenVerifier::PushTokenVerifier(Settings settings, QObject *parent)
     , m_settings(std::move(settings))
     , m_network(new QNetworkAccessManager(this)) {}
 
-PushTokenVerifier::~PushTokenVerifier() = default;
+PushTokenVerifier::~PushTokenVerifier() {
+    // Waiting requests are dropped unanswered (their connections go with the endpoint).
+    m_waiting.clear();
+    if (m_inFlight)
+        m_inFlight->disconnect(this);
+}
 
 void PushTokenVerifier::verify(const QByteArray &authorization, Callback done) {
     // RFC 6750 §2.1: "Bearer" is case-insensitive.

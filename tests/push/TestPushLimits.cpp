@@ -4,7 +4,9 @@
 // per interval however many unknown kids arrive, without delaying tokens whose key is known.
 #include "SyncTestDb.h"
 
+#include "auth/AccessTokenProvider.h"
 #include "auth/Jwt.h"
+#include "push/PubSubPuller.h"
 #include "push/PushEndpoint.h"
 
 #include <QElapsedTimer>
@@ -14,6 +16,7 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
+#include <QThread>
 #include <QTimer>
 
 #include <algorithm>
@@ -71,6 +74,16 @@ public:
 private:
     QTcpServer m_server;
     QByteArray m_body;
+};
+
+// A token provider that takes 2 s (as a refresh against a slow token endpoint would) and then fails.
+class SlowTokenProvider final : public auth::AccessTokenProvider {
+public:
+    std::optional<QString> accessToken(bool, QString *error, bool *) override {
+        QThread::msleep(2000);
+        *error = QStringLiteral("the token endpoint did not answer in time");
+        return std::nullopt;
+    }
 };
 
 struct Reply {
@@ -338,14 +351,15 @@ private Q_SLOTS:
             worst = std::max(worst, freshReply.elapsedMs);
             answered += 2;
         }
-        QVERIFY2(during.elapsed() < 3000, "valid requests finished while the fetch was still in flight");
+        const qint64 loopMs = during.elapsed();
+        QVERIFY2(loopMs < 3000, "valid requests finished while the fetch was still in flight");
         QCOMPARE(m_jwks.fetches, 2); // no second fetch started while one is in flight
         const Reply late = waiting.read(10000);
         QCOMPARE(late.status, 401);
         qInfo(
             "during a 4 s JWKS fetch: %d valid requests in %lld ms, worst %lld ms; the unknown kid answered "
             "401 after %lld ms",
-            answered, during.elapsed(), worst, late.elapsedMs);
+            answered, loopMs, worst, late.elapsedMs);
         QVERIFY(worst < 1000);
         QVERIFY(late.elapsedMs >= 3000);
     }
@@ -452,6 +466,41 @@ private Q_SLOTS:
         QVERIFY(again.connectTo(endpoint->port()));
         again.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
         QCOMPARE(again.read().status, 200);
+    }
+
+    // The Pub/Sub puller shares the worker's thread with the endpoint: a slow token (refresh) must not stall
+    // it, so the token is fetched on a thread of its own.
+    void slowPubSubTokenDoesNotBlockServing() {
+        auto endpoint = makeEndpoint();
+        push::PubSubPuller::Settings settings;
+        settings.pubsubUrl = QUrl(QStringLiteral("http://127.0.0.1:1"));
+        settings.subscription = QStringLiteral("projects/demo/subscriptions/s");
+        settings.backoffBase = std::chrono::milliseconds(60000);
+        push::PubSubPuller puller(settings, std::make_shared<SlowTokenProvider>());
+        QSignalSpy failed(&puller, &push::PubSubPuller::failed);
+        QElapsedTimer timer;
+        timer.start();
+        puller.start();
+        const qint64 startMs = timer.elapsed();
+        qint64 worst = 0;
+        int served = 0;
+        while (timer.elapsed() < 1500) {
+            Client client;
+            QVERIFY(client.connectTo(endpoint->port()));
+            client.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            const Reply reply = client.read(5000);
+            QCOMPARE(reply.status, 200);
+            worst = std::max(worst, reply.elapsedMs);
+            ++served;
+        }
+        QVERIFY(failed.isEmpty()); // the token is still being fetched
+        QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 5000);
+        QVERIFY(failed.first().at(0).toString().contains(QStringLiteral("did not answer in time")));
+        puller.stop();
+        qInfo("during a 2 s Pub/Sub token fetch: start() took %lld ms, %d requests served, worst %lld ms",
+              startMs, served, worst);
+        QVERIFY(startMs < 500);
+        QVERIFY(worst < 500);
     }
 
 private:
