@@ -9,8 +9,10 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QThread>
 
 #include <algorithm>
+#include <optional>
 
 namespace push {
 
@@ -54,35 +56,57 @@ void PubSubPuller::schedule(milliseconds delay) {
         m_timer.start(delay);
 }
 
-QNetworkReply *PubSubPuller::post(const QString &verb, const QJsonObject &body, QString *error) {
-    bool permanent = false;
-    const auto token = m_tokens->accessToken(m_refreshToken, error, &permanent);
-    m_refreshToken = false;
-    if (!token)
-        return nullptr;
-    // Custom methods are "{name}:{verb}" (cloud.google.com/apis/design/custom_methods).
-    QUrl url = m_settings.pubsubUrl;
-    url.setPath(url.path().chopped(url.path().endsWith(u'/') ? 1 : 0) + QStringLiteral("/v1/") +
-                m_settings.subscription + u':' + verb);
-    QNetworkRequest request(url);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    request.setRawHeader("Authorization", "Bearer " + token->toLatin1());
-    request.setTransferTimeout(static_cast<int>(m_settings.requestTimeout.count()));
-    return m_network->post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));
+void PubSubPuller::post(const QString &verb, const QJsonObject &body,
+                        std::function<void(QNetworkReply *reply, const QString &error)> then) {
+    // The token comes from a short-lived thread of its own: a provider that has to refresh (TokenManager,
+    // a service account) waits on the network in a local event loop, which must not run on this thread —
+    // it serves the push endpoint too.
+    struct Fetched {
+        std::optional<QString> token;
+        QString error;
+    };
+    auto fetched = std::make_shared<Fetched>();
+    const bool refresh = std::exchange(m_refreshToken, false);
+    QThread *thread = QThread::create([tokens = m_tokens, refresh, fetched] {
+        bool permanent = false;
+        fetched->token = tokens->accessToken(refresh, &fetched->error, &permanent);
+    });
+    m_tokenPending = true;
+    // Queued to this thread; dropped if the puller is gone by then.
+    connect(thread, &QThread::finished, this, [this, verb, body, fetched, then = std::move(then)] {
+        m_tokenPending = false;
+        if (!m_running)
+            return;
+        if (!fetched->token) {
+            then(nullptr, fetched->error);
+            return;
+        }
+        // Custom methods are "{name}:{verb}" (cloud.google.com/apis/design/custom_methods).
+        QUrl url = m_settings.pubsubUrl;
+        url.setPath(url.path().chopped(url.path().endsWith(u'/') ? 1 : 0) + QStringLiteral("/v1/") +
+                    m_settings.subscription + u':' + verb);
+        QNetworkRequest request(url);
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        request.setRawHeader("Authorization", "Bearer " + fetched->token->toLatin1());
+        request.setTransferTimeout(static_cast<int>(m_settings.requestTimeout.count()));
+        then(m_network->post(request, QJsonDocument(body).toJson(QJsonDocument::Compact)), QString());
+    });
+    connect(thread, &QThread::finished, thread, &QObject::deleteLater);
+    thread->start();
 }
 
 void PubSubPuller::pull() {
-    if (!m_running || m_inFlight)
+    if (!m_running || m_inFlight || m_tokenPending)
         return;
-    QString error;
-    m_inFlight = post(QStringLiteral("pull"),
-                      QJsonObject{{QStringLiteral("maxMessages"), m_settings.maxMessages}}, &error);
-    if (!m_inFlight) {
-        retryLater(QStringLiteral("no access token for Pub/Sub: %1").arg(error));
-        return;
-    }
-    QNetworkReply *reply = m_inFlight;
-    connect(reply, &QNetworkReply::finished, this, [this, reply]() { pullFinished(reply); });
+    post(QStringLiteral("pull"), QJsonObject{{QStringLiteral("maxMessages"), m_settings.maxMessages}},
+         [this](QNetworkReply *reply, const QString &error) {
+             if (!reply) {
+                 retryLater(QStringLiteral("no access token for Pub/Sub: %1").arg(error));
+                 return;
+             }
+             m_inFlight = reply;
+             connect(reply, &QNetworkReply::finished, this, [this, reply]() { pullFinished(reply); });
+         });
 }
 
 void PubSubPuller::pullFinished(QNetworkReply *reply) {
@@ -137,14 +161,20 @@ void PubSubPuller::pullFinished(QNetworkReply *reply) {
 }
 
 void PubSubPuller::acknowledge(const QStringList &ackIds, int received, int enqueued) {
-    QString error;
-    m_inFlight = post(QStringLiteral("acknowledge"),
-                      QJsonObject{{QStringLiteral("ackIds"), QJsonArray::fromStringList(ackIds)}}, &error);
-    if (!m_inFlight) {
-        retryLater(QStringLiteral("no access token for Pub/Sub: %1").arg(error));
-        return;
-    }
-    QNetworkReply *reply = m_inFlight;
+    post(QStringLiteral("acknowledge"),
+         QJsonObject{{QStringLiteral("ackIds"), QJsonArray::fromStringList(ackIds)}},
+         [this, ackIds, received, enqueued](QNetworkReply *reply, const QString &error) {
+             if (!reply) {
+                 retryLater(QStringLiteral("no access token for Pub/Sub: %1").arg(error));
+                 return;
+             }
+             m_inFlight = reply;
+             onAcknowledged(reply, ackIds, received, enqueued);
+         });
+}
+
+void PubSubPuller::onAcknowledged(QNetworkReply *reply, const QStringList &ackIds, int received,
+                                  int enqueued) {
     connect(reply, &QNetworkReply::finished, this, [this, reply, ackIds, received, enqueued]() {
         m_inFlight = nullptr;
         reply->deleteLater();

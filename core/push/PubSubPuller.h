@@ -8,6 +8,7 @@
 #include <QUrl>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 
 class QNetworkAccessManager;
@@ -58,7 +59,10 @@ private:
     void pull();
     void pullFinished(QNetworkReply *reply);
     void acknowledge(const QStringList &ackIds, int received, int enqueued);
-    QNetworkReply *post(const QString &verb, const QJsonObject &body, QString *error);
+    // Gets a token off this thread, then POSTs; `then` gets the reply, or nullptr and why not.
+    void post(const QString &verb, const QJsonObject &body,
+              std::function<void(QNetworkReply *reply, const QString &error)> then);
+    void onAcknowledged(QNetworkReply *reply, const QStringList &ackIds, int received, int enqueued);
     void retryLater(const QString &error);
     void schedule(std::chrono::milliseconds delay);
 
@@ -70,6 +74,7 @@ private:
     QNetworkReply *m_inFlight = nullptr;
     bool m_running = false;
     bool m_refreshToken = false;
+    bool m_tokenPending = false; // a token is being fetched for the next request
     int m_failures = 0;
 };
 

@@ -2,23 +2,19 @@
 
 #include "log/LogEvent.h"
 
-#include <QHttpServer>
-#include <QHttpServerRequest>
-#include <QHttpServerResponse>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QTcpServer>
 
 namespace push {
 
 namespace {
 
-using Status = QHttpServerResponse::StatusCode;
-
-QHttpServerResponse answer(Status status, const QString &message) {
-    if (status == Status::NoContent)
-        return QHttpServerResponse(status);
-    return QHttpServerResponse(QJsonObject{{QStringLiteral("error"), message}}, status);
+HttpListener::Response answer(int status, const QString &message) {
+    HttpListener::Response response{status};
+    if (status != 204)
+        response.body =
+            QJsonDocument(QJsonObject{{QStringLiteral("error"), message}}).toJson(QJsonDocument::Compact);
+    return response;
 }
 
 } // namespace
@@ -26,27 +22,23 @@ QHttpServerResponse answer(Status status, const QString &message) {
 PushEndpoint::PushEndpoint(Settings settings, std::function<void(qint64)> onEnqueued, QObject *parent)
     : QObject(parent)
     , m_settings(std::move(settings))
-    , m_http(std::make_unique<QHttpServer>())
-    , m_verifier(m_settings.token)
-    , m_handler(std::move(onEnqueued)) {
-    m_http->route(m_settings.path, QHttpServerRequest::Method::Post,
-                  [this](const QHttpServerRequest &request) { return handle(request); });
-}
+    , m_verifier(new PushTokenVerifier(m_settings.token, this))
+    , m_http(new HttpListener(
+          m_settings.path, m_settings.limits,
+          [this](const HttpListener::Request &request, const HttpListener::Responder &responder) {
+              handle(request, responder);
+          },
+          this))
+    , m_handler(std::move(onEnqueued)) {}
 
 PushEndpoint::~PushEndpoint() = default;
 
 bool PushEndpoint::listen(const QHostAddress &host, quint16 port) {
-    auto *tcp = new QTcpServer(m_http.get());
-    if (!tcp->listen(host, port)) {
-        m_error = QStringLiteral("cannot listen on %1:%2: %3")
-                      .arg(host.toString())
-                      .arg(port)
-                      .arg(tcp->errorString());
-        delete tcp;
+    if (!m_http->listen(host, port)) {
+        m_error = m_http->errorString();
         return false;
     }
-    m_http->bind(tcp);
-    m_port = tcp->serverPort();
+    m_port = m_http->port();
     logging::LogEvent(logging::Level::Info, "push endpoint listening").count("port", m_port).write();
     return true;
 }
@@ -68,33 +60,43 @@ bool PushEndpoint::parseHostPort(const QString &text, QHostAddress *host, quint1
     return true;
 }
 
-QHttpServerResponse PushEndpoint::handle(const QHttpServerRequest &request) {
-    QString error;
-    const PushTokenVerifier::Result verdict = m_verifier.verify(request.value("Authorization"), &error);
-    if (verdict != PushTokenVerifier::Result::Valid) {
-        const Status status = verdict == PushTokenVerifier::Result::Forbidden     ? Status::Forbidden
-                              : verdict == PushTokenVerifier::Result::Unavailable ? Status::ServiceUnavailable
-                                                                                  : Status::Unauthorized;
+void PushEndpoint::handle(const HttpListener::Request &request, const HttpListener::Responder &responder) {
+    const QByteArray body = request.body;
+    m_verifier->verify(request.header("authorization"), [this, body,
+                                                         responder](PushTokenVerifier::Result verdict,
+                                                                    const QString &error) {
+        if (verdict == PushTokenVerifier::Result::Valid) {
+            handleVerified(body, responder);
+            return;
+        }
+        const int status = verdict == PushTokenVerifier::Result::Forbidden     ? 403
+                           : verdict == PushTokenVerifier::Result::Unavailable ? 503
+                                                                               : 401;
         logging::LogEvent(logging::Level::Warning, "push request refused").error(error).write();
-        Q_EMIT notificationHandled(int(status), QStringLiteral("refused"), 0);
-        QHttpServerResponse response = answer(status, error);
-        if (status == Status::Unauthorized)
-            response.setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\""); // RFC 6750 §3
-        return response;
-    }
+        Q_EMIT notificationHandled(status, QStringLiteral("refused"), 0);
+        HttpListener::Response response = answer(status, error);
+        if (status == 401)
+            response.headers.emplaceBack("WWW-Authenticate", "Bearer error=\"invalid_token\""); // RFC 6750 §3
+        if (status == 503)
+            response.headers.emplaceBack("Retry-After", "10");
+        responder.send(response);
+    });
+}
 
-    const QJsonDocument doc = QJsonDocument::fromJson(request.body());
+void PushEndpoint::handleVerified(const QByteArray &body, const HttpListener::Responder &responder) {
+    const QJsonDocument doc = QJsonDocument::fromJson(body);
     const QJsonObject message = doc.object().value(QLatin1String("message")).toObject();
     if (!doc.isObject() || message.isEmpty()) {
         Q_EMIT notificationHandled(400, QStringLiteral("bad-request"), 0);
-        return answer(Status::BadRequest, QStringLiteral("not a Pub/Sub push request"));
+        responder.send(answer(400, QStringLiteral("not a Pub/Sub push request")));
+        return;
     }
     const NotificationHandler::Outcome outcome =
         m_handler.handleBase64(message.value(QLatin1String("data")).toString().toLatin1());
     const bool ack = NotificationHandler::shouldAcknowledge(outcome.result);
-    const Status status = ack ? Status::NoContent : Status::ServiceUnavailable;
-    Q_EMIT notificationHandled(int(status), NotificationHandler::resultName(outcome.result), outcome.jobId);
-    return answer(status, QStringLiteral("cannot queue the sync job now"));
+    const int status = ack ? 204 : 503;
+    Q_EMIT notificationHandled(status, NotificationHandler::resultName(outcome.result), outcome.jobId);
+    responder.send(answer(status, QStringLiteral("cannot queue the sync job now")));
 }
 
 } // namespace push

@@ -1,49 +1,87 @@
 #include "push/PushTokenVerifier.h"
 
 #include "auth/Jwt.h"
+#include "log/LogEvent.h"
 
-#include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QTimer>
 
 namespace push {
 
-PushTokenVerifier::PushTokenVerifier(Settings settings)
-    : m_settings(std::move(settings)) {}
+PushTokenVerifier::PushTokenVerifier(Settings settings, QObject *parent)
+    : QObject(parent)
+    , m_settings(std::move(settings))
+    , m_network(new QNetworkAccessManager(this)) {}
 
-PushTokenVerifier::Result PushTokenVerifier::verify(const QByteArray &authorization, QString *error) {
+PushTokenVerifier::~PushTokenVerifier() {
+    // Waiting requests are dropped unanswered (their connections go with the endpoint).
+    m_waiting.clear();
+    if (m_inFlight)
+        m_inFlight->disconnect(this);
+}
+
+void PushTokenVerifier::verify(const QByteArray &authorization, Callback done) {
     // RFC 6750 §2.1: "Bearer" is case-insensitive.
     if (!authorization.left(7).toLower().startsWith("bearer ")) {
-        *error = QStringLiteral("no bearer token");
-        return Result::Unauthenticated;
+        done(Result::Unauthenticated, QStringLiteral("no bearer token"));
+        return;
     }
     const QByteArray compact = authorization.mid(7).trimmed();
-    const auto unverified = auth::Jwt::decode(compact, error);
-    if (!unverified)
-        return Result::Unauthenticated;
+    QString error;
+    const auto unverified = auth::Jwt::decode(compact, &error);
+    if (!unverified) {
+        done(Result::Unauthenticated, error);
+        return;
+    }
     const QString kid = unverified->header.value(QLatin1String("kid")).toString();
     if (kid.isEmpty()) {
-        *error = QStringLiteral("token has no key id");
-        return Result::Unauthenticated;
+        done(Result::Unauthenticated, QStringLiteral("token has no key id"));
+        return;
     }
-    if (!m_keys.contains(kid)) {
-        const bool mayRefetch =
-            !m_lastFetch.isValid() ||
-            m_lastFetch.secsTo(QDateTime::currentDateTimeUtc()) >= m_settings.minRefetchInterval.count();
-        if (mayRefetch && !refreshKeys(error))
-            return Result::Unavailable;
-        if (!mayRefetch && m_keys.isEmpty()) { // the last fetch failed moments ago
-            *error = QStringLiteral("no JWKS keys yet");
-            return Result::Unavailable;
-        }
-        if (!m_keys.contains(kid)) {
-            *error = QStringLiteral("token signed by an unknown key");
-            return Result::Unauthenticated;
-        }
+
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const bool lastFailed = m_lastAttempt.isValid() && m_lastAttempt != m_lastSuccess;
+    const auto sinceAttempt =
+        std::chrono::milliseconds(m_lastAttempt.isValid() ? m_lastAttempt.msecsTo(now) : 0);
+    const bool stale = !m_keysExpire.isValid() || now >= m_keysExpire;
+    if (m_keys.contains(kid)) {
+        // A known key verifies at once; past the cache's max-age the set is refreshed in the background
+        // (Google publishes a new key well before it signs with it).
+        if (stale && !m_inFlight && sinceAttempt >= m_settings.failedRefetchInterval)
+            startFetch();
+        const Result result = check(compact, kid, &error);
+        done(result, error);
+        return;
     }
+    if (!m_inFlight) {
+        const auto interval = lastFailed ? m_settings.failedRefetchInterval : m_settings.minRefetchInterval;
+        if (m_lastAttempt.isValid() && !stale && sinceAttempt < interval) {
+            // The negative cache: the set was fetched moments ago and this kid was not in it.
+            if (m_keys.isEmpty())
+                done(Result::Unavailable, QStringLiteral("no JWKS keys yet (the last fetch failed)"));
+            else
+                done(Result::Unauthenticated, QStringLiteral("token signed by an unknown key"));
+            return;
+        }
+        if (m_lastAttempt.isValid() && lastFailed && sinceAttempt < interval) {
+            done(Result::Unavailable, QStringLiteral("the JWKS cannot be fetched now"));
+            return;
+        }
+        startFetch();
+    }
+    if (m_waiting.size() >= m_settings.maxWaiting) {
+        done(Result::Unavailable, QStringLiteral("too many requests wait for the JWKS"));
+        return;
+    }
+    m_waiting.append(Waiting{compact, kid, std::move(done)});
+}
+
+PushTokenVerifier::Result PushTokenVerifier::check(const QByteArray &compact, const QString &kid,
+                                                   QString *error) const {
     const auto token = auth::Jwt::verifyRs256(compact, m_keys.value(kid), error);
     if (!token)
         return Result::Unauthenticated;
@@ -91,40 +129,83 @@ PushTokenVerifier::Result PushTokenVerifier::verify(const QByteArray &authorizat
     return Result::Valid;
 }
 
-bool PushTokenVerifier::refreshKeys(QString *error) {
-    QNetworkAccessManager network;
+void PushTokenVerifier::startFetch() {
+    ++m_fetches;
     QNetworkRequest request(m_settings.jwksUrl);
-    request.setTransferTimeout(static_cast<int>(m_settings.fetchTimeout.count()));
-    QNetworkReply *reply = network.get(request);
-    QEventLoop loop;
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
+    const int timeoutMs = static_cast<int>(m_settings.fetchTimeout.count());
+    request.setTransferTimeout(timeoutMs);
+    QNetworkReply *reply = m_network->get(request);
+    m_inFlight = reply;
+    // The transfer timeout counts silence only; a server trickling bytes is cut off here.
+    QTimer::singleShot(timeoutMs, reply, &QNetworkReply::abort);
+    connect(reply, &QNetworkReply::finished, this, [this, reply] { onFetched(reply); });
+}
+
+void PushTokenVerifier::onFetched(QNetworkReply *reply) {
     reply->deleteLater();
-    m_lastFetch = QDateTime::currentDateTimeUtc();
+    m_inFlight = nullptr;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    m_lastAttempt = now;
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (reply->error() != QNetworkReply::NoError || status != 200) {
-        *error = QStringLiteral("cannot fetch the JWKS from %1: HTTP %2 %3")
-                     .arg(m_settings.jwksUrl.toString())
-                     .arg(status)
-                     .arg(reply->errorString());
-        return false;
-    }
     // RFC 7517 §5: {"keys": [JWK…]}.
     const QJsonArray keys =
-        QJsonDocument::fromJson(reply->readAll()).object().value(QLatin1String("keys")).toArray();
-    if (keys.isEmpty()) {
-        *error = QStringLiteral("the JWKS from %1 has no keys").arg(m_settings.jwksUrl.toString());
-        return false;
+        reply->error() == QNetworkReply::NoError && status == 200
+            ? QJsonDocument::fromJson(reply->readAll()).object().value(QLatin1String("keys")).toArray()
+            : QJsonArray();
+    QString failure;
+    if (reply->error() != QNetworkReply::NoError || status != 200)
+        failure = QStringLiteral("cannot fetch the JWKS from %1: HTTP %2 %3")
+                      .arg(m_settings.jwksUrl.toString())
+                      .arg(status)
+                      .arg(reply->errorString());
+    else if (keys.isEmpty())
+        failure = QStringLiteral("the JWKS from %1 has no keys").arg(m_settings.jwksUrl.toString());
+
+    if (failure.isEmpty()) {
+        // Replace the set: a key Google rotated out must stop verifying.
+        m_keys.clear();
+        for (const QJsonValue &value : keys) {
+            const QJsonObject key = value.toObject();
+            const QString kid = key.value(QLatin1String("kid")).toString();
+            if (!kid.isEmpty() && key.value(QLatin1String("kty")).toString() == QLatin1String("RSA"))
+                m_keys.insert(kid, key);
+        }
+        m_lastSuccess = now;
+        // RFC 9111 §5.2.2.1: max-age; Google's certs carry one of several hours.
+        m_keysExpire =
+            now.addSecs(maxAgeOf(reply->rawHeader("Cache-Control"), m_settings.defaultMaxAge).count());
+    } else {
+        logging::LogEvent(logging::Level::Warning, "push JWKS fetch failed").error(failure).write();
     }
-    // Replace the set: a key Google rotated out must stop verifying.
-    m_keys.clear();
-    for (const QJsonValue &value : keys) {
-        const QJsonObject key = value.toObject();
-        const QString kid = key.value(QLatin1String("kid")).toString();
-        if (!kid.isEmpty() && key.value(QLatin1String("kty")).toString() == QLatin1String("RSA"))
-            m_keys.insert(kid, key);
+
+    const QList<Waiting> waiting = std::exchange(m_waiting, {});
+    for (const Waiting &w : waiting) {
+        QString error;
+        if (m_keys.contains(w.kid)) {
+            const Result result = check(w.compact, w.kid, &error);
+            w.done(result, error);
+        } else if (!failure.isEmpty()) {
+            w.done(Result::Unavailable, failure);
+        } else {
+            w.done(Result::Unauthenticated, QStringLiteral("token signed by an unknown key"));
+        }
     }
-    return true;
+}
+
+std::chrono::seconds PushTokenVerifier::maxAgeOf(const QByteArray &cacheControl,
+                                                 std::chrono::seconds fallback) {
+    std::chrono::seconds age = fallback;
+    for (const QByteArray &part : cacheControl.split(',')) {
+        const QByteArray directive = part.trimmed().toLower();
+        if (directive.startsWith("max-age=")) {
+            bool ok = false;
+            const qint64 value = directive.mid(8).toLongLong(&ok);
+            if (ok && value >= 0)
+                age = std::chrono::seconds(value);
+        }
+    }
+    // Not less than a minute (a max-age=0 must not turn every request into a refetch), not more than a day.
+    return std::clamp(age, std::chrono::seconds(60), std::chrono::seconds(86400));
 }
 
 } // namespace push
