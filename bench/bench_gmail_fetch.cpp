@@ -27,7 +27,10 @@ int main(int argc, char **argv) {
     auth::StaticTokenProvider tokens(sandbox.accessToken(QStringLiteral("a@example.com")));
     gmail::GmailClientSettings settings;
     settings.baseUrl = sandbox.url();
-    settings.pacer = gmail::QuotaPacerRegistry::instance().pacerFor(QStringLiteral("bench")); // defaults
+    // The legacy regime, as the sandbox charges without --quota-profile (250 units/s, messages.get 5).
+    settings.quota = *gmail::QuotaProfile::fromName(gmail::QuotaProfile::Legacy);
+    settings.pacer = gmail::QuotaPacerRegistry::instance().pacerFor(
+        QStringLiteral("bench"), gmail::QuotaPacerSettings::forProfile(settings.quota));
     gmail::GmailClient client(settings, &tokens);
 
     QStringList ids;

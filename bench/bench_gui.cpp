@@ -216,7 +216,8 @@ int main(int argc, char *argv[]) {
     const QString token = sandbox.accessToken(QStringLiteral("live@example.com"));
     syncengine::SyncOptions options;
     options.gmailApiUrl = sandbox.url();
-    options.quotaUnitsPerSecond = 1e9;
+    options.quotaProfile.userUnitsPerMinute = 6e10; // no pacing
+    options.quotaProfile.projectUnitsPerMinute = 0;
     options.concurrency = 1;
     options.pollIntervalMs = 100;
     options.tokenProviderFactory = [token](const QString &) {

@@ -187,7 +187,8 @@ int main(int argc, char *argv[]) {
         return 1;
     syncengine::SyncOptions options;
     options.gmailApiUrl = fast.url();
-    options.quotaUnitsPerSecond = 1e9;
+    options.quotaProfile.userUnitsPerMinute = 6e10; // no pacing
+    options.quotaProfile.projectUnitsPerMinute = 0;
     const qint64 rssBefore = peakRssKb();
     const double cpuBefore = cpuSecondsOfSelf();
     QElapsedTimer timer;
@@ -243,7 +244,7 @@ int main(int argc, char *argv[]) {
                  {{QStringLiteral("latencyMs"), 50}, {QStringLiteral("quotaUnitsPerSecond"), 250}});
     syncengine::SyncOptions quota;
     quota.gmailApiUrl = slow.url();
-    quota.quotaUnitsPerSecond = 250;
+    quota.quotaProfile = *gmail::QuotaProfile::fromName(gmail::QuotaProfile::Legacy); // 250 units/s
     timer.restart();
     const db::SyncJob paced =
         runInitial(quota, QStringLiteral("quota"), slow.accessToken(QStringLiteral("quota@example.com")));

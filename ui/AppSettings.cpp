@@ -17,6 +17,10 @@ AppSettings AppSettings::load() {
     a.initialSyncMonths =
         qBound(1, s.value(QStringLiteral("sync/initialSyncMonths"), a.initialSyncMonths).toInt(), 240);
     a.language = s.value(QStringLiteral("ui/language")).toString();
+    a.quotaProfile = s.value(QStringLiteral("quota/profile"), a.quotaProfile).toString();
+    a.quotaUserPerMinute = qMax(0, s.value(QStringLiteral("quota/userPerMinute"), 0).toInt());
+    a.quotaProjectPerMinute = qMax(0, s.value(QStringLiteral("quota/projectPerMinute"), 0).toInt());
+    a.quotaCosts = s.value(QStringLiteral("quota/costs")).toString();
     return a;
 }
 
@@ -28,6 +32,15 @@ void AppSettings::save() const {
     s.setValue(QStringLiteral("sync/workerThreads"), workerThreads);
     s.setValue(QStringLiteral("sync/initialSyncMonths"), initialSyncMonths);
     s.setValue(QStringLiteral("ui/language"), language);
+    s.setValue(QStringLiteral("quota/profile"), quotaProfile);
+    s.setValue(QStringLiteral("quota/userPerMinute"), quotaUserPerMinute);
+    s.setValue(QStringLiteral("quota/projectPerMinute"), quotaProjectPerMinute);
+    s.setValue(QStringLiteral("quota/costs"), quotaCosts);
+}
+
+std::optional<gmail::QuotaProfile> AppSettings::quota(QString *error) const {
+    return gmail::QuotaProfile::resolve(quotaProfile, quotaUserPerMinute, quotaProjectPerMinute, quotaCosts,
+                                        error);
 }
 
 QString AppSettings::validateDatabaseUrl(const QString &url) {

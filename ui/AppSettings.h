@@ -1,6 +1,10 @@
 #pragma once
 
+#include "gmail/QuotaProfile.h"
+
 #include <QString>
+
+#include <optional>
 
 namespace ui {
 
@@ -14,6 +18,15 @@ struct AppSettings {
     int workerThreads = 4;
     int initialSyncMonths = 12; // how far back an initial sync reaches
     QString language;           // empty: follow the system locale; "en", "de"
+    // Gmail quota regime of the deployment's Cloud project (gmail::QuotaProfile) and its overrides;
+    // 0 / empty: the profile's own value.
+    QString quotaProfile = gmail::QuotaProfile::defaultName();
+    int quotaUserPerMinute = 0;
+    int quotaProjectPerMinute = 0;
+    QString quotaCosts; // "messages.get=20,threads.get=40"
+
+    // The profile with the overrides applied; nullopt and *error when they do not parse.
+    std::optional<gmail::QuotaProfile> quota(QString *error = nullptr) const;
 
     static AppSettings load();
     void save() const;

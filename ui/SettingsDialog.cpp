@@ -42,6 +42,11 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, DbExecutor *executor
     , m_workers(new QSpinBox(this))
     , m_window(new QSpinBox(this))
     , m_language(new QComboBox(this))
+    , m_quotaProfile(new QComboBox(this))
+    , m_quotaUser(new QSpinBox(this))
+    , m_quotaProject(new QSpinBox(this))
+    , m_quotaCosts(new QLineEdit(settings.quotaCosts, this))
+    , m_quotaResult(new QLabel(this))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this)) {
     setWindowTitle(tr("Settings"));
     m_url->setObjectName(QStringLiteral("databaseUrl"));
@@ -76,6 +81,28 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, DbExecutor *executor
     m_language->addItem(QStringLiteral("English"), QStringLiteral("en"));
     m_language->addItem(QStringLiteral("Deutsch"), QStringLiteral("de"));
     m_language->setCurrentIndex(qMax(0, m_language->findData(settings.language)));
+    // Gmail's quota regimes (developers.google.com/workspace/gmail/api/reference/quota): which one
+    // applies depends on when the Cloud project first used the API.
+    m_quotaProfile->setObjectName(QStringLiteral("quotaProfile"));
+    m_quotaProfile->addItem(tr("2026 — projects new since May 2026 (6,000 units/user/min)"),
+                            gmail::QuotaProfile::Current);
+    m_quotaProfile->addItem(tr("Legacy — projects using the API before May 2026 (15,000 units/user/min)"),
+                            gmail::QuotaProfile::Legacy);
+    m_quotaProfile->setCurrentIndex(qMax(0, m_quotaProfile->findData(settings.quotaProfile)));
+    for (QSpinBox *box : {m_quotaUser, m_quotaProject}) {
+        box->setRange(0, 100000000);
+        box->setSingleStep(1000);
+        box->setSpecialValueText(tr("Profile's value"));
+        box->setSuffix(tr(" units/min"));
+    }
+    m_quotaUser->setObjectName(QStringLiteral("quotaUserPerMinute"));
+    m_quotaProject->setObjectName(QStringLiteral("quotaProjectPerMinute"));
+    m_quotaUser->setValue(settings.quotaUserPerMinute);
+    m_quotaProject->setValue(settings.quotaProjectPerMinute);
+    m_quotaCosts->setObjectName(QStringLiteral("quotaCosts"));
+    m_quotaCosts->setPlaceholderText(QStringLiteral("messages.get=20,threads.get=40"));
+    m_quotaResult->setObjectName(QStringLiteral("quotaResult"));
+    m_quotaResult->setWordWrap(true);
 
     auto *urlRow = new QHBoxLayout;
     urlRow->addWidget(m_url, 1);
@@ -97,12 +124,21 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, DbExecutor *executor
     form->addRow(tr("&Worker threads:"), m_workers);
     form->addRow(tr("&Initial sync reaches back:"), m_window);
     form->addRow(tr("&Language:"), m_language);
+    form->addRow(tr("Gmail &quota profile:"), m_quotaProfile);
+    form->addRow(tr("Per-&user limit:"), m_quotaUser);
+    form->addRow(tr("Per-&project limit:"), m_quotaProject);
+    form->addRow(tr("Method &costs:"), m_quotaCosts);
+    form->addRow(QString(), m_quotaResult);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_buttons);
 
     connect(m_test, &QPushButton::clicked, this, &SettingsDialog::testConnection);
     connect(m_url, &QLineEdit::textChanged, this, &SettingsDialog::validate);
+    connect(m_quotaCosts, &QLineEdit::textChanged, this, &SettingsDialog::validate);
+    connect(m_quotaProfile, &QComboBox::currentIndexChanged, this, &SettingsDialog::validate);
+    connect(m_quotaUser, &QSpinBox::valueChanged, this, &SettingsDialog::validate);
+    connect(m_quotaProject, &QSpinBox::valueChanged, this, &SettingsDialog::validate);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::acceptAfterStoringSecret);
     connect(m_keychain, &crypto::KeychainSecret::readFinished, this,
             [this](bool ok, const QString &value, const QString &error) {
@@ -150,6 +186,10 @@ AppSettings SettingsDialog::settings() const {
     s.workerThreads = m_workers->value();
     s.initialSyncMonths = m_window->value();
     s.language = m_language->currentData().toString();
+    s.quotaProfile = m_quotaProfile->currentData().toString();
+    s.quotaUserPerMinute = m_quotaUser->value();
+    s.quotaProjectPerMinute = m_quotaProject->value();
+    s.quotaCosts = m_quotaCosts->text().trimmed();
     return s;
 }
 
@@ -172,7 +212,11 @@ void SettingsDialog::acceptAfterStoringSecret() {
 
 void SettingsDialog::validate() {
     const QString error = AppSettings::validateDatabaseUrl(m_url->text());
-    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(error.isEmpty());
+    QString quotaError;
+    const auto quota = settings().quota(&quotaError);
+    m_quotaResult->setStyleSheet(quota ? QString() : QStringLiteral("color: #b00020;"));
+    m_quotaResult->setText(quota ? quota->describe() : quotaError);
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(error.isEmpty() && quota.has_value());
     m_test->setEnabled(error.isEmpty());
     m_testResult->setStyleSheet(error.isEmpty() ? QString() : QStringLiteral("color: #b00020;"));
     m_testResult->setText(error);

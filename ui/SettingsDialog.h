@@ -57,6 +57,11 @@ private:
     QSpinBox *m_workers;
     QSpinBox *m_window;
     QComboBox *m_language;
+    QComboBox *m_quotaProfile;
+    QSpinBox *m_quotaUser;
+    QSpinBox *m_quotaProject;
+    QLineEdit *m_quotaCosts;
+    QLabel *m_quotaResult;
     QDialogButtonBox *m_buttons;
     int m_testGeneration = 0;
 };

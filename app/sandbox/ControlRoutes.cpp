@@ -7,8 +7,10 @@
 #include "MailboxGenerator.h"
 #include "MailboxStore.h"
 #include "QuotaLimiter.h"
+
 #include "SandboxServer.h"
 #include "TokenStore.h"
+#include <optional>
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -99,7 +101,7 @@ std::optional<ApiResponse> ControlRoutes::handle(const ApiRequest &request) {
             return faults();
         if (m == "DELETE") {
             m_server.faults().reset();
-            m_server.quota().setUnitsPerSecond(m_server.defaultQuotaUnitsPerSecond());
+            m_server.restoreDefaultQuota();
             return faults();
         }
     }
@@ -275,8 +277,16 @@ ApiResponse ControlRoutes::setFaults(const ApiRequest &request) {
     if (!body)
         return error;
     QString why;
+    std::optional<gmail::QuotaProfile> profile;
+    if (body->contains(QStringLiteral("quotaProfile"))) {
+        profile = gmail::QuotaProfile::fromName(body->value(QStringLiteral("quotaProfile")).toString(), &why);
+        if (!profile)
+            return GoogleError::invalidArgument(why);
+    }
     if (!m_server.faults().configure(*body, &why))
         return GoogleError::invalidArgument(why);
+    if (profile) // its costs and its per-user rate; quotaUnitsPerSecond below may set a lower limit
+        m_server.quota().setProfile(*profile);
     if (body->contains(QStringLiteral("quotaUnitsPerSecond")))
         m_server.quota().setUnitsPerSecond(body->value(QStringLiteral("quotaUnitsPerSecond")).toDouble());
     return faults();
@@ -285,6 +295,7 @@ ApiResponse ControlRoutes::setFaults(const ApiRequest &request) {
 ApiResponse ControlRoutes::faults() {
     QJsonObject o = m_server.faults().toJson();
     o.insert(QStringLiteral("quotaUnitsPerSecond"), m_server.quota().unitsPerSecond());
+    o.insert(QStringLiteral("quotaProfile"), m_server.quota().profile().name);
     return ApiResponse::json(o);
 }
 

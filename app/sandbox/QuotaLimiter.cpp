@@ -41,22 +41,9 @@ bool QuotaLimiter::tryConsume(const QString &user, int units, qint64 *retryAfter
     return true;
 }
 
-int QuotaLimiter::cost(const QString &method) {
-    // developers.google.com/gmail/api/reference/quota, "Per-method quota usage".
-    static const QHash<QString, int> costs{{QStringLiteral("getProfile"), 1},
-                                           {QStringLiteral("history.list"), 2},
-                                           {QStringLiteral("labels.list"), 1},
-                                           {QStringLiteral("labels.get"), 1},
-                                           {QStringLiteral("messages.list"), 5},
-                                           {QStringLiteral("messages.get"), 5},
-                                           {QStringLiteral("messages.attachments.get"), 5},
-                                           {QStringLiteral("messages.modify"), 5},
-                                           {QStringLiteral("messages.batchModify"), 50},
-                                           {QStringLiteral("threads.get"), 10},
-                                           {QStringLiteral("threads.list"), 10},
-                                           {QStringLiteral("watch"), 100},
-                                           {QStringLiteral("stop"), 50}};
-    return costs.value(method, 5);
+void QuotaLimiter::setProfile(const gmail::QuotaProfile &profile) {
+    m_profile = profile;
+    setUnitsPerSecond(profile.userUnitsPerSecond());
 }
 
 QJsonObject QuotaLimiter::statsJson() const {

@@ -134,9 +134,15 @@ QUrl SandboxServer::baseUrl() const {
     return url;
 }
 
-void SandboxServer::setDefaultQuotaUnitsPerSecond(double units) {
+void SandboxServer::setDefaultQuota(const gmail::QuotaProfile &profile, double units) {
+    m_defaultProfile = profile;
     m_defaultQuota = units;
-    m_quota.setUnitsPerSecond(units);
+    restoreDefaultQuota();
+}
+
+void SandboxServer::restoreDefaultQuota() {
+    m_quota.setProfile(m_defaultProfile);
+    m_quota.setUnitsPerSecond(m_defaultQuota);
 }
 
 void SandboxServer::dispatch(const QHttpServerRequest &httpRequest, QHttpServerResponder &&responder) {
@@ -256,7 +262,7 @@ ApiResponse SandboxServer::callGmail(const ApiRequest &request, FaultInjector::F
         }
         users->append(user);
         qint64 retryAfterMs = 0;
-        if (!m_quota.tryConsume(email->toLower(), QuotaLimiter::cost(call->method), &retryAfterMs)) {
+        if (!m_quota.tryConsume(email->toLower(), m_quota.cost(call->method), &retryAfterMs)) {
             response = withRetryAfter(GoogleError::quotaExceeded(retryAfterMs));
             break;
         }

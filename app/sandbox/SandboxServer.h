@@ -48,8 +48,9 @@ public:
     QHttpServer &http() { return m_http; }
 
     // What DELETE /_sandbox/faults restores (--quota-units-per-second).
-    void setDefaultQuotaUnitsPerSecond(double units);
-    double defaultQuotaUnitsPerSecond() const { return m_defaultQuota; }
+    // What DELETE /_sandbox/faults restores (--quota-profile, --quota-units-per-second; 0 = unlimited).
+    void setDefaultQuota(const gmail::QuotaProfile &profile, double unitsPerSecond);
+    void restoreDefaultQuota();
 
     // users.watch registrations, for the Pub/Sub side.
     std::optional<GmailRoutes::Watch> watchFor(const QString &email) const { return m_gmail.watchFor(email); }
@@ -77,6 +78,7 @@ private:
     GmailRoutes m_gmail;
     ControlRoutes m_control;
     double m_defaultQuota = 0;
+    gmail::QuotaProfile m_defaultProfile = *gmail::QuotaProfile::fromName(gmail::QuotaProfile::Legacy);
     quint16 m_port = 0;
     QString m_error;
 

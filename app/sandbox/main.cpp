@@ -6,6 +6,7 @@
 #include "Mailbox.h"
 #include "MailboxGenerator.h"
 #include "SandboxServer.h"
+#include "gmail/QuotaProfile.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -91,10 +92,18 @@ int main(int argc, char *argv[]) {
     const QCommandLineOption mailDir(
         QStringLiteral("mail-dir"),
         QStringLiteral("Load .eml/mbox files from PATH into each user's mailbox."), QStringLiteral("PATH"));
-    const QCommandLineOption quota(QStringLiteral("quota-units-per-second"),
-                                   QStringLiteral("Per-user quota (Gmail: 250); 0 = unlimited."),
-                                   QStringLiteral("U"), QStringLiteral("0"));
-    parser.addOptions({host, port, user, generate, seed, days, mailDir, quota});
+    const QCommandLineOption quota(
+        QStringLiteral("quota-units-per-second"),
+        QStringLiteral("Per-user quota in units/s (legacy Gmail: 250, 2026: 100); 0 = unlimited; default: "
+                       "the --quota-profile's rate, or unlimited without one."),
+        QStringLiteral("U"));
+    const QCommandLineOption quotaProfile(
+        QStringLiteral("quota-profile"),
+        QStringLiteral(
+            "Gmail quota regime to enforce: legacy (15,000 units/user/min, messages.get 5) or 2026 "
+            "(6,000 units/user/min, messages.get 20, threads.get 40)."),
+        QStringLiteral("NAME"));
+    parser.addOptions({host, port, user, generate, seed, days, mailDir, quota, quotaProfile});
     parser.process(app);
 
     const auto fail = [](const QString &message) {
@@ -114,16 +123,24 @@ int main(int argc, char *argv[]) {
     const int daysValue = parser.value(days).toInt(&ok);
     if (!ok || daysValue < 1)
         return fail(QStringLiteral("--days must be a positive number"));
-    const double quotaValue = parser.value(quota).toDouble(&ok);
-    if (!ok || quotaValue < 0)
-        return fail(QStringLiteral("--quota-units-per-second must be a non-negative number"));
+    QString profileError;
+    const std::optional<gmail::QuotaProfile> profile = gmail::QuotaProfile::fromName(
+        parser.isSet(quotaProfile) ? parser.value(quotaProfile) : gmail::QuotaProfile::Legacy, &profileError);
+    if (!profile)
+        return fail(QStringLiteral("--quota-profile: ") + profileError);
+    double quotaValue = parser.isSet(quotaProfile) ? profile->userUnitsPerSecond() : 0.0;
+    if (parser.isSet(quota)) {
+        quotaValue = parser.value(quota).toDouble(&ok);
+        if (!ok || quotaValue < 0)
+            return fail(QStringLiteral("--quota-units-per-second must be a non-negative number"));
+    }
     const QHostAddress address(parser.value(host));
     if (address.isNull())
         return fail(QStringLiteral("--host must be an IP address"));
 
     pinCharsetConverters();
     sandbox::SandboxServer server;
-    server.setDefaultQuotaUnitsPerSecond(quotaValue);
+    server.setDefaultQuota(*profile, quotaValue);
     const QDateTime end = QDateTime::currentDateTimeUtc();
     // Mailboxes are built on a thread of their own: glibc gives it its own malloc arena, so the long-lived
     // messages and the generator's garbage stay out of the arena the server thread allocates from

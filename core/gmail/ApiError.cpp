@@ -55,6 +55,9 @@ QString ApiError::toString() const {
         break;
     case Kind::Cancelled:
         return QStringLiteral("Gmail %1: cancelled").arg(endpoint);
+    case Kind::TooLarge:
+        what = QStringLiteral("answer over the size cap");
+        break;
     }
     QString s = QStringLiteral("Gmail %1 failed: %2").arg(endpoint, what);
     if (!message.isEmpty())

@@ -18,6 +18,7 @@ struct ApiError {
         Auth,          // no access token could be obtained (may work later)
         AuthPermanent, // the grant is gone (invalid_grant): the integration needs re-authorization
         Cancelled,
+        TooLarge, // the answer exceeded its size cap (message: "message too large: N bytes"); not retried
     };
     Kind kind = Kind::None;
     int httpStatus = 0;

@@ -8,6 +8,7 @@
 #include <QRandomGenerator>
 #include <QString>
 
+#include <algorithm>
 #include <memory>
 
 namespace gmail {
@@ -19,14 +20,19 @@ using GPtr = GObjectPtr<T>;
 
 // The embedded answer: "HTTP/1.1 200 OK", header lines, empty line, body.
 bool parseHttpResponse(const QByteArray &http, BatchCodec::Response *out) {
-    qsizetype headEnd = http.indexOf("\r\n\r\n");
+    // The head is looked for only in the first MaxHeadBytes: a part without a sane head is unreadable,
+    // and no unbounded header block is split into lines and copied.
+    const QByteArrayView window = QByteArrayView(http).first(std::min(http.size(), BatchCodec::MaxHeadBytes));
+    qsizetype headEnd = window.indexOf("\r\n\r\n");
     qsizetype bodyStart = headEnd + 4;
     // Bare-LF heads: look for "\n\n" only before the CRLF end (not through a large body).
-    const qsizetype lfEnd = QByteArrayView(http).first(headEnd < 0 ? http.size() : headEnd).indexOf("\n\n");
+    const qsizetype lfEnd = window.first(headEnd < 0 ? window.size() : headEnd).indexOf("\n\n");
     if (headEnd < 0 || lfEnd >= 0) {
         headEnd = lfEnd;
         bodyStart = lfEnd + 2;
     }
+    if (headEnd < 0 && http.size() > BatchCodec::MaxHeadBytes)
+        return false;
     const QByteArray head = headEnd < 0 ? http : http.left(headEnd);
     out->body = headEnd < 0 ? QByteArray() : http.mid(bodyStart);
     const QList<QByteArray> lines = head.split('\n');
@@ -74,7 +80,8 @@ QByteArray BatchCodec::encode(const QList<Request> &requests, QByteArray *conten
 }
 
 std::optional<QList<BatchCodec::Response>> BatchCodec::decode(const QByteArray &contentType,
-                                                              const QByteArray &body, QString *error) {
+                                                              const QByteArray &body, QString *error,
+                                                              qint64 maxPartBytes) {
     GMimeRuntime::ensure();
     if (!contentType.trimmed().toLower().startsWith("multipart/")) {
         *error = QStringLiteral("batch answer is not multipart");
@@ -97,9 +104,27 @@ std::optional<QList<BatchCodec::Response>> BatchCodec::decode(const QByteArray &
         GMimeObject *part = g_mime_multipart_get_part(multipart, i);
         if (!GMIME_IS_PART(part))
             continue;
-        const QByteArray http = GMimeRuntime::decodedContent(GMIME_PART(part));
         Response r;
         r.contentId = stripAngles(g_mime_object_get_header(part, "Content-ID"));
+        if (maxPartBytes > 0) {
+            // The part's size as GMime holds it, before anything is copied out of it.
+            GMimeDataWrapper *content = g_mime_part_get_content(GMIME_PART(part));
+            GMimeStream *stream = content ? g_mime_data_wrapper_get_stream(content) : nullptr;
+            const gint64 size = stream ? g_mime_stream_length(stream) : -1;
+            if (size > maxPartBytes) {
+                r.tooLarge = true;
+                r.size = size;
+                responses.append(r);
+                continue;
+            }
+        }
+        const QByteArray http = GMimeRuntime::decodedContent(GMIME_PART(part));
+        if (maxPartBytes > 0 && http.size() > maxPartBytes) {
+            r.tooLarge = true;
+            r.size = http.size();
+            responses.append(r);
+            continue;
+        }
         if (!parseHttpResponse(http, &r)) {
             r.status = 0; // unreadable part: the caller retries that id
             r.body.clear();

@@ -23,15 +23,20 @@ public:
         int status = 0;
         QHash<QByteArray, QByteArray> headers; // names lower case
         QByteArray body;
+        bool tooLarge = false; // the part is over maxPartBytes: status 0, body not copied
+        qint64 size = 0;       // tooLarge: the part's size
     };
 
     // The request body; *contentType receives "multipart/mixed; boundary=…".
     static QByteArray encode(const QList<Request> &requests, QByteArray *contentType);
 
     // The parts of a batch answer (parsed with GMime). nullopt when it is not a readable
-    // multipart/mixed body; *error then says why (never with content).
+    // multipart/mixed body; *error then says why (never with content). A part larger than
+    // maxPartBytes (0: no cap) is not copied: tooLarge, with its size. An embedded HTTP head longer
+    // than MaxHeadBytes makes its part unreadable (status 0) instead of being copied.
     static std::optional<QList<Response>> decode(const QByteArray &contentType, const QByteArray &body,
-                                                 QString *error);
+                                                 QString *error, qint64 maxPartBytes = 0);
+    static constexpr qsizetype MaxHeadBytes = 64 * 1024;
 
 private:
     BatchCodec() = delete;

@@ -31,6 +31,8 @@ struct GmailClient::Reply {
     bool transportError = false;
     bool timedOut = false;
     bool cancelled = false;
+    bool tooLarge = false; // over the call's maxBodyBytes: aborted before the body was read
+    qint64 size = 0;       // tooLarge: the announced or received size
     QString transportMessage;
 };
 
@@ -41,8 +43,10 @@ struct GmailClient::Call {
     QByteArray body;
     QByteArray contentType;
     int cost = 1;
-    int maxRetries = -1; // < 0: the settings' maxRetries
-    QString method;      // Gmail's method name for messages: "users.getProfile"
+    int maxRetries = -1;       // < 0: the settings' maxRetries
+    qint64 maxBodyBytes = 0;   // 0: the settings' maxAnswerBytes
+    bool retryTimeouts = true; // false: a timeout returns at once (a batch is split instead)
+    QString method;            // Gmail's method name for messages: "users.getProfile"
     // Checks a 2xx body; false ⇒ the answer was cut short or garbled: retried like a network error.
     std::function<bool(const Reply &)> validate;
     QString endpoint() const {
@@ -260,6 +264,24 @@ GmailClient::Reply GmailClient::send(const Call &call, const QString &token) {
             reply->abort();
         }
     });
+    // The body is capped before it is copied: the announced Content-Length, then what has arrived
+    // (a chunked answer announces nothing). QNetworkReply buffers what we do not read, so aborting
+    // as soon as the cap is passed bounds the memory to the cap plus one network read.
+    const qint64 cap = call.maxBodyBytes > 0 ? call.maxBodyBytes : m_settings.maxAnswerBytes;
+    const auto overCap = [&r, reply, cap](qint64 n) {
+        if (n > cap && !r.tooLarge) {
+            r.tooLarge = true;
+            r.size = n;
+            reply->abort();
+        }
+    };
+    QObject::connect(reply, &QNetworkReply::metaDataChanged, &loop, [reply, overCap] {
+        const QVariant length = reply->header(QNetworkRequest::ContentLengthHeader);
+        if (length.isValid())
+            overCap(length.toLongLong());
+    });
+    QObject::connect(reply, &QNetworkReply::downloadProgress, &loop,
+                     [overCap](qint64 received, qint64) { overCap(received); });
     if (!reply->isFinished()) {
         deadline.start(m_settings.requestTimeout);
         poll.start(50);
@@ -267,6 +289,12 @@ GmailClient::Reply GmailClient::send(const Call &call, const QString &token) {
     }
 
     r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (!r.tooLarge && reply->isOpen())
+        overCap(reply->bytesAvailable());
+    if (r.tooLarge) {
+        reply->deleteLater();
+        return r;
+    }
     if (reply->isOpen())
         r.body = reply->readAll();
     r.contentType = reply->rawHeader("Content-Type");
@@ -295,6 +323,8 @@ std::optional<GmailClient::Reply> GmailClient::execute(const Call &call) {
     bool refreshed = false;
     bool forceRefresh = false;
     int attempt = 0;
+    int rateLimitStreak = 0;
+    std::optional<steady_clock::time_point> rateLimitedSince;
     const auto fail = [&](ApiError e) -> std::optional<Reply> {
         e.endpoint = endpoint;
         e.retries = attempt;
@@ -306,6 +336,7 @@ std::optional<GmailClient::Reply> GmailClient::execute(const Call &call) {
         e.kind = ApiError::Kind::Cancelled;
         return fail(e);
     };
+    const int maxRetries = call.maxRetries >= 0 ? call.maxRetries : m_settings.maxRetries;
 
     while (true) {
         if (isCancelled())
@@ -328,19 +359,41 @@ std::optional<GmailClient::Reply> GmailClient::execute(const Call &call) {
             if (m_settings.pacer) {
                 if (!sleepFor(duration_cast<milliseconds>(m_settings.pacer->reserve(call.cost))))
                     return cancelled();
-                if (!m_settings.pacer->acquireSlot([this] { return isCancelled(); }))
-                    return cancelled();
             }
+            if (m_settings.projectQuota) {
+                // The deployment's per-project minute (shared through the database by every worker).
+                for (milliseconds wait = m_settings.projectQuota->tryAcquire(call.cost); wait > 0ms;
+                     wait = m_settings.projectQuota->tryAcquire(call.cost)) {
+                    if (!sleepFor(wait))
+                        return cancelled();
+                }
+            }
+            if (m_settings.pacer && !m_settings.pacer->acquireSlot([this] { return isCancelled(); }))
+                return cancelled();
+            m_lastSentAt = m_settings.pacer ? m_settings.pacer->now() : steady_clock::now();
+            const steady_clock::time_point sentAt = m_lastSentAt;
             Reply reply = send(call, *token);
             if (m_settings.pacer)
                 m_settings.pacer->releaseSlot();
 
             if (reply.cancelled)
                 return cancelled();
+            if (reply.tooLarge) {
+                ++m_stats.tooLarge;
+                failure.kind = ApiError::Kind::TooLarge;
+                failure.message =
+                    QStringLiteral("%1 bytes (the limit is %2)")
+                        .arg(reply.size)
+                        .arg(call.maxBodyBytes > 0 ? call.maxBodyBytes : m_settings.maxAnswerBytes);
+                return fail(failure); // the same answer again would be just as large
+            }
             if (reply.timedOut) {
+                ++m_stats.timeouts;
                 failure.kind = ApiError::Kind::Timeout;
                 failure.message =
                     QStringLiteral("no answer within %1 ms").arg(m_settings.requestTimeout.count());
+                if (!call.retryTimeouts)
+                    return fail(failure);
             } else if (reply.transportError) {
                 failure.kind = ApiError::Kind::Network;
                 failure.message = reply.transportMessage;
@@ -366,21 +419,42 @@ std::optional<GmailClient::Reply> GmailClient::execute(const Call &call) {
                 rateLimited = isRateLimit(reply.status, failure.reason);
             }
             const auto after = serverDelay(reply.retryAfter, failure);
-            delay = after ? std::min(*after, m_settings.maxRetryAfter) : backoff(attempt);
+            delay = after ? std::min(*after, m_settings.maxRetryAfter)
+                          : backoff(rateLimited ? rateLimitStreak : attempt);
+            if (rateLimited) {
+                ++m_stats.rateLimited;
+                const auto t = steady_clock::now();
+                if (!rateLimitedSince)
+                    rateLimitedSince = t;
+                if (t - *rateLimitedSince > m_settings.rateLimitCap) {
+                    failure.message += QStringLiteral(" (rate-limited without a break for %1 s)")
+                                           .arg(duration_cast<seconds>(t - *rateLimitedSince).count());
+                    return fail(failure); // transient: the engine retries later
+                }
+                ++rateLimitStreak;
+                if (m_settings.pacer) {
+                    // Slower for every thread of this user, and a pause; this request then waits its
+                    // turn again like any other.
+                    if (m_settings.pacer->onRateLimited(sentAt))
+                        spdlog::info("{}: rate-limited; pacing at {:.1f} units/s", endpoint.toStdString(),
+                                     m_settings.pacer->currentRate());
+                    m_settings.pacer->pause(delay);
+                } else if (!sleepFor(delay)) {
+                    return cancelled();
+                }
+                continue; // not a failure of the request: no retry used
+            }
         }
+        rateLimitedSince.reset();
+        rateLimitStreak = 0;
 
-        if (rateLimited) {
-            ++m_stats.rateLimited;
-            if (m_settings.pacer) // hold back every thread of this user, not just this one
-                m_settings.pacer->pause(delay);
-        }
         failure.endpoint = endpoint;
-        if (attempt >= (call.maxRetries >= 0 ? call.maxRetries : m_settings.maxRetries))
+        if (attempt >= maxRetries)
             return fail(failure);
         ++attempt;
         ++m_stats.retries;
-        spdlog::warn("{}; retry {}/{} in {} ms", failure.toString().toStdString(), attempt,
-                     m_settings.maxRetries, delay.count());
+        spdlog::warn("{}; retry {}/{} in {} ms", failure.toString().toStdString(), attempt, maxRetries,
+                     delay.count());
         if (!sleepFor(delay))
             return cancelled();
     }
@@ -389,7 +463,7 @@ std::optional<GmailClient::Reply> GmailClient::execute(const Call &call) {
 std::optional<Profile> GmailClient::profile() {
     Call call;
     call.path = userPath() + QStringLiteral("/profile");
-    call.cost = QuotaCost::GetProfile;
+    call.cost = m_settings.quota.cost(QStringLiteral("getProfile"));
     call.method = QStringLiteral("users.getProfile");
     call.validate = [](const Reply &r) { return isJsonObject(r.body); };
     const auto reply = execute(call);
@@ -418,7 +492,7 @@ std::optional<MessageListPage> GmailClient::listMessages(const QString &q, const
     if (!pageToken.isEmpty())
         call.query.append({QStringLiteral("pageToken"), pageToken});
     call.query.append({QStringLiteral("maxResults"), QString::number(std::clamp(maxResults, 1, 500))});
-    call.cost = QuotaCost::MessagesList;
+    call.cost = m_settings.quota.cost(QStringLiteral("messages.list"));
     call.method = QStringLiteral("users.messages.list");
     call.validate = [](const Reply &r) { return isJsonObject(r.body); };
     const auto reply = execute(call);
@@ -443,7 +517,7 @@ std::optional<HistoryPage> GmailClient::listHistory(quint64 startHistoryId, cons
     if (!pageToken.isEmpty())
         call.query.append({QStringLiteral("pageToken"), pageToken});
     call.query.append({QStringLiteral("maxResults"), QString::number(std::clamp(maxResults, 1, 500))});
-    call.cost = QuotaCost::HistoryList;
+    call.cost = m_settings.quota.cost(QStringLiteral("history.list"));
     call.method = QStringLiteral("users.history.list");
     call.validate = [](const Reply &r) { return isJsonObject(r.body); };
     const auto reply = execute(call);
@@ -485,7 +559,7 @@ std::optional<WatchResponse> GmailClient::watch(const QString &topicName, const 
     }
     call.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
     call.contentType = "application/json";
-    call.cost = QuotaCost::Watch;
+    call.cost = m_settings.quota.cost(QStringLiteral("watch"));
     call.method = QStringLiteral("users.watch");
     call.validate = [](const Reply &r) { return isJsonObject(r.body); };
     const auto reply = execute(call);
@@ -500,13 +574,14 @@ bool GmailClient::stop() {
     call.verb = "POST";
     call.path = userPath() + QStringLiteral("/stop");
     call.contentType = "application/json";
-    call.cost = QuotaCost::Stop;
+    call.cost = m_settings.quota.cost(QStringLiteral("stop"));
     call.method = QStringLiteral("users.stop");
     return execute(call).has_value();
 }
 
 QList<FetchResult> GmailClient::getMessagesRaw(const QStringList &requested) {
     m_lastError = {};
+    m_partsLimitedSince.reset();
     QStringList ids;
     for (const QString &id : requested) { // one fetch per distinct id
         if (!ids.contains(id))
@@ -519,11 +594,13 @@ QList<FetchResult> GmailClient::getMessagesRaw(const QStringList &requested) {
     while (!pending.isEmpty()) {
         QStringList retry;
         milliseconds retryDelay{0};
+        bool hardRetry = false; // some id is retried for a failure, not only for rate
         for (qsizetype i = 0; i < pending.size();) {
-            const qsizetype n = std::min<qsizetype>(m_batchSize, pending.size() - i);
+            const qsizetype n =
+                std::min<qsizetype>(std::min(m_batchSize, quotaBatchLimit()), pending.size() - i);
             const QStringList chunk = pending.mid(i, n);
             i += n;
-            for (const FetchResult &r : fetchBatch(chunk, &attempts, &retry, &retryDelay))
+            for (const FetchResult &r : fetchBatch(chunk, &attempts, &retry, &retryDelay, &hardRetry))
                 results.insert(r.id, r);
             const auto kind = m_lastError.kind;
             if (kind == ApiError::Kind::AuthPermanent || kind == ApiError::Kind::Cancelled) {
@@ -535,7 +612,10 @@ QList<FetchResult> GmailClient::getMessagesRaw(const QStringList &requested) {
             }
         }
         pending = retry;
-        if (!pending.isEmpty() && !sleepFor(std::max(retryDelay, backoff(round++)))) {
+        // Parts refused for rate wait in the pacer (fetchBatch paused it); failed parts back off.
+        const milliseconds wait =
+            (hardRetry || !m_settings.pacer) ? std::max(retryDelay, backoff(round++)) : milliseconds(0);
+        if (!pending.isEmpty() && !sleepFor(wait)) {
             for (const QString &id : std::as_const(pending))
                 results.insert(id, {id, FetchResult::Status::Failed, {}, QStringLiteral("cancelled")});
             break;
@@ -548,6 +628,16 @@ QList<FetchResult> GmailClient::getMessagesRaw(const QStringList &requested) {
     return ordered;
 }
 
+int GmailClient::quotaBatchLimit() const {
+    // A batch of n gets costs n calls' units and the quota is a moving average over a short window:
+    // a batch worth more than about one second of the user's rate arrives as a burst the server
+    // refuses in part. So a batch holds at most what one second of the pacer's current rate pays for.
+    if (!m_settings.pacer)
+        return 100;
+    const int cost = std::max(1, m_settings.quota.cost(QStringLiteral("messages.get")));
+    return std::clamp(static_cast<int>(m_settings.pacer->currentRate() / cost), 1, 100);
+}
+
 QString GmailClient::messagePath(const QString &id) const {
     return userPath() + QStringLiteral("/messages/") + QString::fromLatin1(QUrl::toPercentEncoding(id));
 }
@@ -557,8 +647,9 @@ FetchResult GmailClient::fetchOne(const QString &id, int spentRetries) {
     Call call;
     call.path = messagePath(id);
     call.query.append({QStringLiteral("format"), QStringLiteral("raw")});
-    call.cost = QuotaCost::MessagesGet;
+    call.cost = m_settings.quota.cost(QStringLiteral("messages.get"));
     call.method = QStringLiteral("users.messages.get");
+    call.maxBodyBytes = m_settings.maxMessageBytes;
     call.validate = [](const Reply &r) { return rawMessage(r.body).has_value(); };
     // A part already retried inside batches spends what is left of its retries here; the attempt
     // itself is one of them when it failed before.
@@ -569,21 +660,21 @@ FetchResult GmailClient::fetchOne(const QString &id, int spentRetries) {
     m_lastError.retries += spentRetries;
     if (m_lastError.kind == ApiError::Kind::Http && m_lastError.httpStatus == 404)
         return {id, FetchResult::Status::NotFound, {}, m_lastError.toString()};
+    if (m_lastError.kind == ApiError::Kind::TooLarge)
+        return {
+            id, FetchResult::Status::Failed, {}, QStringLiteral("message too large: ") + m_lastError.message};
     return {id, FetchResult::Status::Failed, {}, m_lastError.toString()};
 }
 
 QList<FetchResult> GmailClient::fetchBatch(const QStringList &ids, QHash<QString, int> *attempts,
-                                           QStringList *retry, milliseconds *retryDelay) {
+                                           QStringList *retry, milliseconds *retryDelay, bool *hardRetry) {
     QList<FetchResult> results;
     const auto failAll = [&](const QString &error) {
         for (const QString &id : ids)
             results.append({id, FetchResult::Status::Failed, {}, error});
         return results;
     };
-    if (isCancelled())
-        return failAll(QStringLiteral("cancelled"));
-
-    if (ids.size() == 1 || m_batchUnavailable) {
+    const auto one = [&] {
         for (const QString &id : ids) {
             results.append(fetchOne(id, attempts->value(id)));
             const auto kind = m_lastError.kind;
@@ -591,7 +682,12 @@ QList<FetchResult> GmailClient::fetchBatch(const QStringList &ids, QHash<QString
                 break; // getMessagesRaw reports the rest with this error
         }
         return results;
-    }
+    };
+    if (isCancelled())
+        return failAll(QStringLiteral("cancelled"));
+
+    if (ids.size() == 1 || m_batchUnavailable)
+        return one();
 
     QList<BatchCodec::Request> requests;
     for (qsizetype i = 0; i < ids.size(); ++i) {
@@ -602,12 +698,17 @@ QList<FetchResult> GmailClient::fetchBatch(const QStringList &ids, QHash<QString
     call.verb = "POST";
     call.path = QStringLiteral("/batch/gmail/v1");
     call.body = BatchCodec::encode(requests, &call.contentType);
-    call.cost = QuotaCost::MessagesGet * static_cast<int>(ids.size()); // n calls count as n requests
+    // n calls count as n requests (developers.google.com/gmail/api/guides/batch).
+    call.cost = m_settings.quota.cost(QStringLiteral("messages.get")) * static_cast<int>(ids.size());
     call.method = QStringLiteral("batch users.messages.get");
+    // Each part at most one message's cap, plus its part and HTTP headers.
+    call.maxBodyBytes = (m_settings.maxMessageBytes + 4096) * ids.size();
+    call.retryTimeouts = false; // a batch that times out is split below instead
     QList<BatchCodec::Response> parts;
-    call.validate = [&parts](const Reply &r) {
+    const qint64 partCap = m_settings.maxMessageBytes;
+    call.validate = [&parts, partCap](const Reply &r) {
         QString error;
-        auto decoded = BatchCodec::decode(r.contentType, r.body, &error);
+        auto decoded = BatchCodec::decode(r.contentType, r.body, &error, partCap);
         if (decoded)
             parts = std::move(*decoded);
         return decoded.has_value();
@@ -619,10 +720,33 @@ QList<FetchResult> GmailClient::fetchBatch(const QStringList &ids, QHash<QString
             spdlog::warn("{} answered HTTP {}: fetching messages one by one", call.endpoint().toStdString(),
                          status);
             m_batchUnavailable = true;
-            return fetchBatch(ids, attempts, retry, retryDelay);
+            return one();
         }
+        if (m_lastError.kind == ApiError::Kind::Timeout) {
+            // Too much for the time the server takes: split the batch, as inner 429s do, and retry its
+            // ids in the smaller batches (each timeout counts as one attempt of each id).
+            m_batchSize = std::max(1, m_batchSize / 2);
+            m_cleanBatches = 0;
+            for (const QString &id : ids) {
+                int &tries = (*attempts)[id];
+                if (tries >= m_settings.maxRetries) {
+                    ApiError e = m_lastError;
+                    e.retries = tries;
+                    results.append({id, FetchResult::Status::Failed, {}, e.toString()});
+                    continue;
+                }
+                ++tries;
+                ++m_stats.innerRetries;
+                retry->append(id);
+                *hardRetry = true;
+            }
+            return results;
+        }
+        if (m_lastError.kind == ApiError::Kind::TooLarge)
+            return one(); // some part is over the cap: alone, only that one fails
         return failAll(m_lastError.toString());
     }
+    const steady_clock::time_point sentAt = m_lastSentAt;
 
     QHash<QString, const BatchCodec::Response *> byId;
     for (qsizetype i = 0; i < parts.size(); ++i) {
@@ -634,16 +758,28 @@ QList<FetchResult> GmailClient::fetchBatch(const QStringList &ids, QHash<QString
     }
 
     bool rateLimited = false;
+    bool progress = false;
     for (const QString &id : ids) {
         const BatchCodec::Response *part = byId.value(id);
         const QString endpoint = QStringLiteral("users.messages.get GET ") + messagePath(id);
         ApiError error;
+        if (part && part->tooLarge) {
+            ++m_stats.tooLarge;
+            results.append({id,
+                            FetchResult::Status::Failed,
+                            {},
+                            QStringLiteral("message too large: %1 bytes (the limit is %2)")
+                                .arg(part->size)
+                                .arg(partCap)});
+            continue;
+        }
         if (!part) {
             error.kind = ApiError::Kind::Network;
             error.message = QStringLiteral("missing from the batch answer");
         } else if (part->status == 200) {
             if (auto m = rawMessage(part->body)) {
                 results.append({id, FetchResult::Status::Ok, std::move(*m), {}});
+                progress = true;
                 continue;
             }
             error.kind = ApiError::Kind::Network;
@@ -651,6 +787,7 @@ QList<FetchResult> GmailClient::fetchBatch(const QStringList &ids, QHash<QString
         } else if (part->status == 404) {
             // Gone between list and get (developers.google.com/gmail/api/guides/sync): skipped.
             results.append({id, FetchResult::Status::NotFound, {}, {}});
+            progress = true;
             continue;
         } else if (part->status == 0) {
             error.kind = ApiError::Kind::Network;
@@ -661,12 +798,26 @@ QList<FetchResult> GmailClient::fetchBatch(const QStringList &ids, QHash<QString
                 results.append({id, FetchResult::Status::Failed, {}, error.toString()});
                 continue;
             }
-            if (isRateLimit(part->status, error.reason)) {
-                rateLimited = true;
-                ++m_stats.rateLimited;
-            }
             if (const auto after = serverDelay(part->headers.value("retry-after"), error))
                 *retryDelay = std::max(*retryDelay, std::min(*after, m_settings.maxRetryAfter));
+            if (isRateLimit(part->status, error.reason)) {
+                // Not a failure of the message: it waits its turn again, without using a retry.
+                rateLimited = true;
+                ++m_stats.rateLimited;
+                const auto t = steady_clock::now();
+                if (!m_partsLimitedSince)
+                    m_partsLimitedSince = t;
+                if (t - *m_partsLimitedSince > m_settings.rateLimitCap) {
+                    error.endpoint = endpoint;
+                    error.message += QStringLiteral(" (rate-limited without a break for %1 s)")
+                                         .arg(duration_cast<seconds>(t - *m_partsLimitedSince).count());
+                    results.append({id, FetchResult::Status::Failed, {}, error.toString()});
+                    continue;
+                }
+                ++m_stats.innerRetries;
+                retry->append(id);
+                continue;
+            }
         }
         // A part that failed inside a 200 batch is retried on its own, never dropped.
         int &tries = (*attempts)[id];
@@ -679,14 +830,19 @@ QList<FetchResult> GmailClient::fetchBatch(const QStringList &ids, QHash<QString
         ++tries;
         ++m_stats.innerRetries;
         retry->append(id);
+        *hardRetry = true;
     }
+    if (progress)
+        m_partsLimitedSince.reset();
 
     // Inner 429s mean the batch was too big for the user's concurrency: halve it; grow back slowly.
     if (rateLimited) {
         m_batchSize = std::max(1, m_batchSize / 2);
         m_cleanBatches = 0;
-        if (m_settings.pacer)
+        if (m_settings.pacer) {
+            m_settings.pacer->onRateLimited(sentAt);
             m_settings.pacer->pause(std::max(*retryDelay, backoff(0)));
+        }
     } else if (++m_cleanBatches >= 4 && m_batchSize < m_settings.maxBatchSize) {
         m_batchSize =
             std::min(m_settings.maxBatchSize, m_batchSize + std::max(1, m_settings.maxBatchSize / 10));

@@ -1,6 +1,7 @@
 #include "sync/GmailMailSource.h"
 
 #include "auth/AccessTokenProvider.h"
+#include "db/ProjectQuotaLedger.h"
 #include "gmail/QuotaPacerRegistry.h"
 
 namespace syncengine {
@@ -8,21 +9,37 @@ namespace syncengine {
 namespace {
 
 gmail::GmailClientSettings clientSettings(const QUrl &baseUrl, std::shared_ptr<gmail::QuotaPacer> pacer,
-                                          std::chrono::milliseconds backoffBase) {
+                                          std::chrono::milliseconds backoffBase, const gmail::QuotaProfile &quota,
+                                          std::shared_ptr<gmail::ProjectQuota> projectQuota) {
     gmail::GmailClientSettings s;
     s.baseUrl = baseUrl;
     s.pacer = std::move(pacer);
     s.backoffBase = backoffBase;
+    s.quota = quota;
+    s.projectQuota = std::move(projectQuota);
     return s;
 }
+
+// gmail::ProjectQuota over the database ledger (core/gmail does not know the database).
+class LedgerProjectQuota final : public gmail::ProjectQuota {
+public:
+    explicit LedgerProjectQuota(std::shared_ptr<db::ProjectQuotaLedger> ledger)
+        : m_ledger(std::move(ledger)) {}
+    std::chrono::milliseconds tryAcquire(int units) override { return m_ledger->tryAcquire(units); }
+
+private:
+    std::shared_ptr<db::ProjectQuotaLedger> m_ledger;
+};
 
 } // namespace
 
 GmailMailSource::GmailMailSource(const QUrl &baseUrl, std::shared_ptr<auth::AccessTokenProvider> tokens,
                                  std::shared_ptr<gmail::QuotaPacer> pacer, const std::atomic_bool *stop,
-                                 std::chrono::milliseconds backoffBase)
+                                 std::chrono::milliseconds backoffBase, const gmail::QuotaProfile &quota,
+                                 std::shared_ptr<gmail::ProjectQuota> projectQuota)
     : m_tokens(std::move(tokens))
-    , m_client(clientSettings(baseUrl, std::move(pacer), backoffBase), m_tokens.get()) {
+    , m_client(clientSettings(baseUrl, std::move(pacer), backoffBase, quota, std::move(projectQuota)),
+               m_tokens.get()) {
     if (stop)
         m_client.setCancelFlag(stop);
 }
@@ -130,9 +147,13 @@ std::optional<HistoryPage> GmailMailSource::listHistory(qint64 startHistoryId, c
 }
 
 MailSourceFactory GmailMailSource::factory(const QUrl &baseUrl, TokenProviderFactory tokens,
-                                           double unitsPerSecond, const std::atomic_bool *stop,
-                                           std::chrono::milliseconds backoffBase) {
-    return [baseUrl, tokens = std::move(tokens), unitsPerSecond, stop, backoffBase](
+                                           const gmail::QuotaProfile &quota, const QString &project,
+                                           const std::atomic_bool *stop, std::chrono::milliseconds backoffBase) {
+    std::shared_ptr<gmail::ProjectQuota> projectQuota;
+    if (quota.projectUnitsPerMinute > 0)
+        projectQuota = std::make_shared<LedgerProjectQuota>(
+            db::ProjectQuotaLedger::forProject(project, quota.projectUnitsPerMinute));
+    return [baseUrl, tokens = std::move(tokens), quota, projectQuota, stop, backoffBase](
                const QString &tenantId, const QString &, QString *error) -> std::unique_ptr<MailSource> {
         std::shared_ptr<auth::AccessTokenProvider> provider = tokens ? tokens(tenantId) : nullptr;
         if (!provider) {
@@ -142,11 +163,10 @@ MailSourceFactory GmailMailSource::factory(const QUrl &baseUrl, TokenProviderFac
                              .arg(tenantId);
             return nullptr;
         }
-        gmail::QuotaPacerSettings pacing;
-        pacing.unitsPerSecond = unitsPerSecond;
-        auto pacer = gmail::QuotaPacerRegistry::instance().pacerFor(tenantId, pacing);
+        auto pacer = gmail::QuotaPacerRegistry::instance().pacerFor(
+            tenantId, gmail::QuotaPacerSettings::forProfile(quota));
         return std::make_unique<GmailMailSource>(baseUrl, std::move(provider), std::move(pacer), stop,
-                                                 backoffBase);
+                                                 backoffBase, quota, projectQuota);
     };
 }
 

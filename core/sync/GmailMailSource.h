@@ -12,9 +12,12 @@ namespace syncengine {
 // does retries, batching and per-tenant quota pacing; this adapter only translates types and errors.
 class GmailMailSource final : public MailSource {
 public:
-    GmailMailSource(const QUrl &baseUrl, std::shared_ptr<auth::AccessTokenProvider> tokens,
-                    std::shared_ptr<gmail::QuotaPacer> pacer, const std::atomic_bool *stop,
-                    std::chrono::milliseconds backoffBase = std::chrono::milliseconds(1000));
+    GmailMailSource(
+        const QUrl &baseUrl, std::shared_ptr<auth::AccessTokenProvider> tokens,
+        std::shared_ptr<gmail::QuotaPacer> pacer, const std::atomic_bool *stop,
+        std::chrono::milliseconds backoffBase = std::chrono::milliseconds(1000),
+        const gmail::QuotaProfile &quota = *gmail::QuotaProfile::fromName(gmail::QuotaProfile::defaultName()),
+        std::shared_ptr<gmail::ProjectQuota> projectQuota = nullptr);
 
     std::optional<MailboxProfile> profile(SourceError *error) override;
     std::optional<MessageIdPage> listMessages(const QString &query, const QString &pageToken, int maxResults,
@@ -26,9 +29,12 @@ public:
 
     gmail::GmailClient &client() { return m_client; }
 
-    // The engine's default: a GmailMailSource per job with the tenant's token provider and its shared
-    // QuotaPacer (gmail::QuotaPacerRegistry); requests abort when *stop becomes true.
-    static MailSourceFactory factory(const QUrl &baseUrl, TokenProviderFactory tokens, double unitsPerSecond,
+    // The engine's default: a GmailMailSource per job with the tenant's token provider, its shared
+    // QuotaPacer (gmail::QuotaPacerRegistry, starting at the profile's per-user rate) and the
+    // deployment's per-project quota (db::ProjectQuotaLedger under `project`); requests abort when
+    // *stop becomes true.
+    static MailSourceFactory factory(const QUrl &baseUrl, TokenProviderFactory tokens,
+                                     const gmail::QuotaProfile &quota, const QString &project,
                                      const std::atomic_bool *stop,
                                      std::chrono::milliseconds backoffBase = std::chrono::milliseconds(1000));
 

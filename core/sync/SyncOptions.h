@@ -1,5 +1,7 @@
 #pragma once
 
+#include "gmail/QuotaProfile.h"
+
 #include <QString>
 #include <QUrl>
 
@@ -30,11 +32,15 @@ struct SyncOptions {
     TokenProviderFactory tokenProviderFactory;
     MailSourceFactory mailSourceFactory; // empty → GmailMailSource(gmailApiUrl, tokenProviderFactory)
 
-    int initialWindowDays = 30;       // initial sync and the resync after a history 404
-    int listPageSize = 500;           // users.messages.list maxResults (Gmail's maximum)
-    int fetchChunk = 100;             // ids handed to one fetchRaw (the client batches ≤ 50 per request)
-    double quotaUnitsPerSecond = 250; // per tenant (developers.google.com/gmail/api/reference/quota)
-    int requestBackoffBaseMs = 1000;  // Gmail request retries: full jitter over base · 2^attempt
+    int initialWindowDays = 30;      // initial sync and the resync after a history 404
+    int listPageSize = 500;          // users.messages.list maxResults (Gmail's maximum)
+    int fetchChunk = 100;            // ids handed to one fetchRaw (the client batches ≤ 50 per request)
+    int requestBackoffBaseMs = 1000; // Gmail request retries: full jitter over base · 2^attempt
+    // Gmail's limits and per-method costs (developers.google.com/workspace/gmail/api/reference/quota):
+    // the GMAIL_SYNC_QUOTA_* environment, else the stricter "2026" profile. Per tenant the pacer starts
+    // at the per-user rate and adapts; the per-project rate is shared through quota_usage.
+    gmail::QuotaProfile quotaProfile = gmail::QuotaProfile::fromEnvironmentOrDefault();
+    QString quotaProject = QStringLiteral("default"); // quota_usage key: one per Cloud project
 
     // A JobHeartbeat thread beats every heartbeatIntervalSeconds whatever the job is doing, so only a dead
     // worker goes silent: its job (and the tenant lease, which follows the job) is taken over after

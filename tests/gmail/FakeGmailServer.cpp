@@ -1,6 +1,7 @@
 #include "FakeGmailServer.h"
 
 #include <QHttpServerRequest>
+#include <QHttpServerResponder>
 #include <QHttpServerResponse>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -22,9 +23,20 @@ FakeGmailServer::FakeGmailServer() {
                        return answer(QStringLiteral("message:") + id, request);
                    });
     m_server.route(QStringLiteral("/batch/gmail/v1"),
-                   [this](const QHttpServerRequest &request) { return batch(request); });
+                   [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                       if (m_hangBatches > 0) {
+                           --m_hangBatches;
+                           m_seen.append({QStringLiteral("batch-hung"), request.url(),
+                                          request.value("Authorization"), request.body(), 0});
+                           m_hung.push_back(std::make_unique<QHttpServerResponder>(std::move(responder)));
+                           return;
+                       }
+                       batch(request).write(std::move(responder));
+                   });
     m_port = m_server.listen(QHostAddress::LocalHost, 0);
 }
+
+FakeGmailServer::~FakeGmailServer() = default;
 
 QUrl FakeGmailServer::baseUrl() const {
     return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_port));

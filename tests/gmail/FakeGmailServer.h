@@ -6,6 +6,11 @@
 #include <QStringList>
 #include <QUrl>
 
+#include <memory>
+#include <vector>
+
+class QHttpServerResponder;
+
 // A small Gmail API on 127.0.0.1 (QHttpServer) that tests script answer by answer, for exact fault
 // sequences. Keys: "profile", "messages", "history", "watch", "stop", "batch" (the outer answer) and
 // "message:<id>" (that id's answer, as a direct GET or as a batch part). A key with no scripted
@@ -35,6 +40,12 @@ public:
     QList<int> batchSizes() const;
 
     static QByteArray rawMessageFor(const QString &id);
+    // The next n batch requests get no answer at all (the client must time out).
+    void hangBatches(int n) { m_hangBatches = n; }
+
+    FakeGmailServer(const FakeGmailServer &) = delete;
+    FakeGmailServer &operator=(const FakeGmailServer &) = delete;
+    ~FakeGmailServer();
 
 private:
     QHttpServerResponse answer(const QString &key, const QHttpServerRequest &request);
@@ -47,4 +58,6 @@ private:
     quint16 m_port = 0;
     QHash<QString, QList<Answer>> m_script;
     QList<Seen> m_seen;
+    int m_hangBatches = 0;
+    std::vector<std::unique_ptr<QHttpServerResponder>> m_hung;
 };

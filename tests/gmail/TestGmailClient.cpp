@@ -130,6 +130,13 @@ private Q_SLOTS:
     void watchAndStop();
     void cancelAbortsALongWait();
     void pacerSpacesRequests();
+    void rateLimitsDoNotUseTheRetryBudget();
+    void rateLimitedForTooLongFails();
+    void innerRateLimitsDoNotUseTheRetryBudget();
+    void profileSetsTheCosts();
+    void tooLargeMessageFailsAloneWithoutRetries();
+    void tooLargePartInABatchFailsAlone();
+    void timeoutsShrinkTheBatch();
 };
 
 void TestGmailClient::profileReadsFieldsAndSendsBearer() {
@@ -152,7 +159,7 @@ void TestGmailClient::retries429ThenSucceeds() {
     GmailClient client(fastSettings(server.baseUrl()), &tokens);
     QVERIFY2(client.profile(), qPrintable(client.errorString()));
     QCOMPARE(server.count(QStringLiteral("profile")), 2);
-    QCOMPARE(client.stats().retries, 1);
+    QCOMPARE(client.stats().retries, 0); // a rate-limit answer waits its turn again: no retry used
     QCOMPARE(client.stats().rateLimited, 1);
 }
 
@@ -559,6 +566,164 @@ void TestGmailClient::pacerSpacesRequests() {
     QVERIFY2(timer.elapsed() >= 450, qPrintable(QString::number(timer.elapsed())));
     QVERIFY2(timer.elapsed() < 6000, qPrintable(QString::number(timer.elapsed())));
     QCOMPARE(s.pacer->unitsReserved(), 100);
+}
+
+void TestGmailClient::rateLimitsDoNotUseTheRetryBudget() {
+    // issue 10: a rate-limit answer is not a failure of the request; only server errors, timeouts and
+    // broken answers count against maxRetries.
+    FakeGmailServer server;
+    QList<FakeGmailServer::Answer> answers;
+    for (int i = 0; i < 6; ++i)
+        answers.append(
+            status(i % 2 ? 429 : 403, QStringLiteral("userRateLimitExceeded"), {{"Retry-After", "0"}}));
+    answers.append(status(500));
+    server.script(QStringLiteral("profile"), answers);
+    CountingTokenProvider tokens;
+    GmailClientSettings s = fastSettings(server.baseUrl());
+    s.maxRetries = 1;
+    s.pacer = std::make_shared<gmail::QuotaPacer>(gmail::QuotaPacerSettings{1000.0, 50.0, 2});
+    GmailClient client(s, &tokens);
+    QVERIFY2(client.profile(), qPrintable(client.errorString()));
+    QCOMPARE(server.count(QStringLiteral("profile")), 8);
+    QCOMPARE(client.stats().rateLimited, 6);
+    QCOMPARE(client.stats().retries, 1); // the 500
+    // The pacer slowed down, once per event: each refused request had been sent after the last decrease.
+    QCOMPARE(s.pacer->decreases(), 6);
+    QVERIFY(s.pacer->currentRate() < 1000.0 * 0.7 * 0.7);
+}
+
+void TestGmailClient::rateLimitedForTooLongFails() {
+    FakeGmailServer server;
+    QList<FakeGmailServer::Answer> answers;
+    for (int i = 0; i < 5000; ++i)
+        answers.append(status(429, QStringLiteral("rateLimitExceeded"), {{"Retry-After", "0"}}));
+    server.script(QStringLiteral("profile"), answers);
+    CountingTokenProvider tokens;
+    GmailClientSettings s = fastSettings(server.baseUrl());
+    s.rateLimitCap = 300ms;
+    GmailClient client(s, &tokens);
+    QElapsedTimer timer;
+    timer.start();
+    QVERIFY(!client.profile());
+    QVERIFY(timer.elapsed() >= 300);
+    QCOMPARE(client.lastError().kind, ApiError::Kind::Http);
+    QCOMPARE(client.lastError().httpStatus, 429);
+    QVERIFY2(client.errorString().contains(QLatin1String("rate-limited without a break")),
+             qPrintable(client.errorString()));
+    QVERIFY(server.count(QStringLiteral("profile")) > 4); // far more than maxRetries + 1
+}
+
+void TestGmailClient::innerRateLimitsDoNotUseTheRetryBudget() {
+    FakeGmailServer server;
+    QList<FakeGmailServer::Answer> limited;
+    for (int i = 0; i < 4; ++i)
+        limited.append(status(429, QStringLiteral("rateLimitExceeded"), {{"Retry-After", "0"}}));
+    server.script(QStringLiteral("message:m2"), limited);
+    server.script(QStringLiteral("message:m3"),
+                  {status(500), status(429, QStringLiteral("rateLimitExceeded"))});
+    CountingTokenProvider tokens;
+    GmailClientSettings s = fastSettings(server.baseUrl());
+    s.maxRetries = 1;
+    s.maxBatchSize = 4;
+    GmailClient client(s, &tokens);
+    const QStringList ids{QStringLiteral("m1"), QStringLiteral("m2"), QStringLiteral("m3"),
+                          QStringLiteral("m4")};
+    const QList<FetchResult> results = client.getMessagesRaw(ids);
+    QCOMPARE(results.size(), 4);
+    for (const FetchResult &r : results)
+        QVERIFY2(r.status == FetchResult::Status::Ok, qPrintable(r.id + QLatin1String(": ") + r.error));
+    QCOMPARE(server.count(QStringLiteral("message:m2")), 5); // four refusals, then the answer
+    QCOMPARE(client.stats().rateLimited, 5);
+}
+
+void TestGmailClient::profileSetsTheCosts() {
+    FakeGmailServer server;
+    CountingTokenProvider tokens;
+    GmailClientSettings s = fastSettings(server.baseUrl());
+    s.pacer = std::make_shared<gmail::QuotaPacer>(gmail::QuotaPacerSettings{100000.0, 50.0, 2});
+    s.quota = *gmail::QuotaProfile::fromName(QStringLiteral("2026"));
+    GmailClient client(s, &tokens);
+    QCOMPARE(client.getMessagesRaw({QStringLiteral("m1"), QStringLiteral("m2"), QStringLiteral("m3")}).size(),
+             3);
+    QCOMPARE(s.pacer->unitsReserved(), 60); // 3 × messages.get at 20
+    s.quota = *gmail::QuotaProfile::resolve(QStringLiteral("legacy"), 0, 0, QStringLiteral("history.list=7"),
+                                            nullptr);
+    s.pacer = std::make_shared<gmail::QuotaPacer>(gmail::QuotaPacerSettings{100000.0, 50.0, 2});
+    GmailClient legacy(s, &tokens);
+    QCOMPARE(legacy.getMessagesRaw({QStringLiteral("m1"), QStringLiteral("m2")}).size(), 2);
+    QVERIFY(legacy.listHistory(5).has_value());
+    QCOMPARE(s.pacer->unitsReserved(), 2 * 5 + 7);
+}
+
+void TestGmailClient::tooLargeMessageFailsAloneWithoutRetries() {
+    FakeGmailServer server;
+    FakeGmailServer::Answer big;
+    big.body = R"({"id":"m1","threadId":"t1","raw":")" + QByteArray(50000, 'A') + R"("})";
+    server.script(QStringLiteral("message:m1"), {big, big, big, big});
+    CountingTokenProvider tokens;
+    GmailClientSettings s = fastSettings(server.baseUrl());
+    s.maxMessageBytes = 10000;
+    GmailClient client(s, &tokens);
+    const QList<FetchResult> results = client.getMessagesRaw({QStringLiteral("m1")});
+    QCOMPARE(results.size(), 1);
+    QCOMPARE(results.first().status, FetchResult::Status::Failed);
+    QVERIFY2(results.first().error.startsWith(QLatin1String("message too large: ")),
+             qPrintable(results.first().error));
+    QVERIFY2(results.first().error.contains(QLatin1String("bytes")), qPrintable(results.first().error));
+    QCOMPARE(server.count(QStringLiteral("message:m1")), 1); // as large the next time: not retried
+    QCOMPARE(client.stats().tooLarge, 1);
+    // Any other answer is capped too.
+    FakeGmailServer::Answer bigList;
+    bigList.body = R"({"messages":[],"x":")" + QByteArray(50000, 'x') + R"("})";
+    server.script(QStringLiteral("messages"), {bigList});
+    s.maxAnswerBytes = 10000;
+    GmailClient capped(s, &tokens);
+    QVERIFY(!capped.listMessages());
+    QCOMPARE(capped.lastError().kind, ApiError::Kind::TooLarge);
+}
+
+void TestGmailClient::tooLargePartInABatchFailsAlone() {
+    FakeGmailServer server;
+    FakeGmailServer::Answer big;
+    big.body = R"({"id":"m2","threadId":"t2","raw":")" + QByteArray(50000, 'A') + R"("})";
+    server.script(QStringLiteral("message:m2"), {big, big, big, big});
+    CountingTokenProvider tokens;
+    GmailClientSettings s = fastSettings(server.baseUrl());
+    s.maxMessageBytes = 20000; // the batch answer (3 parts) is under 3 × that: the part cap decides
+    GmailClient client(s, &tokens);
+    const QList<FetchResult> results =
+        client.getMessagesRaw({QStringLiteral("m1"), QStringLiteral("m2"), QStringLiteral("m3")});
+    QCOMPARE(results.size(), 3);
+    QCOMPARE(results.at(0).status, FetchResult::Status::Ok);
+    QCOMPARE(results.at(1).status, FetchResult::Status::Failed);
+    QVERIFY2(results.at(1).error.startsWith(QLatin1String("message too large: ")),
+             qPrintable(results.at(1).error));
+    QCOMPARE(results.at(2).status, FetchResult::Status::Ok);
+    QCOMPARE(server.count(QStringLiteral("batch")), 1);
+    QCOMPARE(server.count(QStringLiteral("message:m2")), 1);
+}
+
+void TestGmailClient::timeoutsShrinkTheBatch() {
+    // issue 10 part 6: a batch that times out is split, like inner 429s split it, and its ids are
+    // fetched in the smaller batches.
+    FakeGmailServer server;
+    server.hangBatches(1);
+    CountingTokenProvider tokens;
+    GmailClientSettings s = fastSettings(server.baseUrl());
+    s.requestTimeout = 400ms;
+    s.maxBatchSize = 8;
+    GmailClient client(s, &tokens);
+    QStringList ids;
+    for (int i = 1; i <= 8; ++i)
+        ids.append(QStringLiteral("m%1").arg(i));
+    const QList<FetchResult> results = client.getMessagesRaw(ids);
+    QCOMPARE(results.size(), 8);
+    for (const FetchResult &r : results)
+        QVERIFY2(r.status == FetchResult::Status::Ok, qPrintable(r.id + QLatin1String(": ") + r.error));
+    QCOMPARE(server.count(QStringLiteral("batch-hung")), 1);
+    QCOMPARE(server.batchSizes(), (QList<int>{4, 4}));
+    QCOMPARE(client.currentBatchSize(), 4);
+    QCOMPARE(client.stats().timeouts, 1);
 }
 
 QTEST_GUILESS_MAIN(TestGmailClient)

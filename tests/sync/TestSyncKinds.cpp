@@ -346,9 +346,9 @@ private Q_SLOTS:
                 std::unique_ptr<syncengine::MailSource> m_inner;
                 std::function<void(const QStringList &)> m_onList;
             };
-            auto inner = syncengine::GmailMailSource::factory(env.options.gmailApiUrl,
-                                                              env.options.tokenProviderFactory, 250,
-                                                              nullptr)(tenantId, addr, error);
+            auto inner = syncengine::GmailMailSource::factory(
+                env.options.gmailApiUrl, env.options.tokenProviderFactory, env.options.quotaProfile,
+                env.options.quotaProject, nullptr)(tenantId, addr, error);
             return std::make_unique<Racing>(
                 std::move(inner), [sandbox, email, &victims](const QStringList &ids) {
                     victims = ids.mid(3, 2);
