@@ -36,8 +36,11 @@ Sample sample(testsupport::SandboxProcess &sandbox, double t) {
     s.t = t;
     s.units = stats.value(QStringLiteral("unitsUsed")).toObject().value(User).toDouble();
     const QJsonObject requests = stats.value(QStringLiteral("requests")).toObject();
-    for (auto it = requests.begin(); it != requests.end(); ++it)
-        s.requests += it.value().toDouble();
+    for (auto it = requests.begin(); it != requests.end(); ++it) {
+        // Gmail API calls only (each part of a batch is one), not the batch envelopes or control calls.
+        if (it.key() != u"control" && it.key() != u"batch" && it.key() != u"unknown")
+            s.requests += it.value().toDouble();
+    }
     s.rejected = stats.value(QStringLiteral("responses429")).toDouble();
     return s;
 }

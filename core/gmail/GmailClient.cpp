@@ -630,12 +630,12 @@ QList<FetchResult> GmailClient::getMessagesRaw(const QStringList &requested) {
 
 int GmailClient::quotaBatchLimit() const {
     // A batch of n gets costs n calls' units and the quota is a moving average over a short window:
-    // a batch worth more than about one second of the user's rate arrives as a burst the server
-    // refuses in part. So a batch holds at most what one second of the pacer's current rate pays for.
+    // a batch worth a second of the user's rate arrives as a burst that a little jitter turns into
+    // refused parts. So a batch holds at most what half a second of the pacer's current rate pays for.
     if (!m_settings.pacer)
         return 100;
     const int cost = std::max(1, m_settings.quota.cost(QStringLiteral("messages.get")));
-    return std::clamp(static_cast<int>(m_settings.pacer->currentRate() / cost), 1, 100);
+    return std::clamp(static_cast<int>(m_settings.pacer->currentRate() * 0.5 / cost), 1, 100);
 }
 
 QString GmailClient::messagePath(const QString &id) const {

@@ -15,10 +15,12 @@ struct QuotaPacerSettings {
     double unitsPerSecond = 100.0; // the ceiling: never faster (a profile's per-user limit, less headroom)
     double burstUnits = 50.0;      // small: Google averages over a moving window
     int maxInFlight = 4;           // "a handful" of concurrent requests per user
-    // Adaptation to what Gmail answers (AIMD, as TCP's congestion control, RFC 5681 §3.1):
+    // Adaptation to what Gmail answers (AIMD, as TCP's congestion control, RFC 5681 §3.1). Tuned on a
+    // model of a token-bucket server (tests/gmail/TestQuotaPacer) and against gmail-sandbox
+    // (bench/bench_quota): slower probing means fewer 429s once settled, but a longer way back after one.
     double minUnitsPerSecond = 1.0;
-    double decreaseFactor = 0.7;  // multiplicative decrease on a rate-limit answer (once per event)
-    double probeFraction = 0.001; // additive increase per clean probe interval, as a share of the ceiling
+    double decreaseFactor = 0.7;   // multiplicative decrease on a rate-limit answer (once per event)
+    double probeFraction = 0.0005; // additive increase per clean probe interval, as a share of the ceiling
     std::chrono::milliseconds probeInterval{500};
     // After a decrease the rate climbs back quickly (half the gap per interval) to this share of the
     // rate at which the limit was hit, then probes slowly: the limit is most likely just below it.

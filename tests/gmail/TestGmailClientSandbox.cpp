@@ -26,6 +26,8 @@ constexpr int kMessages = 300;
 
 GmailClientSettings settingsFor(const testsupport::SandboxProcess &sandbox) {
     GmailClientSettings s;
+    // The sandbox charges the legacy costs unless started with --quota-profile.
+    s.quota = *gmail::QuotaProfile::fromName(gmail::QuotaProfile::Legacy);
     s.baseUrl = sandbox.url();
     s.backoffBase = 20ms;
     s.backoffCap = 200ms;

@@ -256,7 +256,7 @@ void TestQuotaPacer::rateLimitDecreasesOncePerEvent() {
     // A request sent after the decrease and refused again is a new event.
     c.t += 10ms;
     QVERIFY(pacer.onRateLimited(c.t));
-    QCOMPARE(pacer.currentRate(), 49.0);
+    QVERIFY(qAbs(pacer.currentRate() - 49.0) < 0.1);
     QCOMPARE(pacer.decreases(), 2);
     // Never below the floor.
     for (int i = 0; i < 50; ++i) {
@@ -285,8 +285,8 @@ void TestQuotaPacer::probesBackUpToTheCeiling() {
     c.t += 20 * s.probeInterval;
     (void)pacer.reserve(0);
     QVERIFY(pacer.currentRate() > 90.0);
-    QVERIFY(pacer.currentRate() < 92.0); // then slowly: 0.1 % of the ceiling per interval
-    c.t += 60s;
+    QVERIFY(pacer.currentRate() < 91.0); // then slowly: 0.05 % of the ceiling per interval
+    c.t += 120s;
     (void)pacer.reserve(0);
     QCOMPARE(pacer.currentRate(), 100.0); // up to the ceiling, not beyond
     c.t += 60s;
@@ -320,7 +320,7 @@ void TestQuotaPacer::settlesNearALowerRealLimit() {
     double acceptedLate = 0;
     const auto start = c.t;
     while (c.t - start < 240s) {
-        const int parts = std::clamp(int(pacer.currentRate() / 20), 1, 4);
+        const int parts = std::clamp(int(pacer.currentRate() * 0.5 / 20), 1, 4); // as GmailClient
         c.t += duration_cast<steady_clock::duration>(pacer.reserve(20 * parts));
         bucket = std::min(100.0, bucket + duration<double>(c.t - last).count() * limit);
         last = c.t;

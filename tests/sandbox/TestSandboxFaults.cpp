@@ -31,6 +31,7 @@ private Q_SLOTS:
     void faultsConfigRoundTrip();
     void quotaEnforced();
     void quotaCountsBatchParts();
+    void quotaProfileSetsCostsAndRate();
     void cleanExitOnSigterm();
 
 private:
@@ -340,6 +341,37 @@ void TestSandboxFaults::quotaCountsBatchParts() {
     const int limited = int(r.body.count("HTTP/1.1 429 Too Many Requests"));
     QCOMPARE(ok + limited, 40);
     QVERIFY2(ok >= 20 && ok <= 22, qPrintable(QString::number(ok)));
+}
+
+void TestSandboxFaults::quotaProfileSetsCostsAndRate() {
+    // The 2026 regime (developers.google.com/workspace/gmail/api/reference/quota): 6,000 units/user/min
+    // = 100/s, messages.get 20; quotaUnitsPerSecond then sets a lower limit with the same costs.
+    setFaults({{QStringLiteral("quotaProfile"), QStringLiteral("2026")}});
+    QJsonObject f = m_sandbox->control("GET", QStringLiteral("/_sandbox/faults")).object();
+    QCOMPARE(f.value(QStringLiteral("quotaProfile")).toString(), QStringLiteral("2026"));
+    QCOMPARE(f.value(QStringLiteral("quotaUnitsPerSecond")).toDouble(), 100.0);
+    m_sandbox->control("POST", QStringLiteral("/_sandbox/stats/reset"));
+    QCOMPARE(getMessage(0).status, 200);
+    QJsonObject stats = m_sandbox->control("GET", QStringLiteral("/_sandbox/stats")).object();
+    QCOMPARE(stats.value(QStringLiteral("unitsUsed")).toObject().value(m_user).toInt(), 20);
+    // A bucket of 100 units: five gets at 20, then 429.
+    int ok = 1;
+    while (ok < 10 && getMessage(ok).status == 200)
+        ++ok;
+    QVERIFY2(ok >= 5 && ok <= 6, qPrintable(QString::number(ok)));
+    setFaults({{QStringLiteral("quotaProfile"), QStringLiteral("legacy")},
+               {QStringLiteral("quotaUnitsPerSecond"), 60}});
+    f = m_sandbox->control("GET", QStringLiteral("/_sandbox/faults")).object();
+    QCOMPARE(f.value(QStringLiteral("quotaProfile")).toString(), QStringLiteral("legacy"));
+    QCOMPARE(f.value(QStringLiteral("quotaUnitsPerSecond")).toDouble(), 60.0);
+    int status = 0;
+    m_sandbox->control("PUT", QStringLiteral("/_sandbox/faults"),
+                       {{QStringLiteral("quotaProfile"), QStringLiteral("2019")}}, &status);
+    QCOMPARE(status, 400);
+    f = m_sandbox->control("DELETE", QStringLiteral("/_sandbox/faults")).object();
+    QCOMPARE(f.value(QStringLiteral("quotaProfile")).toString(),
+             QStringLiteral("legacy")); // the command line's
+    QCOMPARE(f.value(QStringLiteral("quotaUnitsPerSecond")).toDouble(), 0.0);
 }
 
 void TestSandboxFaults::cleanExitOnSigterm() {
