@@ -14,6 +14,8 @@ private Q_SLOTS:
     void decodesGooglesExampleAnswer();
     void decodesLfOnlyAndPreambleAndMissingEnd();
     void rejectsWhatIsNotMultipart();
+    void partsOverTheCapAreNotCopied();
+    void unboundedHeadIsUnreadable();
 };
 
 void TestBatchCodec::encodesApplicationHttpParts() {
@@ -91,6 +93,46 @@ void TestBatchCodec::rejectsWhatIsNotMultipart() {
     QVERIFY(!BatchCodec::decode("application/json", "{\"error\":{}}", &error));
     QVERIFY(!error.isEmpty());
     QVERIFY(!BatchCodec::decode("multipart/mixed; boundary=zz", "no parts here at all", &error));
+}
+
+void TestBatchCodec::partsOverTheCapAreNotCopied() {
+    const QByteArray big(30000, 'A');
+    const QByteArray body = "--b\r\nContent-Type: application/http\r\nContent-ID: <response-item-0>\r\n\r\n"
+                            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{\"raw\":\"" +
+                            big +
+                            "\"}\r\n"
+                            "--b\r\nContent-Type: application/http\r\nContent-ID: <response-item-1>\r\n\r\n"
+                            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{\"raw\":\"QQ\"}\r\n"
+                            "--b--\r\n";
+    QString error;
+    const auto parts = BatchCodec::decode("multipart/mixed; boundary=b", body, &error, 10000);
+    QVERIFY2(parts, qPrintable(error));
+    QCOMPARE(parts->size(), 2);
+    QVERIFY(parts->at(0).tooLarge);
+    QVERIFY2(parts->at(0).size > 30000, qPrintable(QString::number(parts->at(0).size)));
+    QCOMPARE(parts->at(0).status, 0);
+    QVERIFY(parts->at(0).body.isEmpty());
+    QCOMPARE(parts->at(0).contentId, QByteArray("item-0")); // still says which id it was
+    QVERIFY(!parts->at(1).tooLarge);
+    QCOMPARE(parts->at(1).status, 200);
+    // Without a cap the same answer decodes whole.
+    const auto uncapped = BatchCodec::decode("multipart/mixed; boundary=b", body, &error);
+    QVERIFY(uncapped && !uncapped->at(0).tooLarge && uncapped->at(0).body.size() > 30000);
+}
+
+void TestBatchCodec::unboundedHeadIsUnreadable() {
+    // A header block that never ends within MaxHeadBytes is not split into lines and copied.
+    QByteArray head = "HTTP/1.1 200 OK\r\n";
+    while (head.size() <= BatchCodec::MaxHeadBytes + 100)
+        head += "X-Filler: 0123456789abcdef0123456789abcdef\r\n";
+    const QByteArray body = "--b\r\nContent-Type: application/http\r\nContent-ID: <response-item-0>\r\n\r\n" +
+                            head + "\r\n{}\r\n--b--\r\n";
+    QString error;
+    const auto parts = BatchCodec::decode("multipart/mixed; boundary=b", body, &error);
+    QVERIFY2(parts, qPrintable(error));
+    QCOMPARE(parts->size(), 1);
+    QCOMPARE(parts->at(0).status, 0);
+    QVERIFY(parts->at(0).headers.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestBatchCodec)
