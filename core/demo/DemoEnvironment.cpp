@@ -178,6 +178,8 @@ bool DemoEnvironment::connectTenant() {
 
 syncengine::SyncOptions DemoEnvironment::syncOptions(syncengine::SyncOptions base) const {
     base.gmailApiUrl = m_url;
+    // The demo's sandbox charges the legacy costs (no --quota-profile): pace to match it.
+    base.quotaProfile = *gmail::QuotaProfile::fromName(gmail::QuotaProfile::Legacy);
     // One TokenManager per tenant, shared by every worker thread: one refresh in flight per tenant.
     struct Managers {
         std::mutex mutex;

@@ -9,7 +9,8 @@ namespace syncengine {
 namespace {
 
 gmail::GmailClientSettings clientSettings(const QUrl &baseUrl, std::shared_ptr<gmail::QuotaPacer> pacer,
-                                          std::chrono::milliseconds backoffBase, const gmail::QuotaProfile &quota,
+                                          std::chrono::milliseconds backoffBase,
+                                          const gmail::QuotaProfile &quota,
                                           std::shared_ptr<gmail::ProjectQuota> projectQuota) {
     gmail::GmailClientSettings s;
     s.baseUrl = baseUrl;
@@ -148,7 +149,8 @@ std::optional<HistoryPage> GmailMailSource::listHistory(qint64 startHistoryId, c
 
 MailSourceFactory GmailMailSource::factory(const QUrl &baseUrl, TokenProviderFactory tokens,
                                            const gmail::QuotaProfile &quota, const QString &project,
-                                           const std::atomic_bool *stop, std::chrono::milliseconds backoffBase) {
+                                           const std::atomic_bool *stop,
+                                           std::chrono::milliseconds backoffBase) {
     std::shared_ptr<gmail::ProjectQuota> projectQuota;
     if (quota.projectUnitsPerMinute > 0)
         projectQuota = std::make_shared<LedgerProjectQuota>(

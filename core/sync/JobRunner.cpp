@@ -36,8 +36,8 @@ JobRunner::JobRunner(const SyncOptions &options, QString workerId, const std::at
     , m_progress(std::move(progress)) {
     if (!m_options.mailSourceFactory) {
         m_options.mailSourceFactory = GmailMailSource::factory(
-            m_options.gmailApiUrl, m_options.tokenProviderFactory, m_options.quotaProfile, m_options.quotaProject,
-            &m_stop, std::chrono::milliseconds(m_options.requestBackoffBaseMs));
+            m_options.gmailApiUrl, m_options.tokenProviderFactory, m_options.quotaProfile,
+            m_options.quotaProject, &m_stop, std::chrono::milliseconds(m_options.requestBackoffBaseMs));
     }
 }
 

@@ -11,9 +11,14 @@
 #include "db/Migrator.h"
 #include "db/TenantRepository.h"
 
+#include <QComboBox>
+#include <QDialogButtonBox>
 #include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
 #include <QSet>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTableView>
 #include <QTcpServer>
 #include <QtTest>
@@ -270,6 +275,43 @@ private Q_SLOTS:
                      message.contains(QStringLiteral("Connection failed")),
                  qPrintable(message));
         QCOMPARE(bad.findChild<QLabel *>(QStringLiteral("testResult"))->text(), message);
+    }
+
+    void quotaProfileAndOverrides() {
+        // Gmail's two quota regimes (developers.google.com/workspace/gmail/api/reference/quota): the
+        // stricter one by default, overrides checked as they are typed.
+        ui::DbExecutor executor;
+        ui::AppSettings settings;
+        settings.databaseUrl = m_testDb->url();
+        QCOMPARE(settings.quotaProfile, QStringLiteral("2026"));
+        ui::SettingsDialog dialog(settings, &executor);
+        auto *profile = dialog.findChild<QComboBox *>(QStringLiteral("quotaProfile"));
+        auto *user = dialog.findChild<QSpinBox *>(QStringLiteral("quotaUserPerMinute"));
+        auto *costs = dialog.findChild<QLineEdit *>(QStringLiteral("quotaCosts"));
+        auto *result = dialog.findChild<QLabel *>(QStringLiteral("quotaResult"));
+        QVERIFY(profile && user && costs && result);
+        QPushButton *ok = dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+        QCOMPARE(profile->currentData().toString(), QStringLiteral("2026"));
+        QVERIFY2(result->text().contains(QLatin1String("6000 units/user/min")), qPrintable(result->text()));
+        QVERIFY(ok->isEnabled());
+
+        profile->setCurrentIndex(profile->findData(QStringLiteral("legacy")));
+        user->setValue(30000);
+        costs->setText(QStringLiteral("messages.get=7"));
+        QVERIFY2(result->text().contains(QLatin1String("30000 units/user/min")) &&
+                     result->text().contains(QLatin1String("messages.get 7")),
+                 qPrintable(result->text()));
+        const ui::AppSettings edited = dialog.settings();
+        QCOMPARE(edited.quotaProfile, QStringLiteral("legacy"));
+        QCOMPARE(edited.quotaUserPerMinute, 30000);
+        const auto quota = edited.quota();
+        QVERIFY(quota);
+        QCOMPARE(quota->userUnitsPerSecond(), 500.0);
+        QCOMPARE(quota->cost(QStringLiteral("messages.get")), 7);
+
+        costs->setText(QStringLiteral("messages.get=lots"));
+        QVERIFY(!ok->isEnabled()); // refused, with the reason shown
+        QVERIFY2(result->text().contains(QLatin1String("messages.get=lots")), qPrintable(result->text()));
     }
 };
 
