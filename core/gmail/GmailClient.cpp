@@ -398,8 +398,11 @@ std::optional<GmailClient::Reply> GmailClient::execute(const Call &call) {
                 failure.kind = ApiError::Kind::Network;
                 failure.message = reply.transportMessage;
             } else if (reply.status >= 200 && reply.status < 300) {
-                if (!call.validate || call.validate(reply))
+                if (!call.validate || call.validate(reply)) {
+                    if (m_settings.pacer && !call.path.startsWith(QLatin1String("/batch/")))
+                        m_settings.pacer->onSuccess(); // a batch's parts speak for themselves
                     return reply;
+                }
                 failure.kind = ApiError::Kind::Network;
                 failure.message =
                     QStringLiteral("incomplete or unreadable answer (HTTP %1)").arg(reply.status);
@@ -435,7 +438,7 @@ std::optional<GmailClient::Reply> GmailClient::execute(const Call &call) {
                 if (m_settings.pacer) {
                     // Slower for every thread of this user, and a pause; this request then waits its
                     // turn again like any other.
-                    if (m_settings.pacer->onRateLimited(sentAt))
+                    if (m_settings.pacer->onRateLimited(sentAt, failure.retryAt.isValid()))
                         spdlog::info("{}: rate-limited; pacing at {:.1f} units/s", endpoint.toStdString(),
                                      m_settings.pacer->currentRate());
                     m_settings.pacer->pause(delay);
@@ -758,6 +761,7 @@ QList<FetchResult> GmailClient::fetchBatch(const QStringList &ids, QHash<QString
     }
 
     bool rateLimited = false;
+    bool quotaSignal = false;
     bool progress = false;
     for (const QString &id : ids) {
         const BatchCodec::Response *part = byId.value(id);
@@ -803,6 +807,7 @@ QList<FetchResult> GmailClient::fetchBatch(const QStringList &ids, QHash<QString
             if (isRateLimit(part->status, error.reason)) {
                 // Not a failure of the message: it waits its turn again, without using a retry.
                 rateLimited = true;
+                quotaSignal = quotaSignal || error.retryAt.isValid();
                 ++m_stats.rateLimited;
                 const auto t = steady_clock::now();
                 if (!m_partsLimitedSince)
@@ -832,15 +837,20 @@ QList<FetchResult> GmailClient::fetchBatch(const QStringList &ids, QHash<QString
         retry->append(id);
         *hardRetry = true;
     }
-    if (progress)
+    if (progress) {
         m_partsLimitedSince.reset();
+        if (m_settings.pacer)
+            m_settings.pacer->onSuccess();
+    }
 
     // Inner 429s mean the batch was too big for the user's concurrency: halve it; grow back slowly.
     if (rateLimited) {
         m_batchSize = std::max(1, m_batchSize / 2);
         m_cleanBatches = 0;
         if (m_settings.pacer) {
-            m_settings.pacer->onRateLimited(sentAt);
+            // Refusals without a quota time next to answered parts are scattered, not our rate.
+            if (quotaSignal || !progress)
+                m_settings.pacer->onRateLimited(sentAt, quotaSignal);
             m_settings.pacer->pause(std::max(*retryDelay, backoff(0)));
         }
     } else if (++m_cleanBatches >= 4 && m_batchSize < m_settings.maxBatchSize) {

@@ -72,10 +72,13 @@ void QuotaPacer::pause(nanoseconds d) {
         m_pausedUntil = until;
 }
 
-bool QuotaPacer::onRateLimited(TimePoint sentAt) {
+bool QuotaPacer::onRateLimited(TimePoint sentAt, bool quotaSignal) {
     QMutexLocker lock(&m_mutex);
     if (sentAt < m_lastDecrease)
         return false; // sent at the old rate: the same event, already answered
+    if (!quotaSignal && ++m_unspecific < std::max(1, m_settings.unspecificStreak))
+        return false;
+    m_unspecific = 0;
     const auto t = now();
     // Bring the bucket up to date at the old rate before the rate changes.
     const double elapsed = duration<double>(t - m_last).count();
@@ -89,6 +92,11 @@ bool QuotaPacer::onRateLimited(TimePoint sentAt) {
     m_lastProbe = t;
     ++m_decreases;
     return true;
+}
+
+void QuotaPacer::onSuccess() {
+    QMutexLocker lock(&m_mutex);
+    m_unspecific = 0;
 }
 
 bool QuotaPacer::acquireSlot(const std::function<bool()> &cancelled) {

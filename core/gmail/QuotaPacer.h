@@ -25,6 +25,7 @@ struct QuotaPacerSettings {
     // After a decrease the rate climbs back quickly (half the gap per interval) to this share of the
     // rate at which the limit was hit, then probes slowly: the limit is most likely just below it.
     double recoveryFraction = 0.9;
+    int unspecificStreak = 3;
 
     // The profile's per-user rate with 3 % headroom: Google's moving average is not our clock, and a
     // client that runs exactly at the limit meets every scheduling jitter as a 429.
@@ -59,8 +60,15 @@ public:
     // Nobody sends before now + d (Retry-After / backoff after a rate-limit answer).
     void pause(std::chrono::nanoseconds d);
     // A request sent at `sentAt` was refused for rate: slows down unless this event was already
-    // counted. True when the rate was decreased.
-    bool onRateLimited(TimePoint sentAt);
+    // counted. `quotaSignal`: the refusal names when the user's quota admits calls again (Gmail's
+    // "User-rate limit exceeded.  Retry after <time>"), which is the quota itself speaking. Other
+    // rate-limit answers (no time, "Too many concurrent requests", throttling that comes and goes)
+    // slow the rate only when unspecificStreak of them come without a success in between: scattered
+    // refusals that have nothing to do with our rate must not drive it to the floor (AIMD collapses
+    // under random loss). True when the rate was decreased.
+    bool onRateLimited(TimePoint sentAt, bool quotaSignal = true);
+    // A call of this tenant succeeded (ends a streak of unspecific refusals).
+    void onSuccess();
 
     // Requests in flight: blocks until a slot is free; false when *cancel became true first.
     bool acquireSlot(const std::function<bool()> &cancelled);
@@ -87,6 +95,7 @@ private:
     TimePoint m_lastDecrease;
     TimePoint m_lastProbe;
     int m_decreases = 0;
+    int m_unspecific = 0; // rate-limit answers without a quota time since the last success
     QSemaphore m_slots;
     std::atomic<qint64> m_unitsReserved{0};
 };

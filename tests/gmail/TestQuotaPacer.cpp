@@ -46,6 +46,7 @@ private Q_SLOTS:
     void rateLimitDecreasesOncePerEvent();
     void probesBackUpToTheCeiling();
     void decreasedRateSpacesReservations();
+    void scatteredRefusalsDoNotSlowDown();
     void settlesNearALowerRealLimit();
 };
 
@@ -301,6 +302,31 @@ void TestQuotaPacer::decreasedRateSpacesReservations() {
     c.t += 1s;
     QVERIFY(pacer.onRateLimited(c.t));
     QCOMPARE(ms(pacer.reserve(70)), 1000.0); // 70 units at 70 units/s
+}
+
+void TestQuotaPacer::scatteredRefusalsDoNotSlowDown() {
+    // Refusals without a quota time (random throttling, "Too many concurrent requests") slow the
+    // rate only when three come without a success between them; AIMD would collapse under them.
+    FakeClock c;
+    QuotaPacerSettings s;
+    s.unitsPerSecond = 100;
+    QuotaPacer pacer(s, c.clock());
+    for (int i = 0; i < 100; ++i) {
+        c.t += 10ms;
+        QVERIFY(!pacer.onRateLimited(c.t, false));
+        pacer.onSuccess();
+        c.t += 10ms;
+        QVERIFY(!pacer.onRateLimited(c.t, false));
+        pacer.onSuccess();
+    }
+    QCOMPARE(pacer.currentRate(), 100.0);
+    c.t += 10ms;
+    QVERIFY(!pacer.onRateLimited(c.t, false));
+    QVERIFY(!pacer.onRateLimited(c.t, false));
+    QVERIFY(pacer.onRateLimited(c.t, false)); // the third in a row
+    QCOMPARE(pacer.currentRate(), 70.0);
+    c.t += 10ms;
+    QVERIFY(pacer.onRateLimited(c.t, true)); // the quota naming its time counts at once
 }
 
 void TestQuotaPacer::settlesNearALowerRealLimit() {
