@@ -82,8 +82,9 @@ private:
         o.heartbeatIntervalSeconds = 1;
         o.pollIntervalMs = 200;
         o.concurrency = 2;
-        o.listPageSize = 100;        // many steps, so the restart falls between and into them
-        o.quotaUnitsPerSecond = 250; // ~50 messages/s: the sync runs for a while
+        o.listPageSize = 100; // many steps, so the restart falls between and into them
+        // ~50 messages/s (legacy: 250 units/s, messages.get 5): the sync runs for a while
+        o.quotaProfile = *gmail::QuotaProfile::fromName(gmail::QuotaProfile::Legacy);
         return o;
     }
 
