@@ -2,6 +2,7 @@
 
 #include "auth/AccessTokenProvider.h"
 #include "gmail/BatchCodec.h"
+#include "log/LogEvent.h"
 
 #include <QEventLoop>
 #include <QJsonArray>
@@ -13,8 +14,6 @@
 #include <QRandomGenerator>
 #include <QThread>
 #include <QTimer>
-
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <functional>
@@ -439,8 +438,10 @@ std::optional<GmailClient::Reply> GmailClient::execute(const Call &call) {
                     // Slower for every thread of this user, and a pause; this request then waits its
                     // turn again like any other.
                     if (m_settings.pacer->onRateLimited(sentAt, failure.retryAt.isValid()))
-                        spdlog::info("{}: rate-limited; pacing at {:.1f} units/s", endpoint.toStdString(),
-                                     m_settings.pacer->currentRate());
+                        logging::LogEvent(logging::Level::Info, "gmail rate-limited: pacing slower")
+                            .step(endpoint)
+                            .count("unitsPerSecond", qRound64(m_settings.pacer->currentRate()))
+                            .write();
                     m_settings.pacer->pause(delay);
                 } else if (!sleepFor(delay)) {
                     return cancelled();
@@ -456,8 +457,13 @@ std::optional<GmailClient::Reply> GmailClient::execute(const Call &call) {
             return fail(failure);
         ++attempt;
         ++m_stats.retries;
-        spdlog::warn("{}; retry {}/{} in {} ms", failure.toString().toStdString(), attempt, maxRetries,
-                     delay.count());
+        logging::LogEvent(logging::Level::Warning, "gmail request retried")
+            .step(endpoint)
+            .error(failure.toString())
+            .count("attempt", attempt)
+            .count("maxRetries", maxRetries)
+            .duration("delayMs", double(delay.count()))
+            .write();
         if (!sleepFor(delay))
             return cancelled();
     }
@@ -720,8 +726,11 @@ QList<FetchResult> GmailClient::fetchBatch(const QStringList &ids, QHash<QString
         const int status = m_lastError.kind == ApiError::Kind::Http ? m_lastError.httpStatus : 0;
         if (status == 404 || status == 405 || status == 501) {
             // A server without Google's batch endpoint: one GET per message from now on.
-            spdlog::warn("{} answered HTTP {}: fetching messages one by one", call.endpoint().toStdString(),
-                         status);
+            logging::LogEvent(logging::Level::Warning,
+                              "gmail batch endpoint unavailable: one GET per message")
+                .step(call.endpoint())
+                .count("httpStatus", status)
+                .write();
             m_batchUnavailable = true;
             return one();
         }

@@ -1,6 +1,6 @@
 #include "gmail/QuotaProfile.h"
 
-#include <spdlog/spdlog.h>
+#include "log/LogEvent.h"
 
 #include <QRegularExpression>
 
@@ -142,7 +142,10 @@ QuotaProfile QuotaProfile::fromEnvironmentOrDefault() {
     if (auto p = fromEnvironment(&error))
         return *p;
     // The stricter regime is the safe side of a typo: slower, never a storm of rateLimitExceeded.
-    spdlog::error("{}; using the \"{}\" quota profile", error.toStdString(), defaultName().toStdString());
+    logging::LogEvent(logging::Level::Error, "invalid quota configuration: using the default profile")
+        .step(defaultName())
+        .error(error)
+        .write();
     return *fromName(defaultName());
 }
 
