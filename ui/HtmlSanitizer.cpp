@@ -96,7 +96,14 @@ QString fromUtf8(const char *s) {
     return QString::fromUtf8(s);
 }
 
-QString escapeText(const QString &text) {
+// One escaper for text nodes and attribute values (always double-quoted by the serializer). Text keeps
+// tabs and newlines and drops other controls (nothing to show, and parsers differ on them); attribute values
+// also escape ' and turn controls into spaces, and are capped at kMaxAttributeChars.
+enum class EscapeFor { Text, Attribute };
+
+QString escape(const QString &in, EscapeFor context) {
+    const bool attribute = context == EscapeFor::Attribute;
+    const QString text = attribute ? in.left(kMaxAttributeChars) : in;
     QString out;
     out.reserve(text.size());
     for (const QChar c : text) {
@@ -113,41 +120,19 @@ QString escapeText(const QString &text) {
         case u'"':
             out += QLatin1String("&quot;");
             break;
+        case u'\'':
+            out += attribute ? QString(QLatin1String("&#39;")) : QString(c);
+            break;
         case u'\t':
         case u'\n':
         case u'\r':
-            out += c;
+            out += attribute ? QChar(u' ') : c;
             break;
         default:
             if (!isControl(c))
-                out += c; // other controls are dropped: nothing to show, and parsers differ on them
-        }
-    }
-    return out;
-}
-
-QString escapeAttribute(const QString &value) {
-    QString out;
-    out.reserve(value.size());
-    for (const QChar c : value.left(kMaxAttributeChars)) {
-        switch (c.unicode()) {
-        case u'&':
-            out += QLatin1String("&amp;");
-            break;
-        case u'<':
-            out += QLatin1String("&lt;");
-            break;
-        case u'>':
-            out += QLatin1String("&gt;");
-            break;
-        case u'"':
-            out += QLatin1String("&quot;");
-            break;
-        case u'\'':
-            out += QLatin1String("&#39;");
-            break;
-        default:
-            out += isControl(c) ? QChar(u' ') : c;
+                out += c;
+            else if (attribute)
+                out += QChar(u' ');
         }
     }
     return out;
@@ -297,7 +282,8 @@ struct Walker {
             // Everything else is dropped: on* handlers, srcset, formaction, xlink:href, class, id, …
             if (value.isEmpty())
                 continue;
-            *rendered += QStringLiteral(" %1=\"%2\"").arg(QLatin1String(name), escapeAttribute(value));
+            *rendered +=
+                QStringLiteral(" %1=\"%2\"").arg(QLatin1String(name), escape(value, EscapeFor::Attribute));
         }
         return !isImg || hasSource;
     }
@@ -326,7 +312,7 @@ struct Walker {
             switch (child->type) {
             case GUMBO_NODE_TEXT:
             case GUMBO_NODE_WHITESPACE:
-                out += escapeText(fromUtf8(child->v.text.text));
+                out += escape(fromUtf8(child->v.text.text), EscapeFor::Text);
                 break;
             case GUMBO_NODE_CDATA:   // only in foreign (SVG/MathML) content, which is dropped
             case GUMBO_NODE_COMMENT: // never serialized

@@ -43,13 +43,8 @@ private Q_SLOTS:
         m_cluster = std::make_unique<testsupport::PrivateCluster>();
         QVERIFY2(m_cluster->isValid(), qPrintable(m_cluster->errorString()));
         QString error;
-        const auto settings = db::ConnectionSettings::fromUrl(m_cluster->url(), &error);
-        QVERIFY2(settings, qPrintable(error));
-        db::Database::setDefaultSettings(*settings);
-        QVERIFY2(db::Database::open(&error), qPrintable(error));
+        QVERIFY2(m_cluster->openMigrated(&error), qPrintable(error));
         {
-            db::Migrator migrator(db::Database::connection());
-            QVERIFY2(migrator.migrate(), qPrintable(migrator.errorString()));
             db::TenantRepository tenants(db::Database::connection());
             db::Tenant t;
             t.id = QStringLiteral("acme");

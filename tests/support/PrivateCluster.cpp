@@ -1,4 +1,5 @@
 #include "PrivateCluster.h"
+#include "TestDatabase.h"
 
 #include <QCoreApplication>
 #include <QProcess>
@@ -6,6 +7,10 @@
 #include <QRandomGenerator>
 
 namespace testsupport {
+
+bool PrivateCluster::openMigrated(QString *error) const {
+    return openMigratedDefault(url(), error);
+}
 
 PrivateCluster::PrivateCluster() {
     // Directly under /tmp: the server runs as `postgres` when the test runs as root, and must reach it.

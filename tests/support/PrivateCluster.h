@@ -18,6 +18,8 @@ public:
     QString errorString() const { return m_error; }
     // postgresql://postgres@/postgres?host=<socket dir> (the cluster's own database `postgres`).
     QString url() const;
+    // url() as the process default, this thread's connection opened and migrated.
+    Q_REQUIRED_RESULT bool openMigrated(QString *error) const;
 
     // pg_ctl restart -m fast / stop -m fast / start; each waits until done. False (errorString) on failure.
     Q_REQUIRED_RESULT bool restart();

@@ -46,7 +46,11 @@ bool TestDatabase::openMigrated(QString *error) const {
         *error = m_error;
         return false;
     }
-    const auto settings = db::ConnectionSettings::fromUrl(m_url, error);
+    return openMigratedDefault(m_url, error);
+}
+
+bool openMigratedDefault(const QString &url, QString *error) {
+    const auto settings = db::ConnectionSettings::fromUrl(url, error);
     if (!settings)
         return false;
     db::Database::setDefaultSettings(*settings);

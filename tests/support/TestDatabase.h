@@ -4,6 +4,9 @@
 
 namespace testsupport {
 
+// Makes `url` the process default (db::Database), opens this thread's connection and migrates it.
+bool openMigratedDefault(const QString &url, QString *error);
+
 // A database of its own for one test, created on the shared test cluster (the `pg_cluster` CTest
 // fixture, URL in GSA_TEST_DATABASE_URL) and dropped again when this object goes away.
 class TestDatabase final {

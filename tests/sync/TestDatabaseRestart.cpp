@@ -122,12 +122,7 @@ private Q_SLOTS:
             QStringList{QStringLiteral("--user"), QStringLiteral("seed@example.com")});
         QVERIFY2(m_sandbox->isRunning(), qPrintable(m_sandbox->errorString()));
         QString error;
-        const auto settings = db::ConnectionSettings::fromUrl(m_cluster->url(), &error);
-        QVERIFY2(settings, qPrintable(error));
-        db::Database::setDefaultSettings(*settings);
-        QVERIFY2(db::Database::open(&error), qPrintable(error));
-        db::Migrator migrator(db::Database::connection());
-        QVERIFY2(migrator.migrate(), qPrintable(migrator.errorString()));
+        QVERIFY2(m_cluster->openMigrated(&error), qPrintable(error));
     }
 
     void cleanupTestCase() {
