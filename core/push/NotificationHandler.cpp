@@ -4,6 +4,7 @@
 #include "db/JobRepository.h"
 #include "db/TenantRepository.h"
 #include "log/LogEvent.h"
+#include "push/PushEnvelope.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -42,35 +43,21 @@ QString NotificationHandler::resultName(Result result) {
 }
 
 NotificationHandler::Outcome NotificationHandler::handleBase64(const QByteArray &data) {
-    // Pub/Sub's JSON carries `bytes` fields as base64; the proto3 JSON mapping accepts the standard and
-    // the URL-safe alphabet (protobuf.dev/programming-guides/proto3/#json).
-    auto decoded = QByteArray::fromBase64Encoding(data, QByteArray::Base64Encoding |
-                                                            QByteArray::AbortOnBase64DecodingErrors);
-    if (!decoded)
-        decoded = QByteArray::fromBase64Encoding(data, QByteArray::Base64UrlEncoding |
-                                                           QByteArray::AbortOnBase64DecodingErrors);
+    const auto decoded = PushEnvelope::decodeData(data);
     if (!decoded)
         return malformed(QStringLiteral("data is not base64"));
-    return handleJson(decoded.decoded);
+    return handleJson(*decoded);
 }
 
 NotificationHandler::Outcome NotificationHandler::handleJson(const QByteArray &json) {
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
-    if (!doc.isObject())
-        return malformed(QStringLiteral("data is not a JSON object"));
-    const QJsonObject object = doc.object();
-    const QString address = object.value(QLatin1String("emailAddress")).toString().trimmed();
-    if (address.isEmpty())
-        return malformed(QStringLiteral("emailAddress missing"));
+    QString why;
+    const auto notification = PushEnvelope::parseNotification(json, &why);
+    if (!notification)
+        return malformed(why);
+    const QString &address = notification->emailAddress;
 
     Outcome outcome;
-    // Documented as a string ("historyId": "9876543210"); some senders use a number: accept both.
-    const QJsonValue history = object.value(QLatin1String("historyId"));
-    if (history.isString())
-        outcome.historyId = history.toString().toLongLong();
-    else if (history.isDouble())
-        outcome.historyId = static_cast<qint64>(history.toDouble());
+    outcome.historyId = notification->historyId;
 
     db::TenantRepository tenants(db::Database::connection());
     const auto tenant = tenants.findByAddress(address);

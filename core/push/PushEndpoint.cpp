@@ -1,6 +1,7 @@
 #include "push/PushEndpoint.h"
 
 #include "log/LogEvent.h"
+#include "push/PushEnvelope.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -84,15 +85,14 @@ void PushEndpoint::handle(const HttpListener::Request &request, const HttpListen
 }
 
 void PushEndpoint::handleVerified(const QByteArray &body, const HttpListener::Responder &responder) {
-    const QJsonDocument doc = QJsonDocument::fromJson(body);
-    const QJsonObject message = doc.object().value(QLatin1String("message")).toObject();
-    if (!doc.isObject() || message.isEmpty()) {
+    const std::optional<QByteArray> data = PushEnvelope::messageData(body);
+    if (!data) {
         Q_EMIT notificationHandled(400, QStringLiteral("bad-request"), 0);
         responder.send(answer(400, QStringLiteral("not a Pub/Sub push request")));
         return;
     }
     const NotificationHandler::Outcome outcome =
-        m_handler.handleBase64(message.value(QLatin1String("data")).toString().toLatin1());
+        m_handler.handleBase64(*data);
     const bool ack = NotificationHandler::shouldAcknowledge(outcome.result);
     const int status = ack ? 204 : 503;
     Q_EMIT notificationHandled(status, NotificationHandler::resultName(outcome.result), outcome.jobId);
