@@ -42,11 +42,11 @@ for target in "${targets[@]}"; do
   last="$(grep -E '^#[0-9]+' "$log" | tail -n 1)"
   execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")"
   rate="$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")"
-  cov="$(sed -n 's/.* cov: \([0-9]*\) ft: \([0-9]*\).*/cov \1 ft \2/p' <<<"$last")"
+  cov="$(sed -n 's/.* cov: \([0-9]*\) ft: \([0-9]*\) corp: \([^ ]*\).*/cov \1 ft \2, corpus \3 (libFuzzer)/p' <<<"$last")"
   files="$(find "$corpus" -type f | wc -l)"
   found="$(find "$artifacts" -type f | wc -l)"
   [ "$rc" -eq 0 ] && [ "$found" -eq 0 ] || status=1
-  summary+=("fuzz_$target: ${seconds}s, ${execs:-?} execs, ${rate:-?} exec/s, ${cov:-cov ?}, corpus $files files, findings $found (exit $rc)")
+  summary+=("fuzz_$target: ${seconds}s, ${execs:-?} execs, ${rate:-?} exec/s, ${cov:-cov ?}, $files files kept, findings $found (exit $rc)")
 done
 echo "== summary"
 printf '%s\n' "${summary[@]}"
