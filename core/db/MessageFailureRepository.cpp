@@ -215,6 +215,19 @@ std::optional<QList<MessageFailure>> MessageFailureRepository::listForJob(qint64
     return out;
 }
 
+bool MessageFailureRepository::forgetCrashSuspects(const QString &tenantId, qint64 jobId) {
+    m_error.clear();
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral(
+        "DELETE FROM message_failures WHERE tenant_id = :tenant AND job_id = CAST(:job AS bigint)"
+        " AND kind = 'crash' AND NOT permanent"));
+    q.bindValue(QStringLiteral(":tenant"), tenantId);
+    q.bindValue(QStringLiteral(":job"), jobId);
+    if (!q.exec())
+        return fail(QStringLiteral("cannot clear the crash suspects of job %1").arg(jobId), q);
+    return true;
+}
+
 bool MessageFailureRepository::count(const QString &tenantId, qint64 *total, qint64 *permanent) {
     m_error.clear();
     QSqlQuery q(m_db);

@@ -41,6 +41,9 @@ public:
     Q_REQUIRED_RESULT bool quarantine(const QString &tenantId, QStringList *permanentIds,
                                       QStringList *crashSuspectIds);
     std::optional<QList<MessageFailure>> list(const QString &tenantId, int limit = 1000);
+    // A job that succeeded met again every message it still had to do: its crash suspects it did not meet
+    // belonged to work committed before the crash (processed fine), so they are dropped.
+    Q_REQUIRED_RESULT bool forgetCrashSuspects(const QString &tenantId, qint64 jobId);
     // The failures whose last failed attempt was in job `jobId` (the admin's job details), ordered as list().
     std::optional<QList<MessageFailure>> listForJob(qint64 jobId, int limit = 1000);
     // Failures of the tenant (all, and permanent), for the tenant table and status.

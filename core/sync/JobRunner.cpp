@@ -204,6 +204,14 @@ JobRunner::Report JobRunner::settle(JobContext *ctx, const db::SyncJob &job, con
             ctx->setHistoryIds(std::nullopt, historyId);
         if (!jobs.succeed(job.id, m_workerId))
             return {Result::Lost, jobs.errorString(), {}, {}};
+        if (db::MessageFailureRepository failures(conn);
+            !failures.forgetCrashSuspects(job.tenantId, job.id)) {
+            logging::LogEvent(logging::Level::Warning, "cannot clear crash suspects")
+                .tenant(job.tenantId)
+                .job(job.id)
+                .error(failures.errorString())
+                .write();
+        }
         report.result = Result::Succeeded;
         break;
     }
