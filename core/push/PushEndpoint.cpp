@@ -91,8 +91,7 @@ void PushEndpoint::handleVerified(const QByteArray &body, const HttpListener::Re
         responder.send(answer(400, QStringLiteral("not a Pub/Sub push request")));
         return;
     }
-    const NotificationHandler::Outcome outcome =
-        m_handler.handleBase64(*data);
+    const NotificationHandler::Outcome outcome = m_handler.handleBase64(*data);
     const bool ack = NotificationHandler::shouldAcknowledge(outcome.result);
     const int status = ack ? 204 : 503;
     Q_EMIT notificationHandled(status, NotificationHandler::resultName(outcome.result), outcome.jobId);

@@ -36,9 +36,12 @@ private Q_SLOTS:
         QTest::newRow("number") << QByteArray(R"({"emailAddress":"a@b.c","historyId":1234})") << qint64(1234);
         QTest::newRow("missing") << QByteArray(R"({"emailAddress":"a@b.c"})") << qint64(0);
         // Out of qint64's range: converting it was undefined behaviour (UBSan float-cast-overflow).
-        QTest::newRow("huge number") << QByteArray(R"({"emailAddress":"a@b.c","historyId":1e300})") << qint64(0);
-        QTest::newRow("huge negative") << QByteArray(R"({"emailAddress":"a@b.c","historyId":-1e19})") << qint64(0);
-        QTest::newRow("huge string") << QByteArray(R"({"emailAddress":"a@b.c","historyId":"1e300"})") << qint64(0);
+        QTest::newRow("huge number") << QByteArray(R"({"emailAddress":"a@b.c","historyId":1e300})")
+                                     << qint64(0);
+        QTest::newRow("huge negative")
+            << QByteArray(R"({"emailAddress":"a@b.c","historyId":-1e19})") << qint64(0);
+        QTest::newRow("huge string") << QByteArray(R"({"emailAddress":"a@b.c","historyId":"1e300"})")
+                                     << qint64(0);
     }
     void parsesTheNotification() {
         QFETCH(QByteArray, json);
