@@ -224,7 +224,7 @@ int main(int argc, char *argv[]) {
         return std::make_shared<auth::StaticTokenProvider>(token);
     };
     const auto jobId = db::JobRepository(db::Database::connection())
-                           .enqueue(QStringLiteral("live"), QStringLiteral("initial"), {}, true);
+                           .enqueue(QStringLiteral("live"), ::jobs::InitialParams{}, true);
     if (!jobId)
         return fail(QStringLiteral("enqueue")), 1;
     syncengine::SyncEngine engine(options);

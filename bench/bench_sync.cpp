@@ -57,7 +57,7 @@ db::SyncJob runInitial(syncengine::SyncOptions options, const QString &tenant, c
         return std::make_shared<auth::StaticTokenProvider>(token);
     };
     db::JobRepository jobs(db::Database::connection());
-    const qint64 id = *jobs.enqueue(tenant, QStringLiteral("initial"), {}, true);
+    const qint64 id = *jobs.enqueue(tenant, ::jobs::InitialParams{}, true);
     std::atomic_bool stop{false};
     syncengine::JobRunner runner(options, QStringLiteral("bench:1:main"), stop, {});
     for (int round = 0; round < 10; ++round) {

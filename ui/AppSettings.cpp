@@ -7,6 +7,22 @@
 
 namespace ui {
 
+namespace {
+
+// Days; settings written by older versions hold months (30 days each: the window is a count of days).
+int initialWindowDaysFrom(const QSettings &s) {
+    const QString days = QStringLiteral("sync/initialWindowDays");
+    const QString months = QStringLiteral("sync/initialSyncMonths");
+    int value = jobs::InitialParams::DefaultWindowDays;
+    if (s.contains(days))
+        value = s.value(days).toInt();
+    else if (s.contains(months))
+        value = s.value(months).toInt() * 30;
+    return qBound(1, value, jobs::InitialParams::MaxWindowDays);
+}
+
+} // namespace
+
 AppSettings AppSettings::load() {
     QSettings s;
     AppSettings a;
@@ -14,8 +30,7 @@ AppSettings AppSettings::load() {
     a.oauthClientId = s.value(QStringLiteral("oauth/clientId")).toString();
     a.masterKeyProvider = s.value(QStringLiteral("crypto/masterKeyProvider"), a.masterKeyProvider).toString();
     a.workerThreads = qBound(1, s.value(QStringLiteral("sync/workerThreads"), a.workerThreads).toInt(), 64);
-    a.initialSyncMonths =
-        qBound(1, s.value(QStringLiteral("sync/initialSyncMonths"), a.initialSyncMonths).toInt(), 240);
+    a.initialWindowDays = initialWindowDaysFrom(s);
     a.language = s.value(QStringLiteral("ui/language")).toString();
     a.quotaProfile = s.value(QStringLiteral("quota/profile"), a.quotaProfile).toString();
     a.quotaUserPerMinute = qMax(0, s.value(QStringLiteral("quota/userPerMinute"), 0).toInt());
@@ -30,7 +45,8 @@ void AppSettings::save() const {
     s.setValue(QStringLiteral("oauth/clientId"), oauthClientId);
     s.setValue(QStringLiteral("crypto/masterKeyProvider"), masterKeyProvider);
     s.setValue(QStringLiteral("sync/workerThreads"), workerThreads);
-    s.setValue(QStringLiteral("sync/initialSyncMonths"), initialSyncMonths);
+    s.setValue(QStringLiteral("sync/initialWindowDays"), initialWindowDays);
+    s.remove(QStringLiteral("sync/initialSyncMonths")); // stored in months before 0.4
     s.setValue(QStringLiteral("ui/language"), language);
     s.setValue(QStringLiteral("quota/profile"), quotaProfile);
     s.setValue(QStringLiteral("quota/userPerMinute"), quotaUserPerMinute);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "gmail/QuotaProfile.h"
+#include "jobs/InitialParams.h"
 
 #include <QString>
 
@@ -16,8 +17,8 @@ struct AppSettings {
     QString masterKeyProvider; // a GMAIL_SYNC_KEY_SOURCES name (keychain, env, key-file, secret-manager);
                                // empty: all
     int workerThreads = 4;
-    int initialSyncMonths = 12; // how far back an initial sync reaches
-    QString language;           // empty: follow the system locale; "en", "de"
+    int initialWindowDays = jobs::InitialParams::DefaultWindowDays; // how far back an initial sync reaches
+    QString language; // empty: follow the system locale; "en", "de"
     // Gmail quota regime of the deployment's Cloud project (gmail::QuotaProfile) and its overrides;
     // 0 / empty: the profile's own value.
     QString quotaProfile = gmail::QuotaProfile::defaultName();

@@ -83,9 +83,9 @@ bool DemoData::seed(QString *error) {
 
     // Finished history for the charts: a few jobs per tenant, run now (durations vary by kind).
     const QString worker = QStringLiteral("demo-host:4242:1");
-    auto runJob = [&](const QString &tenant, const QString &kind, qint64 processed, bool fail,
+    auto runJob = [&](const QString &tenant, const ::jobs::JobParams &params, qint64 processed, bool fail,
                       const QList<db::FailedMessage> &failures = {}) -> bool {
-        const auto id = jobs.enqueue(tenant, kind, {}, true);
+        const auto id = jobs.enqueue(tenant, params, true);
         if (!id)
             return false;
         std::optional<db::SyncJob> job;
@@ -114,22 +114,23 @@ bool DemoData::seed(QString *error) {
         }
         return jobs.succeed(*id, worker);
     };
-    if (!runJob(QStringLiteral("acme"), QStringLiteral("initial"), 41250, false) ||
-        !runJob(QStringLiteral("acme"), QStringLiteral("incremental"), 312, false,
+    if (!runJob(QStringLiteral("acme"), ::jobs::InitialParams{}, 41250, false) ||
+        !runJob(QStringLiteral("acme"), ::jobs::IncrementalParams{}, 312, false,
                 {{QStringLiteral("18c2f4e07b1d9a03"), db::MessageFailure::Kind::Fetch,
                   QStringLiteral("Gmail answered 500 backendError (6 attempts)")},
                  {QStringLiteral("18c2f51a9c0e7b44"), db::MessageFailure::Kind::TooLarge,
                   QStringLiteral("the message is 41 MB, over the size cap")}}) ||
-        !runJob(QStringLiteral("globex"), QStringLiteral("initial"), 18800, false) ||
-        !runJob(QStringLiteral("initech"), QStringLiteral("historical"), 5200, false) ||
-        !runJob(QStringLiteral("umbrella"), QStringLiteral("incremental"), 40, true))
+        !runJob(QStringLiteral("globex"), ::jobs::InitialParams{}, 18800, false) ||
+        !runJob(QStringLiteral("initech"),
+                ::jobs::HistoricalParams{QDate(2024, 1, 1), QDate(2024, 3, 31), false}, 5200, false) ||
+        !runJob(QStringLiteral("umbrella"), ::jobs::IncrementalParams{}, 40, true))
         return failed(jobs.errorString());
 
     // One sync running with progress, one tenant with a stuck lease, one job queued.
     const auto lease = tenants.tryAcquireLease(QStringLiteral("globex"), worker);
     if (!lease || !lease->acquired)
         return failed(tenants.errorString());
-    const auto running = jobs.enqueue(QStringLiteral("globex"), QStringLiteral("incremental"), {}, true);
+    const auto running = jobs.enqueue(QStringLiteral("globex"), ::jobs::IncrementalParams{}, true);
     std::optional<db::SyncJob> claimed;
     db::ClaimOptions options;
     options.workerId = worker;
@@ -145,7 +146,7 @@ bool DemoData::seed(QString *error) {
     const auto stuck = tenants.tryAcquireLease(QStringLiteral("initech"), QStringLiteral("old-host:917:2"));
     if (!stuck || !stuck->acquired)
         return failed(tenants.errorString());
-    if (!jobs.enqueue(QStringLiteral("hooli"), QStringLiteral("initial"), {}, false))
+    if (!jobs.enqueue(QStringLiteral("hooli"), ::jobs::InitialParams{}, false))
         return failed(jobs.errorString());
 
     const QDateTime now = QDateTime::currentDateTimeUtc();

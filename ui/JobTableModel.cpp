@@ -73,16 +73,23 @@ QString JobTableModel::statusText(const QString &status) {
     return status;
 }
 
-QString JobTableModel::kindText(const QString &kind) {
-    if (kind == QLatin1String("initial"))
+QString JobTableModel::kindText(jobs::JobKind kind) {
+    switch (kind) {
+    case jobs::JobKind::Initial:
         return tr("Initial");
-    if (kind == QLatin1String("incremental"))
+    case jobs::JobKind::Incremental:
         return tr("Incremental");
-    if (kind == QLatin1String("historical"))
+    case jobs::JobKind::Historical:
         return tr("Historical");
-    if (kind == QLatin1String("push"))
+    case jobs::JobKind::Push:
         return tr("Push");
-    return kind;
+    }
+    return {};
+}
+
+QString JobTableModel::kindText(const QString &kind) {
+    const auto k = jobs::parseKind(kind);
+    return k ? kindText(*k) : kind;
 }
 
 QString JobTableModel::describe(const db::JobRecord &j) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "jobs/JobKind.h"
+
 #include "db/AdminQueries.h"
 #include "sync/ProgressListener.h"
 
@@ -49,6 +51,7 @@ public:
     // Plain-text description of every field of a job, error and detail included.
     static QString describe(const db::JobRecord &job);
     static QString statusText(const QString &status);
+    static QString kindText(jobs::JobKind kind);
     static QString kindText(const QString &kind);
 
 public Q_SLOTS:

@@ -17,6 +17,7 @@
 #include "db/JobRepository.h"
 #include "db/Migrator.h"
 #include "db/TenantRepository.h"
+#include "ops/SyncRequests.h"
 
 #include <QAction>
 #include <QApplication>
@@ -425,18 +426,19 @@ void MainWindow::updateStatusBar() {
                                          : tr("%n sync(s) running · %1", nullptr, running).arg(extra));
 }
 
-void MainWindow::enqueue(const QString &kind, const QJsonObject &params, bool force) {
+void MainWindow::enqueue(const jobs::JobParams &params, bool force) {
     const db::TenantOverview *t = selectedTenant();
     if (!t)
         return;
     const QString tenantId = t->id;
+    const jobs::JobKind kind = jobs::kindOf(params);
     m_executor->run(
         this,
-        [tenantId, kind, params, force] {
-            db::JobRepository jobs(db::Database::connection());
+        [tenantId, params, force] {
+            ops::SyncRequests requests(db::Database::connection());
             ActionResult r;
-            r.id = jobs.enqueue(tenantId, kind, params, force);
-            r.error = jobs.errorString();
+            r.id = requests.queue(tenantId, params, {force});
+            r.error = requests.errorString();
             return r;
         },
         [this, tenantId, kind](const ActionResult &r) {
@@ -456,32 +458,37 @@ void MainWindow::enqueue(const QString &kind, const QJsonObject &params, bool fo
 }
 
 void MainWindow::syncNow() {
-    enqueue(QStringLiteral("incremental"), {}, false);
+    enqueue(jobs::IncrementalParams{}, false);
 }
 
 void MainWindow::initialSync() {
     const db::TenantOverview *t = selectedTenant();
     if (!t)
         return;
+    const int days = AppSettings::load().initialWindowDays;
     if (MessageBox::question(
             this, tr("Initial sync"),
-            tr("Run a full initial sync of %1? It fetches every message of the configured window "
-               "again; stored messages are updated, not duplicated.")
+            tr("Run a full initial sync of %1? It fetches every message of the last %n day(s) "
+               "again; stored messages are updated, not duplicated.",
+               nullptr, days)
                 .arg(t->gmailAddress),
             QMessageBox::Yes | QMessageBox::No, QMessageBox::No) != QMessageBox::Yes)
         return;
-    enqueue(QStringLiteral("initial"), {{QStringLiteral("months"), AppSettings::load().initialSyncMonths}},
-            false);
+    jobs::InitialParams params;
+    params.windowDays = days;
+    enqueue(params, false);
 }
 
 void MainWindow::forceSync() {
-    enqueue(QStringLiteral("incremental"), {}, true);
+    enqueue(jobs::IncrementalParams{}, true);
 }
 
 void MainWindow::retryFailed() {
-    // core/sync/RetryFailures.h: {"retryFailed": true} retries the permanent failures too; forced, so the
-    // per-tenant start limit does not hold back what an operator asked for.
-    enqueue(QStringLiteral("incremental"), {{QStringLiteral("retryFailed"), true}}, true);
+    // Retries the permanent failures too (core/sync/RetryFailures.h); forced, so the per-tenant start limit
+    // does not hold back what an operator asked for.
+    jobs::IncrementalParams params;
+    params.retryFailed = true;
+    enqueue(params, true);
 }
 
 void MainWindow::historicalSync() {
@@ -492,11 +499,10 @@ void MainWindow::historicalSync() {
     dialog->setObjectName(QStringLiteral("historicalSyncDialog"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
-        // ISO dates, both inclusive (schema 0001: params e.g. {"from":"2024-01-01","to":"2024-03-31"}).
-        enqueue(QStringLiteral("historical"),
-                {{QStringLiteral("from"), dialog->from().toString(Qt::ISODate)},
-                 {QStringLiteral("to"), dialog->to().toString(Qt::ISODate)}},
-                dialog->force());
+        jobs::HistoricalParams params; // UTC days, both inclusive
+        params.from = dialog->from();
+        params.to = dialog->to();
+        enqueue(params, dialog->force());
     });
     dialog->open();
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "jobs/JobParams.h"
+
 #include "db/AdminQueries.h"
 
 #include <QMainWindow>
@@ -79,7 +81,7 @@ private:
     void createTenantsPage();
     void updateActions();
     void updateStatusBar();
-    void enqueue(const QString &kind, const QJsonObject &params, bool force);
+    void enqueue(const jobs::JobParams &params, bool force);
     void notifyFailure(const db::JobRecord &job);
     const db::TenantOverview *selectedTenant() const;
     void probeDatabase();

@@ -74,9 +74,9 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, DbExecutor *executor
     m_keyProvider->setCurrentIndex(qMax(0, m_keyProvider->findData(settings.masterKeyProvider)));
     m_workers->setRange(1, 64);
     m_workers->setValue(settings.workerThreads);
-    m_window->setRange(1, 240);
-    m_window->setSuffix(tr(" months"));
-    m_window->setValue(settings.initialSyncMonths);
+    m_window->setRange(1, jobs::InitialParams::MaxWindowDays);
+    m_window->setSuffix(tr(" days"));
+    m_window->setValue(settings.initialWindowDays);
     m_language->addItem(tr("System default"), QString());
     m_language->addItem(QStringLiteral("English"), QStringLiteral("en"));
     m_language->addItem(QStringLiteral("Deutsch"), QStringLiteral("de"));
@@ -184,7 +184,7 @@ AppSettings SettingsDialog::settings() const {
     s.oauthClientId = m_clientId->text().trimmed();
     s.masterKeyProvider = m_keyProvider->currentData().toString();
     s.workerThreads = m_workers->value();
-    s.initialSyncMonths = m_window->value();
+    s.initialWindowDays = m_window->value();
     s.language = m_language->currentData().toString();
     s.quotaProfile = m_quotaProfile->currentData().toString();
     s.quotaUserPerMinute = m_quotaUser->value();

@@ -66,7 +66,7 @@ void DemoSession::setUp() {
     QString enqueueError;
     {
         db::JobRepository jobs(db::Database::connection());
-        if (!jobs.enqueue(options.tenantId, QStringLiteral("initial"), QJsonObject(), /*force=*/true))
+        if (!jobs.enqueue(options.tenantId, ::jobs::InitialParams{}, /*force=*/true))
             enqueueError = jobs.errorString();
     }
     if (!enqueueError.isEmpty())

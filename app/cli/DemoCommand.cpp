@@ -61,7 +61,7 @@ int DemoCommand::run(CliContext &context, const QStringList &args) {
 
     db::JobRepository jobs(db::Database::connection());
     const auto jobId =
-        jobs.enqueue(options.tenantId, QStringLiteral("initial"), QJsonObject(), /*force=*/true);
+        jobs.enqueue(options.tenantId, ::jobs::InitialParams{}, /*force=*/true);
     if (!jobId)
         return context.fail(jobs.errorString());
 

@@ -20,7 +20,7 @@ constexpr int JobsShown = 20;
 
 QJsonObject jobJson(const db::SyncJob &j) {
     return QJsonObject{{QStringLiteral("id"), j.id},
-                       {QStringLiteral("kind"), j.kind},
+                       {QStringLiteral("kind"), jobs::kindName(j.kind)},
                        {QStringLiteral("status"), j.status},
                        {QStringLiteral("processed"), j.processed},
                        {QStringLiteral("inserted"), j.inserted},
@@ -112,7 +112,7 @@ int StatusCommand::run(CliContext &context, const QStringList &args) {
     for (const db::SyncJob &j : *jobs) {
         out << QStringLiteral("  #%1 %2 %3: %4 processed, +%5 ~%6 -%7, %8 skipped, %10 failed; started %9")
                    .arg(j.id)
-                   .arg(j.kind, j.status)
+                   .arg(::jobs::kindName(j.kind), j.status)
                    .arg(j.processed)
                    .arg(j.inserted)
                    .arg(j.updated)

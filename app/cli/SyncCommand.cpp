@@ -4,11 +4,11 @@
 #include "auth/AccessTokenProvider.h"
 #include "auth/TokenManager.h"
 #include "crypto/KeyProviderChain.h"
-#include "db/JobRepository.h"
-#include "db/TenantRepository.h"
+#include "db/Database.h"
 #include "log/Log.h"
 #include "log/LogEvent.h"
-#include "sync/JobRunner.h"
+#include "ops/ForegroundJob.h"
+#include "ops/SyncRequests.h"
 #include "sync/SyncEngine.h"
 
 #include <QDate>
@@ -117,92 +117,137 @@ syncengine::SyncOptions SyncCommand::engineOptions(CliContext &context) {
     return options;
 }
 
-int SyncCommand::run(CliContext &context, const QStringList &args) {
+struct SyncArguments {
+    QString tenantId;
+    jobs::JobParams params;
+    bool force = false;
+    bool noWait = false;
+};
+
+namespace {
+
+// The job the command line asks for, or a usage error (*usage set, nullopt returned).
+std::optional<jobs::JobParams> paramsFrom(const QCommandLineParser &parser, QString *usage) {
+    const bool initial = parser.isSet(QStringLiteral("initial"));
+    const bool historical = parser.isSet(QStringLiteral("historical"));
+    const bool range = parser.isSet(QStringLiteral("from")) || parser.isSet(QStringLiteral("to"));
+    if (initial && historical)
+        *usage = QStringLiteral("--initial and --historical exclude each other");
+    else if (range && !historical)
+        *usage = QStringLiteral("--from/--to need --historical");
+    else if (parser.isSet(QStringLiteral("days")) && !initial)
+        *usage = QStringLiteral("--days needs --initial");
+    if (!usage->isEmpty())
+        return std::nullopt;
+    if (historical) {
+        jobs::HistoricalParams p;
+        for (const auto &[key, date] :
+             {std::pair{QStringLiteral("from"), &p.from}, {QStringLiteral("to"), &p.to}}) {
+            if (!parser.isSet(key)) {
+                *usage = QStringLiteral("--historical needs --from and --to");
+                return std::nullopt;
+            }
+            const auto d = parseDate(parser.value(key));
+            if (!d) {
+                *usage = QStringLiteral("--%1 \"%2\" is not a date (YYYY-MM-DD)").arg(key, parser.value(key));
+                return std::nullopt;
+            }
+            *date = *d;
+        }
+        return p;
+    }
+    if (initial) {
+        jobs::InitialParams p;
+        if (parser.isSet(QStringLiteral("days"))) {
+            bool ok = false;
+            p.windowDays = parser.value(QStringLiteral("days")).toInt(&ok);
+            if (!ok || p.windowDays < 1 || p.windowDays > jobs::InitialParams::MaxWindowDays) {
+                *usage = QStringLiteral("--days takes a number from 1 to %1")
+                             .arg(jobs::InitialParams::MaxWindowDays);
+                return std::nullopt;
+            }
+        }
+        return p;
+    }
+    return jobs::IncrementalParams{};
+}
+
+void printSummary(QTextStream &err, const QString &kind, const QString &tenantId, const db::SyncJob &row) {
+    err << QStringLiteral("%1 sync of %2 done: %3 processed, %4 inserted, %5 updated, %6 "
+                          "deleted, %7 skipped, %8 failed")
+               .arg(kind, tenantId)
+               .arg(row.processed)
+               .arg(row.inserted)
+               .arg(row.updated)
+               .arg(row.deleted)
+               .arg(row.skipped)
+               .arg(row.failed)
+        << Qt::endl;
+    if (row.failed > 0)
+        err << "failed messages are recorded: gmail-sync failures " << tenantId << Qt::endl;
+}
+
+} // namespace
+
+std::optional<int> SyncCommand::parseArguments(CliContext &context, const QStringList &args,
+                                               SyncArguments *out) {
     QCommandLineParser parser;
-    const QCommandLineOption initial(QStringLiteral("initial"),
-                                     QStringLiteral("Full sync of the recent window (30 days)."));
-    const QCommandLineOption historical(QStringLiteral("historical"),
-                                        QStringLiteral("Sync a past date range."));
-    const QCommandLineOption from(QStringLiteral("from"),
-                                  QStringLiteral("First day (UTC), with --historical."),
-                                  QStringLiteral("YYYY-MM-DD"));
-    const QCommandLineOption to(QStringLiteral("to"),
-                                QStringLiteral("Last day (UTC, inclusive), with --historical."),
-                                QStringLiteral("YYYY-MM-DD"));
-    const QCommandLineOption force(QStringLiteral("force"),
-                                   QStringLiteral("Ignore the per-tenant start limit."));
-    const QCommandLineOption noWait(QStringLiteral("no-wait"), QStringLiteral("Queue the job and return."));
-    const QCommandLineOption retryFailed(
-        QStringLiteral("retry-failed"),
-        QStringLiteral("Retry every recorded failed message first, the permanent ones too."));
-    parser.addOptions({initial, historical, from, to, force, noWait, retryFailed});
+    parser.addOptions(
+        {{QStringLiteral("initial"), QStringLiteral("Full sync of the recent window (30 days, or --days).")},
+         {QStringLiteral("days"), QStringLiteral("How far back --initial reaches."), QStringLiteral("N")},
+         {QStringLiteral("historical"), QStringLiteral("Sync a past date range.")},
+         {QStringLiteral("from"), QStringLiteral("First day (UTC), with --historical."),
+          QStringLiteral("YYYY-MM-DD")},
+         {QStringLiteral("to"), QStringLiteral("Last day (UTC, inclusive), with --historical."),
+          QStringLiteral("YYYY-MM-DD")},
+         {QStringLiteral("force"), QStringLiteral("Ignore the per-tenant start limit.")},
+         {QStringLiteral("no-wait"), QStringLiteral("Queue the job and return.")},
+         {QStringLiteral("retry-failed"),
+          QStringLiteral("Retry every recorded failed message first, the permanent ones too.")}});
     if (const int rc = parse(context, parser, args, 1, 1); rc >= 0)
         return rc;
-    const QString tenantId = parser.positionalArguments().constFirst();
+    QString usageProblem;
+    auto params = paramsFrom(parser, &usageProblem);
+    if (!params)
+        return context.usageError(usageProblem, usage());
+    jobs::setRetryFailed(*params, parser.isSet(QStringLiteral("retry-failed")));
+    out->tenantId = parser.positionalArguments().constFirst();
+    out->params = *params;
+    out->force = parser.isSet(QStringLiteral("force"));
+    out->noWait = parser.isSet(QStringLiteral("no-wait"));
+    return std::nullopt;
+}
 
-    if (parser.isSet(initial) && parser.isSet(historical))
-        return context.usageError(QStringLiteral("--initial and --historical exclude each other"), usage());
-    QString kind = QStringLiteral("incremental");
-    QJsonObject params;
-    if (parser.isSet(historical)) {
-        if (!parser.isSet(from) || !parser.isSet(to))
-            return context.usageError(QStringLiteral("--historical needs --from and --to"), usage());
-        const auto f = parseDate(parser.value(from));
-        const auto t = parseDate(parser.value(to));
-        if (!f)
-            return context.usageError(
-                QStringLiteral("--from \"%1\" is not a date (YYYY-MM-DD)").arg(parser.value(from)), usage());
-        if (!t)
-            return context.usageError(
-                QStringLiteral("--to \"%1\" is not a date (YYYY-MM-DD)").arg(parser.value(to)), usage());
-        if (*f > *t)
-            return context.usageError(QStringLiteral("--from %1 is after --to %2")
-                                          .arg(f->toString(Qt::ISODate), t->toString(Qt::ISODate)),
-                                      usage());
-        const QDate today = QDateTime::currentDateTimeUtc().date();
-        if (*t > today)
-            return context.usageError(QStringLiteral("--to %1 is in the future (today is %2 UTC)")
-                                          .arg(t->toString(Qt::ISODate), today.toString(Qt::ISODate)),
-                                      usage());
-        kind = QStringLiteral("historical");
-        params.insert(QStringLiteral("from"), f->toString(Qt::ISODate));
-        params.insert(QStringLiteral("to"), t->toString(Qt::ISODate));
-    } else if (parser.isSet(from) || parser.isSet(to)) {
-        return context.usageError(QStringLiteral("--from/--to need --historical"), usage());
-    } else if (parser.isSet(initial)) {
-        kind = QStringLiteral("initial");
-    }
-
-    if (parser.isSet(retryFailed))
-        params.insert(QStringLiteral("retryFailed"), true);
-
+int SyncCommand::run(CliContext &context, const QStringList &args) {
+    SyncArguments a;
+    if (const auto rc = parseArguments(context, args, &a))
+        return *rc;
+    const QString kind = jobs::kindName(jobs::kindOf(a.params));
     QString error;
     if (!context.openDatabase(&error))
         return context.fail(error);
     const syncengine::SyncOptions options = engineOptions(context);
-    db::TenantRepository tenants;
-    const auto tenant = tenants.find(tenantId);
-    if (!tenant)
-        return context.failTenant(tenants, tenantId);
-    // A live lock is never overridden, not even with --force.
-    if (!tenant->syncLockedBy.isEmpty() && tenant->syncHeartbeatAt.isValid() &&
-        tenant->syncHeartbeatAt.secsTo(QDateTime::currentDateTimeUtc()) < options.leaseStaleAfterSeconds) {
-        return context.fail(
-            QStringLiteral("tenant %1 is being synced by %2 since %3; wait for it, or run "
-                           "`gmail-sync unlock %1` if that process is gone")
-                .arg(tenantId, tenant->syncLockedBy, tenant->syncLockedAt.toUTC().toString(Qt::ISODate)));
+    ops::SyncRequests requests(db::Database::connection());
+    const auto jobId =
+        requests.queue(a.tenantId, a.params, {a.force, !a.noWait, options.leaseStaleAfterSeconds});
+    if (!jobId) {
+        if (requests.refusal() == ops::SyncRequests::Refusal::InvalidParameters)
+            return context.usageError(requests.errorString(), usage());
+        if (requests.refusal() == ops::SyncRequests::Refusal::TenantNotFound)
+            return context.fail(
+                QStringLiteral("tenant \"%1\" does not exist (see: gmail-sync tenant list)").arg(a.tenantId));
+        return context.fail(requests.errorString());
     }
-
-    db::JobRepository jobs(db::Database::connection());
-    const auto jobId = jobs.enqueue(tenantId, kind, params, parser.isSet(force));
-    if (!jobId)
-        return context.fail(jobs.errorString());
-    if (parser.isSet(noWait)) {
-        context.out() << "queued " << kind << " sync job " << *jobId << " for tenant " << tenantId
+    if (a.noWait) {
+        context.out() << "queued " << kind << " sync job " << *jobId << " for tenant " << a.tenantId
                       << Qt::endl;
         return ExitSuccess;
     }
+    return runHere(context, options, *jobId, kind, a.tenantId);
+}
 
+int SyncCommand::runHere(CliContext &context, const syncengine::SyncOptions &options, qint64 jobId,
+                         const QString &kind, const QString &tenantId) {
     // The engine's JSON log goes to the log file only: stderr carries the progress lines.
     logging::LogOptions logOptions;
     logOptions.toStderr = false;
@@ -215,92 +260,30 @@ int SyncCommand::run(CliContext &context, const QStringList &args) {
     s_interrupted = false;
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);
-    const QString workerId = syncengine::SyncEngine::makeWorkerId(QStringLiteral("cli"));
     QElapsedTimer lastLine;
     QTextStream &err = context.err();
-    syncengine::JobRunner runner(options, workerId, s_interrupted, [&](const syncengine::ProgressUpdate &u) {
-        if (lastLine.isValid() && lastLine.elapsed() < 1000)
-            return;
-        lastLine.restart();
-        err << describeProgress(u) << Qt::endl;
-    });
-    db::ClaimOptions claim;
-    claim.workerId = workerId;
-    claim.onlyJobId = *jobId;
-    claim.startLimitPerMinute = options.startLimitPerMinute;
-    claim.jobStaleAfterSeconds = options.jobStaleAfterSeconds;
-    bool saidWaiting = false;
-    for (;;) {
-        if (s_interrupted) {
-            if (!jobs.find(*jobId).value_or(db::SyncJob{}).isFinished())
-                return context.fail(
-                    QStringLiteral("interrupted; job %1 stays queued and resumes from its checkpoint")
-                        .arg(*jobId));
-        }
-        std::optional<db::SyncJob> job;
-        if (!jobs.claimNext(claim, &job))
-            return context.fail(jobs.errorString());
-        if (!job) {
-            const auto row = jobs.find(*jobId);
-            if (!row)
-                return context.fail(jobs.errorString());
-            if (row->status == QLatin1String("succeeded"))
-                return ExitSuccess;
-            if (row->isFinished())
-                return context.fail(QStringLiteral("job %1 %2%3")
-                                        .arg(*jobId)
-                                        .arg(row->status, row->errorMessage.isEmpty()
-                                                              ? QString()
-                                                              : QStringLiteral(": ") + row->errorMessage));
-            if (!saidWaiting) {
-                err << "job " << *jobId << " is waiting (per-tenant start limit or a retry backoff)"
-                    << Qt::endl;
-                saidWaiting = true;
-            }
-            QThread::msleep(500);
-            continue;
-        }
-        const syncengine::JobRunner::Report report = runner.run(*job);
-        switch (report.result) {
-        case syncengine::JobRunner::Result::Succeeded: {
-            const auto row = jobs.find(*jobId);
-            if (row) {
-                err << QStringLiteral("%1 sync of %2 done: %3 processed, %4 inserted, %5 updated, %6 "
-                                      "deleted, %7 skipped, %8 failed")
-                           .arg(kind, tenantId)
-                           .arg(row->processed)
-                           .arg(row->inserted)
-                           .arg(row->updated)
-                           .arg(row->deleted)
-                           .arg(row->skipped)
-                           .arg(row->failed)
-                    << Qt::endl;
-                if (row->failed > 0)
-                    err << "failed messages are recorded: gmail-sync failures " << tenantId << Qt::endl;
-            }
-            return ExitSuccess;
-        }
-        case syncengine::JobRunner::Result::Retrying:
-            err << "step failed (" << report.error << "); retrying" << Qt::endl;
-            saidWaiting = true;
-            continue;
-        case syncengine::JobRunner::Result::Failed:
-            return context.fail(QStringLiteral("%1 sync of %2 failed: %3").arg(kind, tenantId, report.error));
-        case syncengine::JobRunner::Result::TenantBusy:
-            if (!jobs.cancel(*jobId))
-                return context.fail(jobs.errorString());
-            return context.fail(
-                QStringLiteral("tenant %1 is being synced by %2 since %3; wait for it, or run "
-                               "`gmail-sync unlock %1` if that process is gone")
-                    .arg(tenantId, report.heldBy, report.heldSince.toUTC().toString(Qt::ISODate)));
-        case syncengine::JobRunner::Result::Stopped:
-            return context.fail(
-                QStringLiteral("interrupted; job %1 stays queued and resumes from its checkpoint")
-                    .arg(*jobId));
-        case syncengine::JobRunner::Result::Lost:
-            return context.fail(
-                QStringLiteral("job %1 was cancelled or taken over: %2").arg(*jobId).arg(report.error));
-        }
+    ops::ForegroundJob job(
+        options, s_interrupted,
+        [&](const syncengine::ProgressUpdate &u) {
+            if (lastLine.isValid() && lastLine.elapsed() < 1000)
+                return;
+            lastLine.restart();
+            err << describeProgress(u) << Qt::endl;
+        },
+        [&err](const QString &notice) { err << notice << Qt::endl; });
+    const ops::ForegroundJob::Result r = job.run(jobId);
+    switch (r.outcome) {
+    case ops::ForegroundJob::Outcome::Succeeded:
+        printSummary(err, kind, tenantId, *r.row);
+        return ExitSuccess;
+    case ops::ForegroundJob::Outcome::Failed:
+        return context.fail(QStringLiteral("%1 sync of %2 failed: %3").arg(kind, tenantId, r.error));
+    case ops::ForegroundJob::Outcome::TenantBusy:
+        return context.fail(QStringLiteral("tenant %1 is being synced by %2 since %3; wait for it, or run "
+                                           "`gmail-sync unlock %1` if that process is gone")
+                                .arg(tenantId, r.heldBy, r.heldSince.toUTC().toString(Qt::ISODate)));
+    default:
+        return context.fail(r.error);
     }
 }
 

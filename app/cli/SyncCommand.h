@@ -2,11 +2,17 @@
 
 #include "Command.h"
 
+#include "jobs/JobParams.h"
 #include "sync/SyncOptions.h"
+
+#include <optional>
 
 namespace cli {
 
-// `gmail-sync sync <tenant-id> [--initial | --historical --from YYYY-MM-DD --to YYYY-MM-DD] [--force]
+struct SyncArguments;
+
+// `gmail-sync sync <tenant-id> [--initial [--days N] | --historical --from YYYY-MM-DD --to YYYY-MM-DD]
+// [--force]
 // [--no-wait]`: queues a sync job; without --no-wait runs it in this process with progress on stderr and
 // exits 0 only when it succeeded. No kind flag: incremental. --force ignores the per-tenant start limit,
 // never a live lock.
@@ -18,8 +24,8 @@ public:
     }
     QString synopsis() const override {
         return QStringLiteral(
-            "<tenant-id> [--initial | --historical --from YYYY-MM-DD --to YYYY-MM-DD] [--force] "
-            "[--no-wait]");
+            "<tenant-id> [--initial [--days N] | --historical --from YYYY-MM-DD --to YYYY-MM-DD] [--force] "
+            "[--retry-failed] [--no-wait]");
     }
     int run(CliContext &context, const QStringList &args) override;
 
@@ -30,6 +36,12 @@ public:
     // GMAIL_SYNC_START_LIMIT, GMAIL_SYNC_LEASE_STALE_SECONDS, GMAIL_SYNC_JOB_STALE_SECONDS,
     // GMAIL_SYNC_RETRY_BACKOFF_SECONDS.
     static syncengine::SyncOptions engineOptions(CliContext &context);
+
+private:
+    // nullopt: parsed into *out; otherwise the exit code (usage error, --help).
+    std::optional<int> parseArguments(CliContext &context, const QStringList &args, SyncArguments *out);
+    int runHere(CliContext &context, const syncengine::SyncOptions &options, qint64 jobId,
+                const QString &kind, const QString &tenantId);
 };
 
 } // namespace cli

@@ -57,7 +57,9 @@ qint64 int64Of(const QJsonValue &value, qint64 fallback) {
 QJsonObject messageSummary(const StoredMessage &m) {
     return QJsonObject{{QStringLiteral("id"), m.id},
                        {QStringLiteral("threadId"), m.threadId},
-                       {QStringLiteral("labelIds"), QJsonArray::fromStringList(m.labelIds)}};
+                       {QStringLiteral("labelIds"), QJsonArray::fromStringList(m.labelIds)},
+                       // As Gmail writes it: epoch milliseconds as a decimal string.
+                       {QStringLiteral("internalDate"), QString::number(m.internalDateMs)}};
 }
 
 } // namespace

@@ -45,7 +45,8 @@ SyncJob readJob(const QSqlQuery &q) {
     SyncJob j;
     j.id = q.value(0).toLongLong();
     j.tenantId = q.value(1).toString();
-    j.kind = q.value(2).toString();
+    // The CHECK constraint of sync_jobs.kind admits only the names parseKind knows.
+    j.kind = jobs::parseKind(q.value(2).toString()).value_or(jobs::JobKind::Incremental);
     j.status = q.value(3).toString();
     j.params = toObject(q.value(4));
     j.checkpoint = toObject(q.value(5));
@@ -85,15 +86,16 @@ bool JobRepository::fail(const QString &what, const QSqlQuery &q) {
     return false;
 }
 
-std::optional<qint64> JobRepository::enqueue(const QString &tenantId, const QString &kind,
-                                             const QJsonObject &params, bool force) {
+std::optional<qint64> JobRepository::enqueue(const QString &tenantId, const jobs::JobParams &params,
+                                             bool force) {
     m_error.clear();
+    const QString kind = jobs::kindName(jobs::kindOf(params));
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("INSERT INTO sync_jobs (tenant_id, kind, params, force)"
                              " VALUES (:tenant, :kind, CAST(:params AS jsonb), :force) RETURNING id"));
     q.bindValue(QStringLiteral(":tenant"), tenantId);
     q.bindValue(QStringLiteral(":kind"), kind);
-    q.bindValue(QStringLiteral(":params"), toJsonText(params));
+    q.bindValue(QStringLiteral(":params"), toJsonText(jobs::paramsToJson(params)));
     q.bindValue(QStringLiteral(":force"), force);
     if (!q.exec() || !q.next()) {
         fail(QStringLiteral("cannot queue a %1 sync for tenant %2").arg(kind, tenantId), q);
@@ -102,11 +104,14 @@ std::optional<qint64> JobRepository::enqueue(const QString &tenantId, const QStr
     return q.value(0).toLongLong();
 }
 
-std::optional<JobRepository::Enqueued> JobRepository::enqueueUnlessQueued(const QString &tenantId,
-                                                                          const QString &kind,
-                                                                          const QJsonObject &params,
-                                                                          const QStringList &coveredBy) {
+std::optional<JobRepository::Enqueued>
+JobRepository::enqueueUnlessQueued(const QString &tenantId, const jobs::JobParams &params,
+                                   const QList<jobs::JobKind> &coveredBy) {
     m_error.clear();
+    const QString kind = jobs::kindName(jobs::kindOf(params));
+    QStringList kinds;
+    for (jobs::JobKind k : coveredBy)
+        kinds.append(jobs::kindName(k));
     if (!m_db.transaction()) {
         m_error = QStringLiteral("cannot queue a %1 sync for tenant %2: ").arg(kind, tenantId) +
                   Database::describeError(m_db.lastError());
@@ -125,7 +130,7 @@ std::optional<JobRepository::Enqueued> JobRepository::enqueueUnlessQueued(const 
     q.prepare(QStringLiteral("SELECT id FROM sync_jobs WHERE tenant_id = :tenant AND status = 'queued'"
                              " AND kind = ANY (string_to_array(:kinds, ',')) ORDER BY id LIMIT 1"));
     q.bindValue(QStringLiteral(":tenant"), tenantId);
-    q.bindValue(QStringLiteral(":kinds"), coveredBy.join(QLatin1Char(',')));
+    q.bindValue(QStringLiteral(":kinds"), kinds.join(QLatin1Char(',')));
     if (!q.exec())
         return abort(QStringLiteral("cannot read the job queue of tenant %1").arg(tenantId), q);
     Enqueued result;
@@ -133,7 +138,7 @@ std::optional<JobRepository::Enqueued> JobRepository::enqueueUnlessQueued(const 
         result.jobId = q.value(0).toLongLong();
         result.coalesced = true;
     } else {
-        const auto id = enqueue(tenantId, kind, params, false);
+        const auto id = enqueue(tenantId, params, false);
         if (!id) {
             m_db.rollback();
             return std::nullopt;

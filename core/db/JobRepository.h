@@ -1,6 +1,7 @@
 #pragma once
 
 #include "db/SyncJob.h"
+#include "jobs/JobParams.h"
 
 #include <QList>
 #include <QSqlDatabase>
@@ -25,8 +26,7 @@ class JobRepository final {
 public:
     explicit JobRepository(QSqlDatabase db);
 
-    std::optional<qint64> enqueue(const QString &tenantId, const QString &kind, const QJsonObject &params,
-                                  bool force);
+    std::optional<qint64> enqueue(const QString &tenantId, const jobs::JobParams &params, bool force);
     // Queues a job unless the tenant already has a queued (not yet running) job of one of the kinds in
     // `coveredBy`, which then answers this request too. Atomic across processes: the check and the insert
     // run in one transaction under an advisory lock on the tenant, so two notifications racing in two
@@ -35,8 +35,8 @@ public:
         qint64 jobId = 0;
         bool coalesced = false; // jobId is the queued job that was already there
     };
-    std::optional<Enqueued> enqueueUnlessQueued(const QString &tenantId, const QString &kind,
-                                                const QJsonObject &params, const QStringList &coveredBy);
+    std::optional<Enqueued> enqueueUnlessQueued(const QString &tenantId, const jobs::JobParams &params,
+                                                const QList<jobs::JobKind> &coveredBy);
     // *job stays empty when nothing is runnable now. False only on a database error. A running job with a
     // stale heartbeat is taken over with one more attempt counted (SyncJob::reclaimed).
     Q_REQUIRED_RESULT bool claimNext(const ClaimOptions &options, std::optional<SyncJob> *job);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "jobs/JobKind.h"
+
 #include <QDateTime>
 #include <QJsonObject>
 #include <QString>
@@ -13,10 +15,10 @@ namespace db {
 struct SyncJob {
     qint64 id = 0;
     QString tenantId;
-    QString kind;   // initial | incremental | historical | push
-    QString status; // queued | running | succeeded | failed | cancelled
-    QJsonObject params;
-    QJsonObject checkpoint;
+    jobs::JobKind kind = jobs::JobKind::Incremental;
+    QString status;         // queued | running | succeeded | failed | cancelled
+    QJsonObject params;     // jobs::paramsFromJson(kind, params) reads it
+    QJsonObject checkpoint; // jobs::InitialCheckpoint / IncrementalCheckpoint / HistoricalCheckpoint
     bool force = false;
     int attempts = 0;
     QDateTime runAfter;

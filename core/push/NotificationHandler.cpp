@@ -78,13 +78,13 @@ NotificationHandler::Outcome NotificationHandler::handleJson(const QByteArray &j
     }
     outcome.tenantId = tenant->id;
 
-    db::JobRepository jobs(db::Database::connection());
+    db::JobRepository queue(db::Database::connection());
     // A queued (not yet running) incremental or push job will read all history after the stored id,
     // which covers this notification too. A running one may have read history already: queue another.
-    const auto queued = jobs.enqueueUnlessQueued(
-        tenant->id, QStringLiteral("push"),
-        QJsonObject{{QStringLiteral("notifiedHistoryId"), QString::number(outcome.historyId)}},
-        {QStringLiteral("push"), QStringLiteral("incremental")});
+    jobs::PushParams params;
+    params.notifiedHistoryId = outcome.historyId;
+    const auto queued =
+        queue.enqueueUnlessQueued(tenant->id, params, {jobs::JobKind::Push, jobs::JobKind::Incremental});
     if (queued && queued->coalesced) {
         outcome.result = Result::Coalesced;
         outcome.jobId = queued->jobId;
@@ -92,7 +92,7 @@ NotificationHandler::Outcome NotificationHandler::handleJson(const QByteArray &j
     }
     if (!queued) {
         outcome.result = Result::DatabaseError;
-        outcome.error = jobs.errorString();
+        outcome.error = queue.errorString();
         logging::LogEvent(logging::Level::Error, "push job not queued: database")
             .tenant(tenant->id)
             .error(outcome.error)

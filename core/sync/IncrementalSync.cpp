@@ -5,52 +5,71 @@
 
 namespace syncengine {
 
-StepOutcome IncrementalSync::run(JobContext &ctx, qint64 *historyId) {
-    QJsonObject cp = ctx.checkpoint();
-    const QString mode = cp.value(QStringLiteral("mode")).toString();
-    if (mode == QLatin1String("resync") || mode == QLatin1String("initial"))
-        return InitialSync::run(ctx, mode, historyId); // resumed after the fallback had begun
+using jobs::IncrementalCheckpoint;
+using jobs::InitialCheckpoint;
 
-    qint64 start = 0;
-    if (mode == QLatin1String("incremental")) {
-        start = cp.value(QStringLiteral("startHistoryId")).toString().toLongLong();
-    } else {
-        const auto tenant = ctx.tenants().find(ctx.job().tenantId);
-        if (!tenant)
-            return StepOutcome::failed(ctx.tenants().errorString());
-        if (!tenant->historyId) {
-            ctx.note(
-                QStringLiteral("tenant has no history id yet (never fully synced): ran an initial sync"));
-            return InitialSync::run(ctx, QStringLiteral("initial"), historyId);
-        }
-        start = *tenant->historyId;
-        cp = QJsonObject{{QStringLiteral("mode"), QStringLiteral("incremental")},
-                         {QStringLiteral("startHistoryId"), QString::number(start)},
-                         {QStringLiteral("pageToken"), QString()}};
-        ctx.setHistoryIds(start, std::nullopt);
+std::optional<IncrementalCheckpoint> IncrementalSync::resumeOrStart(JobContext &ctx, StepOutcome *failure,
+                                                                    Fallback *fallback) {
+    *fallback = Fallback::None;
+    if (IncrementalCheckpoint::isIncrementalCheckpoint(ctx.checkpoint())) {
+        QString error;
+        auto cp = IncrementalCheckpoint::fromJson(ctx.checkpoint(), &error);
+        if (!cp)
+            *failure = StepOutcome::failed(error, true);
+        return cp;
     }
-    ctx.setPhase(QStringLiteral("incremental"));
+    const auto tenant = ctx.tenants().find(ctx.job().tenantId);
+    if (!tenant) {
+        *failure = StepOutcome::failed(ctx.tenants().errorString());
+        return std::nullopt;
+    }
+    if (!tenant->historyId) {
+        ctx.note(QStringLiteral("tenant has no history id yet (never fully synced): ran an initial sync"));
+        *fallback = Fallback::Initial;
+        return std::nullopt;
+    }
+    IncrementalCheckpoint cp;
+    cp.startHistoryId = *tenant->historyId;
+    cp.latestHistoryId = cp.startHistoryId;
+    ctx.setHistoryIds(cp.startHistoryId, std::nullopt);
+    return cp;
+}
 
-    QString token = cp.value(QStringLiteral("pageToken")).toString();
-    qint64 latest = qMax(start, cp.value(QStringLiteral("latestHistoryId")).toString().toLongLong());
+StepOutcome IncrementalSync::run(JobContext &ctx, int windowDays, qint64 *historyId) {
+    // Resumed after the fallback to a window sync had begun: go on with it.
+    for (const auto mode : {InitialCheckpoint::Mode::Resync, InitialCheckpoint::Mode::Initial}) {
+        if (InitialCheckpoint::hasMode(ctx.checkpoint(), mode))
+            return InitialSync::run(ctx, mode, windowDays, historyId);
+    }
+    StepOutcome failure;
+    Fallback fallback = Fallback::None;
+    auto cp = resumeOrStart(ctx, &failure, &fallback);
+    if (fallback == Fallback::Initial)
+        return InitialSync::run(ctx, InitialCheckpoint::Mode::Initial, windowDays, historyId);
+    if (!cp)
+        return failure;
+    ctx.setPhase(QStringLiteral("incremental"));
+    return walkHistory(ctx, *cp, windowDays, historyId);
+}
+
+StepOutcome IncrementalSync::walkHistory(JobContext &ctx, IncrementalCheckpoint &cp, int windowDays,
+                                         qint64 *historyId) {
     for (;;) {
         if (ctx.stopRequested())
             return StepOutcome::stopped();
         if (StepOutcome alive = ctx.keepAlive(); !alive.ok())
             return alive;
         SourceError error;
-        const auto page = ctx.source().listHistory(start, token, &error);
+        const auto page = ctx.source().listHistory(cp.startHistoryId, cp.pageToken, &error);
         if (!page)
             return ctx.sourceFailure(QStringLiteral("listing history failed"), error);
         if (page->historyTooOld) {
             // guides/sync: a startHistoryId outside the kept range answers 404 — do a full sync.
             ctx.note(QStringLiteral("history id %1 is no longer available (Gmail answered 404): "
                                     "ran a full resync of the last %2 days")
-                         .arg(start)
-                         .arg(ctx.job()
-                                  .params.value(QStringLiteral("days"))
-                                  .toInt(ctx.options().initialWindowDays)));
-            return InitialSync::run(ctx, QStringLiteral("resync"), historyId);
+                         .arg(cp.startHistoryId)
+                         .arg(windowDays));
+            return InitialSync::run(ctx, InitialCheckpoint::Mode::Resync, windowDays, historyId);
         }
         HistoryBatch batch;
         for (const HistoryChange &c : page->changes)
@@ -61,16 +80,14 @@ StepOutcome IncrementalSync::run(JobContext &ctx, qint64 *historyId) {
             return o;
         write.deletes = batch.deletedIds();
         write.labelChanges = batch.labelChanges();
-        latest = qMax(latest, page->historyId);
-        cp.insert(QStringLiteral("pageToken"), page->nextPageToken);
-        cp.insert(QStringLiteral("latestHistoryId"), QString::number(latest));
-        if (StepOutcome o = ctx.commitStep(std::move(write), cp); !o.ok())
+        cp.latestHistoryId = qMax(cp.latestHistoryId, page->historyId);
+        cp.pageToken = page->nextPageToken;
+        if (StepOutcome o = ctx.commitStep(std::move(write), cp.toJson()); !o.ok())
             return o;
         if (page->nextPageToken.isEmpty())
             break;
-        token = page->nextPageToken;
     }
-    *historyId = latest;
+    *historyId = cp.latestHistoryId;
     return StepOutcome::success();
 }
 

@@ -2,11 +2,97 @@
 
 namespace syncengine {
 
-namespace {
+using jobs::InitialCheckpoint;
+
+std::optional<InitialCheckpoint> InitialSync::resumeOrStart(JobContext &ctx, Mode mode, int windowDays,
+                                                            StepOutcome *failure) {
+    if (InitialCheckpoint::hasMode(ctx.checkpoint(), mode)) {
+        QString error;
+        auto cp = InitialCheckpoint::fromJson(ctx.checkpoint(), &error);
+        if (!cp)
+            *failure = StepOutcome::failed(error, true);
+        return cp;
+    }
+    SourceError error;
+    const auto profile = ctx.source().profile(&error);
+    if (!profile) {
+        *failure = ctx.sourceFailure(QStringLiteral("reading the Gmail profile failed"), error);
+        return std::nullopt;
+    }
+    InitialCheckpoint cp;
+    cp.mode = mode;
+    cp.historyId = profile->historyId;
+    cp.after = QDateTime::currentSecsSinceEpoch() - qint64(windowDays) * 86400;
+    StepWrite start;
+    start.resetSeen = true; // ids an earlier attempt of this job listed belong to another window
+    if (StepOutcome o = ctx.commitStep(std::move(start), cp.toJson()); !o.ok()) {
+        *failure = o;
+        return std::nullopt;
+    }
+    ctx.setHistoryIds(profile->historyId, std::nullopt);
+    ctx.setPhase(InitialCheckpoint::modeName(mode), -1);
+    return cp;
+}
+
+StepOutcome InitialSync::run(JobContext &ctx, Mode mode, int windowDays, qint64 *historyId) {
+    StepOutcome failure;
+    auto cp = resumeOrStart(ctx, mode, windowDays, &failure);
+    if (!cp)
+        return failure;
+    *historyId = cp->historyId;
+    const QString query = QStringLiteral("after:%1").arg(cp->after - MarginSeconds);
+    ctx.setPhase(InitialCheckpoint::modeName(mode));
+    if (StepOutcome o = listWindow(ctx, *cp, query); !o.ok())
+        return o;
+    return sweep(ctx, *cp, query);
+}
+
+StepOutcome InitialSync::listWindow(JobContext &ctx, InitialCheckpoint &cp, const QString &query) {
+    const QDateTime windowStart = QDateTime::fromSecsSinceEpoch(cp.after, Qt::UTC);
+    const bool firstListing = cp.pageToken.isEmpty();
+    while (!cp.listed) {
+        StepOutcome failure;
+        const auto page =
+            ctx.listPage(query, cp.pageToken, QStringLiteral("listing messages failed"), &failure);
+        if (!page)
+            return failure;
+        if (firstListing && cp.pageToken.isEmpty())
+            ctx.setPhase(InitialCheckpoint::modeName(cp.mode), page->resultSizeEstimate);
+        StepWrite write;
+        if (StepOutcome o =
+                ctx.fetch(page->ids, &write,
+                          [&windowStart](const db::EmailRecord &r) { return r.internalDate >= windowStart; });
+            !o.ok())
+            return o;
+        // Messages of the window only: the margin the query lets in around it is not counted.
+        write.processed = write.records.size() + write.skipped + write.failures.size() + write.quarantined;
+        write.seenIds = page->ids; // for the sweep, kept in the database (not in memory)
+        cp.pageToken = page->nextPageToken;
+        cp.listed = page->nextPageToken.isEmpty();
+        if (StepOutcome o = ctx.commitStep(std::move(write), cp.toJson()); !o.ok())
+            return o;
+    }
+    return StepOutcome::success();
+}
+
+StepOutcome InitialSync::sweep(JobContext &ctx, InitialCheckpoint &cp, const QString &query) {
+    if (cp.swept)
+        return StepOutcome::success();
+    if (!cp.seenInDb) {
+        if (StepOutcome o = recordAllIds(ctx, query, cp); !o.ok())
+            return o;
+        cp.seenInDb = true;
+    }
+    StepWrite sweep;
+    sweep.sweep = true;
+    sweep.sweepFrom = QDateTime::fromSecsSinceEpoch(cp.after, Qt::UTC);
+    cp.swept = true;
+    return ctx.commitStep(std::move(sweep), cp.toJson());
+}
 
 // A checkpoint written before the listed ids were kept in the database (migration 0006) cannot say what
 // earlier runs listed: list the window again (ids only, no fetch), recording them page by page.
-StepOutcome recordAllIds(JobContext &ctx, const QString &query, const QJsonObject &cp) {
+StepOutcome InitialSync::recordAllIds(JobContext &ctx, const QString &query, const InitialCheckpoint &cp) {
     QString token;
     bool first = true;
     do {
@@ -18,85 +104,10 @@ StepOutcome recordAllIds(JobContext &ctx, const QString &query, const QJsonObjec
         write.seenIds = page->ids;
         write.resetSeen = first;
         first = false;
-        if (StepOutcome o = ctx.commitStep(std::move(write), cp); !o.ok())
+        if (StepOutcome o = ctx.commitStep(std::move(write), cp.toJson()); !o.ok())
             return o;
         token = page->nextPageToken;
     } while (!token.isEmpty());
-    return StepOutcome::success();
-}
-
-} // namespace
-
-StepOutcome InitialSync::run(JobContext &ctx, const QString &mode, qint64 *historyId) {
-    QJsonObject cp = ctx.checkpoint();
-    const bool fresh =
-        cp.value(QStringLiteral("mode")).toString() != mode || !cp.contains(QStringLiteral("historyId"));
-    if (fresh) {
-        SourceError error;
-        const auto profile = ctx.source().profile(&error);
-        if (!profile)
-            return ctx.sourceFailure(QStringLiteral("reading the Gmail profile failed"), error);
-        const int days =
-            ctx.job().params.value(QStringLiteral("days")).toInt(ctx.options().initialWindowDays);
-        const qint64 after = QDateTime::currentSecsSinceEpoch() - qint64(days) * 86400;
-        cp = QJsonObject{{QStringLiteral("mode"), mode},
-                         {QStringLiteral("historyId"), QString::number(profile->historyId)},
-                         {QStringLiteral("after"), after},
-                         {QStringLiteral("pageToken"), QString()},
-                         {QStringLiteral("listed"), false},
-                         {QStringLiteral("seenInDb"), true}};
-        StepWrite start;
-        start.resetSeen = true; // ids an earlier attempt of this job listed belong to another window
-        if (StepOutcome o = ctx.commitStep(std::move(start), cp); !o.ok())
-            return o;
-        ctx.setHistoryIds(profile->historyId, std::nullopt);
-        ctx.setPhase(mode, -1);
-    }
-    *historyId = cp.value(QStringLiteral("historyId")).toString().toLongLong();
-    const qint64 after = cp.value(QStringLiteral("after")).toInteger();
-    const QDateTime windowStart = QDateTime::fromSecsSinceEpoch(after, Qt::UTC);
-    const QString query = QStringLiteral("after:%1").arg(after - MarginSeconds);
-    ctx.setPhase(mode);
-
-    QString token = cp.value(QStringLiteral("pageToken")).toString();
-    bool firstPage = true;
-    while (!cp.value(QStringLiteral("listed")).toBool()) {
-        StepOutcome failure;
-        const auto page = ctx.listPage(query, token, QStringLiteral("listing messages failed"), &failure);
-        if (!page)
-            return failure;
-        if (firstPage && token.isEmpty())
-            ctx.setPhase(mode, page->resultSizeEstimate);
-        firstPage = false;
-        StepWrite write;
-        if (StepOutcome o =
-                ctx.fetch(page->ids, &write,
-                          [&windowStart](const db::EmailRecord &r) { return r.internalDate >= windowStart; });
-            !o.ok())
-            return o;
-        // Messages of the window only: the margin the query lets in around it is not counted.
-        write.processed = write.records.size() + write.skipped + write.failures.size() + write.quarantined;
-        write.seenIds = page->ids; // for the sweep, kept in the database (not in memory)
-        cp.insert(QStringLiteral("pageToken"), page->nextPageToken);
-        cp.insert(QStringLiteral("listed"), page->nextPageToken.isEmpty());
-        if (StepOutcome o = ctx.commitStep(std::move(write), cp); !o.ok())
-            return o;
-        token = page->nextPageToken;
-    }
-
-    if (!cp.value(QStringLiteral("swept")).toBool()) {
-        if (!cp.value(QStringLiteral("seenInDb")).toBool()) {
-            if (StepOutcome o = recordAllIds(ctx, query, cp); !o.ok())
-                return o;
-            cp.insert(QStringLiteral("seenInDb"), true);
-        }
-        StepWrite sweep;
-        sweep.sweep = true;
-        sweep.sweepFrom = windowStart;
-        cp.insert(QStringLiteral("swept"), true);
-        if (StepOutcome o = ctx.commitStep(std::move(sweep), cp); !o.ok())
-            return o;
-    }
     return StepOutcome::success();
 }
 

@@ -3,6 +3,7 @@
 #include "db/Database.h"
 #include "db/JobRepository.h"
 #include "db/TenantRepository.h"
+#include "jobs/JobParams.h"
 #include "log/LogEvent.h"
 #include "sync/GmailMailSource.h"
 #include "sync/HistoricalSync.h"
@@ -16,14 +17,23 @@ namespace syncengine {
 
 namespace {
 
-StepOutcome runKind(JobContext &ctx, const QString &kind, qint64 *historyId) {
-    if (kind == QLatin1String("initial"))
-        return InitialSync::run(ctx, QStringLiteral("initial"), historyId);
-    if (kind == QLatin1String("incremental") || kind == QLatin1String("push"))
-        return IncrementalSync::run(ctx, historyId);
-    if (kind == QLatin1String("historical"))
-        return HistoricalSync::run(ctx);
-    return StepOutcome::failed(QStringLiteral("unknown sync kind %1").arg(kind), true);
+template<class... F>
+struct Overloaded : F... {
+    using F::operator()...;
+};
+
+StepOutcome runKind(JobContext &ctx, const jobs::JobParams &params, qint64 *historyId) {
+    return std::visit(
+        Overloaded{
+            [&](const jobs::InitialParams &p) {
+                return InitialSync::run(ctx, InitialSync::Mode::Initial, p.windowDays, historyId);
+            },
+            [&](const jobs::IncrementalParams &p) {
+                return IncrementalSync::run(ctx, p.windowDays, historyId);
+            },
+            [&](const jobs::PushParams &p) { return IncrementalSync::run(ctx, p.windowDays, historyId); },
+            [&](const jobs::HistoricalParams &p) { return HistoricalSync::run(ctx, p); }},
+        params);
 }
 
 } // namespace
@@ -69,7 +79,7 @@ JobRunner::Report JobRunner::run(const db::SyncJob &job) {
         .tenant(job.tenantId)
         .job(job.id)
         .worker(m_workerId)
-        .step(job.kind)
+        .step(jobs::kindName(job.kind))
         .count("attempts", job.attempts)
         .write();
 
@@ -119,10 +129,13 @@ JobRunner::Report JobRunner::run(const db::SyncJob &job) {
     }
 
     qint64 historyId = 0;
+    QString paramsError;
+    const auto params = jobs::paramsFromJson(job.kind, job.params, &paramsError);
     // Recorded failures first: a message that failed before gets its next chance before new work.
-    StepOutcome outcome = RetryFailures::run(ctx, job.params.value(QStringLiteral("retryFailed")).toBool());
+    StepOutcome outcome = params ? RetryFailures::run(ctx, jobs::retryFailed(*params))
+                                 : StepOutcome::failed(paramsError, /*permanent=*/true);
     if (outcome.ok())
-        outcome = runKind(ctx, job.kind, &historyId);
+        outcome = runKind(ctx, *params, &historyId);
 
     report = settle(&ctx, job, ctx.finish(outcome), historyId);
     if (!tenants.releaseLease(job.tenantId, m_workerId)) {

@@ -32,7 +32,6 @@ struct SyncOptions {
     TokenProviderFactory tokenProviderFactory;
     MailSourceFactory mailSourceFactory; // empty → GmailMailSource(gmailApiUrl, tokenProviderFactory)
 
-    int initialWindowDays = 30;      // initial sync and the resync after a history 404
     int listPageSize = 500;          // users.messages.list maxResults (Gmail's maximum)
     int fetchChunk = 100;            // ids handed to one fetchRaw (the client batches ≤ 50 per request)
     int requestBackoffBaseMs = 1000; // Gmail request retries: full jitter over base · 2^attempt

@@ -70,12 +70,12 @@ private Q_SLOTS:
 
     void failureIsAnnouncedOnce() {
         db::JobRepository jobs(db::Database::connection());
-        const auto old = jobs.enqueue(QStringLiteral("acme"), QStringLiteral("incremental"), {}, true);
+        const auto old = jobs.enqueue(QStringLiteral("acme"), ::jobs::IncrementalParams{}, true);
         QVERIFY(old && claim(jobs, *old));
         bool final = false;
         QVERIFY(
             jobs.failStep(*old, QStringLiteral("w1"), QStringLiteral("old failure"), {}, true, 0, 1, &final));
-        const auto id = jobs.enqueue(QStringLiteral("globex"), QStringLiteral("initial"), {}, true);
+        const auto id = jobs.enqueue(QStringLiteral("globex"), ::jobs::InitialParams{}, true);
         QVERIFY(id && claim(jobs, *id));
 
         ui::DbExecutor executor;
@@ -116,7 +116,7 @@ private Q_SLOTS:
     // details pane lists the messages with their kind and error; a job without failures shows no list.
     void jobDetailsListTheFailedMessages() {
         db::JobRepository jobs(db::Database::connection());
-        const auto id = jobs.enqueue(QStringLiteral("acme"), QStringLiteral("incremental"), {}, true);
+        const auto id = jobs.enqueue(QStringLiteral("acme"), ::jobs::IncrementalParams{}, true);
         QVERIFY(id && claim(jobs, *id));
         db::JobCounts counts;
         counts.processed = 10;
@@ -133,7 +133,7 @@ private Q_SLOTS:
                                  5),
                  qPrintable(failures.errorString()));
         QVERIFY(jobs.succeed(*id, QStringLiteral("w1")));
-        const auto clean = jobs.enqueue(QStringLiteral("globex"), QStringLiteral("incremental"), {}, true);
+        const auto clean = jobs.enqueue(QStringLiteral("globex"), ::jobs::IncrementalParams{}, true);
         QVERIFY(clean && claim(jobs, *clean));
         QVERIFY(jobs.succeed(*clean, QStringLiteral("w1")));
 
@@ -204,7 +204,7 @@ private Q_SLOTS:
                  QStringLiteral("18c2f0a1"));
 
         // A later job fails on the last one again: it moves to that job's list and leaves this one's.
-        const auto later = jobs.enqueue(QStringLiteral("acme"), QStringLiteral("incremental"), {}, true);
+        const auto later = jobs.enqueue(QStringLiteral("acme"), ::jobs::IncrementalParams{}, true);
         QVERIFY(later);
         QVERIFY(failures.record(QStringLiteral("acme"), *later,
                                 {{QStringLiteral("18c2f0a1"), db::MessageFailure::Kind::Fetch,

@@ -233,7 +233,7 @@ private Q_SLOTS:
         const auto job = jobs.find(queued.at(0).at(0).toLongLong());
         QVERIFY2(job, qPrintable(jobs.errorString()));
         QCOMPARE(job->tenantId, QStringLiteral("globex"));
-        QCOMPARE(job->kind, QStringLiteral("historical"));
+        QCOMPARE(job->kind, jobs::JobKind::Historical);
         QCOMPARE(job->status, QStringLiteral("queued"));
         QCOMPARE(job->params.value(QLatin1String("from")).toString(), from.toString(Qt::ISODate));
         QCOMPARE(job->params.value(QLatin1String("to")).toString(), to.toString(Qt::ISODate));
@@ -289,7 +289,7 @@ private Q_SLOTS:
         const auto job = jobs.find(queued.at(0).at(0).toLongLong());
         QVERIFY2(job, qPrintable(jobs.errorString()));
         QCOMPARE(job->tenantId, QStringLiteral("acme"));
-        QCOMPARE(job->kind, QStringLiteral("incremental"));
+        QCOMPARE(job->kind, jobs::JobKind::Incremental);
         QCOMPARE(job->status, QStringLiteral("queued"));
         QVERIFY(job->force);
         QCOMPARE(job->params.value(QLatin1String("retryFailed")), QJsonValue(true));

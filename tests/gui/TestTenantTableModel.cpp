@@ -101,7 +101,7 @@ private Q_SLOTS:
         const auto lease = tenants.tryAcquireLease(t.id, QStringLiteral("worker-1"));
         QVERIFY(lease && lease->acquired);
         db::JobRepository jobs(db::Database::connection());
-        const auto jobId = jobs.enqueue(t.id, QStringLiteral("initial"), {}, false);
+        const auto jobId = jobs.enqueue(t.id, ::jobs::InitialParams{}, false);
         QVERIFY2(jobId, qPrintable(jobs.errorString()));
         std::optional<db::SyncJob> claimed;
         db::ClaimOptions options;

@@ -60,7 +60,7 @@ private Q_SLOTS:
         db::JobRepository jobs(db::Database::connection());
         const auto job = jobs.find(outcome.jobId);
         QVERIFY(job);
-        QCOMPARE(job->kind, QStringLiteral("push"));
+        QCOMPARE(job->kind, jobs::JobKind::Push);
         QCOMPARE(job->status, QStringLiteral("queued"));
         QCOMPARE(job->tenantId, QStringLiteral("acme"));
     }
@@ -92,13 +92,13 @@ private Q_SLOTS:
     void queuedIncrementalJobAlsoCoalesces() {
         db::JobRepository jobs(db::Database::connection());
         const auto incremental =
-            jobs.enqueue(QStringLiteral("acme"), QStringLiteral("incremental"), {}, false);
+            jobs.enqueue(QStringLiteral("acme"), ::jobs::IncrementalParams{}, false);
         QVERIFY(incremental);
         // Cancel the earlier push job so only the incremental one is queued.
         const QList<db::SyncJob> listed =
             jobs.listForTenant(QStringLiteral("acme"), 100).value_or(QList<db::SyncJob>{});
         for (const db::SyncJob &job : listed)
-            if (job.kind == QLatin1String("push") && job.status == QLatin1String("queued"))
+            if (job.kind == ::jobs::JobKind::Push && job.status == QLatin1String("queued"))
                 QVERIFY(jobs.cancel(job.id));
         NotificationHandler handler;
         const auto outcome = handler.handleBase64(notification(QStringLiteral("alice@acme.example"), 7));

@@ -54,7 +54,7 @@ private Q_SLOTS:
         QCOMPARE(woken.size(), 1);
 
         const db::SyncJob job = m_env.runToEnd(woken.first());
-        QCOMPARE(job.kind, QStringLiteral("push"));
+        QCOMPARE(job.kind, jobs::JobKind::Push);
         QCOMPARE(job.status, QStringLiteral("succeeded"));
         QVERIFY(m_env.tableState(Tenant).contains(newId));
         QCOMPARE(m_env.diff(Tenant), QString());

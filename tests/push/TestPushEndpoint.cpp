@@ -92,7 +92,7 @@ private Q_SLOTS:
         QCOMPARE(jobCount(), before + 1);
 
         const db::SyncJob job = m_env.runToEnd(jobId);
-        QCOMPARE(job.kind, QStringLiteral("push"));
+        QCOMPARE(job.kind, jobs::JobKind::Push);
         QCOMPARE(job.status, QStringLiteral("succeeded"));
         QVERIFY(m_env.tableState(Tenant).contains(newId));
         QCOMPARE(m_env.diff(Tenant), QString());

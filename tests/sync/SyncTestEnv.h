@@ -76,10 +76,24 @@ public:
 
     QString email(const QString &tenantId) const { return m_emails.value(tenantId); }
 
+    // A job of `kind` with its default parameters, `params` overriding some (parsed strictly: a test that
+    // names an unknown field fails here, as a producer would).
     qint64 enqueue(const QString &tenantId, const QString &kind, const QJsonObject &params = {},
                    bool force = true) {
-        db::JobRepository jobs(db::Database::connection());
-        return jobs.enqueue(tenantId, kind, params, force).value_or(0);
+        const auto k = jobs::parseKind(kind);
+        if (!k)
+            return 0;
+        QJsonObject json = jobs::paramsToJson(jobs::defaultParams(*k));
+        for (auto it = params.begin(); it != params.end(); ++it)
+            json.insert(it.key(), it.value());
+        QString error;
+        const auto typed = jobs::paramsFromJson(*k, json, &error);
+        if (!typed) {
+            qWarning("enqueue: %s", qPrintable(error));
+            return 0;
+        }
+        db::JobRepository queue(db::Database::connection());
+        return queue.enqueue(tenantId, *typed, force).value_or(0);
     }
 
     // Runs the job on this thread until it is finished (retries included), at most `rounds` claims.

@@ -136,7 +136,7 @@ private Q_SLOTS:
         const QString email = QStringLiteral("restart@example.com");
         QVERIFY(addMailbox(tenant, email, 1200));
         db::JobRepository jobs(db::Database::connection());
-        const qint64 id = jobs.enqueue(tenant, QStringLiteral("initial"), {}, true).value_or(0);
+        const qint64 id = jobs.enqueue(tenant, ::jobs::InitialParams{}, true).value_or(0);
         QVERIFY(id > 0);
 
         // Test-only: every statement that stores rows takes 0.5 s more, so a step transaction is in flight
@@ -211,7 +211,7 @@ private Q_SLOTS:
         qint64 id = 0;
         QVERIFY(db::Database::runWithReconnect([&] {
             db::JobRepository jobs(db::Database::connection());
-            id = jobs.enqueue(tenant, QStringLiteral("initial"), {}, true).value_or(0);
+            id = jobs.enqueue(tenant, ::jobs::InitialParams{}, true).value_or(0);
             return id > 0;
         }));
         engine.wakeWorkers();

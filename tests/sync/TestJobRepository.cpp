@@ -38,7 +38,7 @@ private Q_SLOTS:
     void enqueueUnlessQueuedIsAtomicAcrossConnections() {
         // Two workers handling notifications at once (own connections, own threads) queue one job.
         const QString tenant = QStringLiteral("t7");
-        const QStringList covered{QStringLiteral("push"), QStringLiteral("incremental")};
+        const QList<jobs::JobKind> covered{jobs::JobKind::Push, jobs::JobKind::Incremental};
         std::atomic_int enqueued{0};
         std::atomic_int coalesced{0};
         std::atomic_int failed{0};
@@ -51,7 +51,7 @@ private Q_SLOTS:
             {
                 db::JobRepository jobs(db::Database::connection());
                 for (int i = 0; i < 25; ++i) {
-                    const auto r = jobs.enqueueUnlessQueued(tenant, QStringLiteral("push"), {}, covered);
+                    const auto r = jobs.enqueueUnlessQueued(tenant, ::jobs::PushParams{}, covered);
                     if (!r)
                         ++failed;
                     else if (r->coalesced)
@@ -74,10 +74,10 @@ private Q_SLOTS:
             1);
         // A queued incremental job covers a push request too; nothing covers an initial request.
         db::JobRepository jobs(db::Database::connection());
-        const auto again = jobs.enqueueUnlessQueued(tenant, QStringLiteral("push"), {}, covered);
+        const auto again = jobs.enqueueUnlessQueued(tenant, ::jobs::PushParams{}, covered);
         QVERIFY(again && again->coalesced);
         const auto other =
-            jobs.enqueueUnlessQueued(tenant, QStringLiteral("initial"), {}, {QStringLiteral("initial")});
+            jobs.enqueueUnlessQueued(tenant, ::jobs::InitialParams{}, {::jobs::JobKind::Initial});
         QVERIFY(other && !other->coalesced);
         QSqlQuery cleanup(db::Database::connection()); // the later tests expect an empty queue
         QVERIFY(cleanup.exec(QStringLiteral("DELETE FROM sync_jobs WHERE tenant_id = 't7'")));
@@ -85,8 +85,7 @@ private Q_SLOTS:
 
     void enqueueAndClaim() {
         db::JobRepository jobs(db::Database::connection());
-        const auto id = jobs.enqueue(QStringLiteral("t1"), QStringLiteral("initial"),
-                                     {{QStringLiteral("days"), 30}}, false);
+        const auto id = jobs.enqueue(QStringLiteral("t1"), ::jobs::InitialParams{30, false}, false);
         QVERIFY2(id, qPrintable(jobs.errorString()));
         std::optional<db::SyncJob> job;
         QVERIFY(jobs.claimNext(claim(w1), &job));
@@ -115,8 +114,8 @@ private Q_SLOTS:
 
     void oneRunningJobPerTenant() {
         db::JobRepository jobs(db::Database::connection());
-        QVERIFY(jobs.enqueue(QStringLiteral("t2"), QStringLiteral("incremental"), {}, false));
-        QVERIFY(jobs.enqueue(QStringLiteral("t2"), QStringLiteral("incremental"), {}, false));
+        QVERIFY(jobs.enqueue(QStringLiteral("t2"), ::jobs::IncrementalParams{}, false));
+        QVERIFY(jobs.enqueue(QStringLiteral("t2"), ::jobs::IncrementalParams{}, false));
         std::optional<db::SyncJob> a, b;
         QVERIFY(jobs.claimNext(claim(w1), &a));
         QVERIFY(a);
@@ -133,8 +132,8 @@ private Q_SLOTS:
         QVERIFY(other.isOpen());
         db::JobRepository mine(db::Database::connection());
         db::JobRepository theirs(other);
-        QVERIFY(mine.enqueue(QStringLiteral("t3"), QStringLiteral("incremental"), {}, false));
-        QVERIFY(mine.enqueue(QStringLiteral("t4"), QStringLiteral("incremental"), {}, false));
+        QVERIFY(mine.enqueue(QStringLiteral("t3"), ::jobs::IncrementalParams{}, false));
+        QVERIFY(mine.enqueue(QStringLiteral("t4"), ::jobs::IncrementalParams{}, false));
         // Worker 1 holds its candidate row locked inside an open transaction: worker 2 skips it.
         QSqlDatabase conn = db::Database::connection();
         QVERIFY(conn.transaction());
@@ -154,8 +153,8 @@ private Q_SLOTS:
         db::JobRepository jobs(db::Database::connection());
         QList<qint64> ids;
         for (int i = 0; i < 3; ++i)
-            ids << *jobs.enqueue(QStringLiteral("t5"), QStringLiteral("incremental"), {}, false);
-        const qint64 forced = *jobs.enqueue(QStringLiteral("t5"), QStringLiteral("incremental"), {}, true);
+            ids << *jobs.enqueue(QStringLiteral("t5"), ::jobs::IncrementalParams{}, false);
+        const qint64 forced = *jobs.enqueue(QStringLiteral("t5"), ::jobs::IncrementalParams{}, true);
         int started = 0;
         for (;;) {
             std::optional<db::SyncJob> j;
@@ -174,7 +173,7 @@ private Q_SLOTS:
 
     void staleRunningJobIsResumedFromItsCheckpoint() {
         db::JobRepository jobs(db::Database::connection());
-        const qint64 id = *jobs.enqueue(QStringLiteral("t6"), QStringLiteral("historical"), {}, false);
+        const qint64 id = *jobs.enqueue(QStringLiteral("t6"), ::jobs::HistoricalParams{}, false);
         std::optional<db::SyncJob> j;
         db::ClaimOptions mine = claim(w1);
         mine.onlyJobId = id;
@@ -210,7 +209,7 @@ private Q_SLOTS:
 
     void failStepBacksOffThenFails() {
         db::JobRepository jobs(db::Database::connection());
-        const qint64 id = *jobs.enqueue(QStringLiteral("t1"), QStringLiteral("incremental"), {}, true);
+        const qint64 id = *jobs.enqueue(QStringLiteral("t1"), ::jobs::IncrementalParams{}, true);
         QSqlQuery due(db::Database::connection());
         for (int attempt = 1; attempt <= 4; ++attempt) {
             std::optional<db::SyncJob> j;
@@ -241,7 +240,7 @@ private Q_SLOTS:
 
     void notesAppendToDetail() {
         db::JobRepository jobs(db::Database::connection());
-        const qint64 id = *jobs.enqueue(QStringLiteral("t3"), QStringLiteral("incremental"), {}, true);
+        const qint64 id = *jobs.enqueue(QStringLiteral("t3"), ::jobs::IncrementalParams{}, true);
         QVERIFY2(jobs.note(id, QStringLiteral("first")), qPrintable(jobs.errorString()));
         QVERIFY2(jobs.note(id, QStringLiteral("second")), qPrintable(jobs.errorString()));
         QCOMPARE(jobs.find(id)->errorDetail, QStringLiteral("first\nsecond"));
@@ -253,7 +252,7 @@ private Q_SLOTS:
         QVERIFY(listener.driver()->subscribeToNotification(QStringLiteral("gsa_sync_progress")));
         QSignalSpy spy(listener.driver(), &QSqlDriver::notification);
         db::JobRepository jobs(db::Database::connection());
-        const qint64 id = *jobs.enqueue(QStringLiteral("t2"), QStringLiteral("initial"), {}, true);
+        const qint64 id = *jobs.enqueue(QStringLiteral("t2"), ::jobs::InitialParams{}, true);
         QVERIFY(jobs.progress(id, QStringLiteral("t2"), QStringLiteral("fetching"), 150, 400, 48.25));
         QTRY_VERIFY_WITH_TIMEOUT(spy.size() >= 1, 5000);
         const QJsonObject o = QJsonDocument::fromJson(spy.first().at(2).toString().toUtf8()).object();
