@@ -53,27 +53,19 @@ QString describeProgress(const syncengine::ProgressUpdate &u) {
 
 } // namespace
 
-syncengine::SyncOptions SyncCommand::engineOptions(CliContext &context) {
-    syncengine::SyncOptions options;
-    options.gmailApiUrl = QUrl(context.options().gmailApiUrl);
-    const QString token = qEnvironmentVariable("GMAIL_SYNC_ACCESS_TOKEN");
-    if (!token.isEmpty()) {
-        auto provider = std::make_shared<auth::StaticTokenProvider>(token);
-        options.tokenProviderFactory = [provider](const QString &) { return provider; };
-    } else {
-        // The tenant's integration (sealed in the vault) through auth::TokenManager: one manager per
-        // tenant per process, shared by all worker threads. The vault is opened once, on first use.
-        struct VaultHolder {
-            std::mutex mutex;
-            std::shared_ptr<crypto::Vault> vault;
-            QString error;
-        };
-        auto holder = std::make_shared<VaultHolder>();
-        const QString keyFile = context.options().keyFile;
-        const QUrl tokenUrl(context.options().oauthTokenUrl);
-        options.tokenProviderFactory =
-            [holder, keyFile,
-             tokenUrl](const QString &tenantId) -> std::shared_ptr<auth::AccessTokenProvider> {
+namespace {
+
+// Tokens from each tenant's sealed integration through auth::TokenManager: one manager per tenant per
+// process, shared by all worker threads. The vault is opened once, on first use.
+syncengine::TokenProviderFactory vaultTokens(const QString &keyFile, const QUrl &tokenUrl) {
+    struct VaultHolder {
+        std::mutex mutex;
+        std::shared_ptr<crypto::Vault> vault;
+        QString error;
+    };
+    auto holder = std::make_shared<VaultHolder>();
+    return
+        [holder, keyFile, tokenUrl](const QString &tenantId) -> std::shared_ptr<auth::AccessTokenProvider> {
             std::lock_guard lock(holder->mutex);
             if (!holder->vault && holder->error.isEmpty()) {
                 QString error;
@@ -95,25 +87,44 @@ syncengine::SyncOptions SyncCommand::engineOptions(CliContext &context) {
             params.oauthTokenUrl = tokenUrl;
             return auth::TokenManager::sharedFor(params, *holder->vault);
         };
-    }
+}
+
+// Tuning from the environment: a positive number replaces the default (0 allowed where `min` is 0).
+void tuneFromEnvironment(syncengine::SyncOptions &options) {
+    const std::pair<const char *, int *> knobs[] = {
+        {"GMAIL_SYNC_START_LIMIT", &options.startLimitPerMinute},
+        {"GMAIL_SYNC_LEASE_STALE_SECONDS", &options.leaseStaleAfterSeconds},
+        {"GMAIL_SYNC_JOB_STALE_SECONDS", &options.jobStaleAfterSeconds},
+        {"GMAIL_SYNC_REQUEST_BACKOFF_MS", &options.requestBackoffBaseMs},
+        {"GMAIL_SYNC_HEARTBEAT_SECONDS", &options.heartbeatIntervalSeconds},
+        {"GMAIL_SYNC_MESSAGE_MAX_ATTEMPTS", &options.maxMessageAttempts},
+    };
     bool ok = false;
-    if (const int n = qEnvironmentVariableIntValue("GMAIL_SYNC_START_LIMIT", &ok); ok && n > 0)
-        options.startLimitPerMinute = n;
-    if (const int n = qEnvironmentVariableIntValue("GMAIL_SYNC_LEASE_STALE_SECONDS", &ok); ok && n > 0)
-        options.leaseStaleAfterSeconds = n;
-    if (const int n = qEnvironmentVariableIntValue("GMAIL_SYNC_JOB_STALE_SECONDS", &ok); ok && n > 0)
-        options.jobStaleAfterSeconds = n;
+    for (const auto &[name, value] : knobs) {
+        if (const int n = qEnvironmentVariableIntValue(name, &ok); ok && n > 0)
+            *value = n;
+    }
     if (const int n = qEnvironmentVariableIntValue("GMAIL_SYNC_RETRY_BACKOFF_SECONDS", &ok); ok && n >= 0)
         options.retryBackoffBaseSeconds = n;
-    if (const int n = qEnvironmentVariableIntValue("GMAIL_SYNC_REQUEST_BACKOFF_MS", &ok); ok && n > 0)
-        options.requestBackoffBaseMs = n;
-    if (const int n = qEnvironmentVariableIntValue("GMAIL_SYNC_HEARTBEAT_SECONDS", &ok); ok && n > 0)
-        options.heartbeatIntervalSeconds = n;
-    if (const int n = qEnvironmentVariableIntValue("GMAIL_SYNC_MESSAGE_MAX_ATTEMPTS", &ok); ok && n > 0)
-        options.maxMessageAttempts = n;
     // The lease follows the job: unless set on its own, it is free when the job is stale.
     if (qEnvironmentVariableIsEmpty("GMAIL_SYNC_LEASE_STALE_SECONDS"))
         options.leaseStaleAfterSeconds = options.jobStaleAfterSeconds;
+}
+
+} // namespace
+
+syncengine::SyncOptions SyncCommand::engineOptions(CliContext &context) {
+    syncengine::SyncOptions options;
+    options.gmailApiUrl = QUrl(context.options().gmailApiUrl);
+    const QString token = qEnvironmentVariable("GMAIL_SYNC_ACCESS_TOKEN");
+    if (!token.isEmpty()) {
+        auto provider = std::make_shared<auth::StaticTokenProvider>(token);
+        options.tokenProviderFactory = [provider](const QString &) { return provider; };
+    } else {
+        options.tokenProviderFactory =
+            vaultTokens(context.options().keyFile, QUrl(context.options().oauthTokenUrl));
+    }
+    tuneFromEnvironment(options);
     return options;
 }
 

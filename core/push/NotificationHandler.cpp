@@ -54,18 +54,15 @@ NotificationHandler::Outcome NotificationHandler::handleJson(const QByteArray &j
     const auto notification = PushEnvelope::parseNotification(json, &why);
     if (!notification)
         return malformed(why);
-    const QString &address = notification->emailAddress;
-
     Outcome outcome;
     outcome.historyId = notification->historyId;
-
     db::TenantRepository tenants(db::Database::connection());
-    const auto tenant = tenants.findByAddress(address);
+    const auto tenant = tenants.findByAddress(notification->emailAddress);
     if (!tenant) {
         if (tenants.isNotFound()) {
             outcome.result = Result::UnknownAddress;
             logging::LogEvent(logging::Level::Warning, "push notification dropped: unknown address")
-                .error(address)
+                .error(notification->emailAddress)
                 .write();
             return outcome;
         }
@@ -77,38 +74,40 @@ NotificationHandler::Outcome NotificationHandler::handleJson(const QByteArray &j
         return outcome;
     }
     outcome.tenantId = tenant->id;
+    queueSync(&outcome);
+    return outcome;
+}
 
+void NotificationHandler::queueSync(Outcome *outcome) {
     db::JobRepository queue(db::Database::connection());
     // A queued (not yet running) incremental or push job will read all history after the stored id,
     // which covers this notification too. A running one may have read history already: queue another.
     jobs::PushParams params;
-    params.notifiedHistoryId = outcome.historyId;
-    const auto queued =
-        queue.enqueueUnlessQueued(tenant->id, params, {jobs::JobKind::Push, jobs::JobKind::Incremental});
-    if (queued && queued->coalesced) {
-        outcome.result = Result::Coalesced;
-        outcome.jobId = queued->jobId;
-        return outcome;
-    }
+    params.notifiedHistoryId = outcome->historyId;
+    const auto queued = queue.enqueueUnlessQueued(outcome->tenantId, params,
+                                                  {jobs::JobKind::Push, jobs::JobKind::Incremental});
     if (!queued) {
-        outcome.result = Result::DatabaseError;
-        outcome.error = queue.errorString();
+        outcome->result = Result::DatabaseError;
+        outcome->error = queue.errorString();
         logging::LogEvent(logging::Level::Error, "push job not queued: database")
-            .tenant(tenant->id)
-            .error(outcome.error)
+            .tenant(outcome->tenantId)
+            .error(outcome->error)
             .write();
-        return outcome;
+        return;
     }
-    outcome.result = Result::Enqueued;
-    outcome.jobId = queued->jobId;
+    outcome->jobId = queued->jobId;
+    if (queued->coalesced) {
+        outcome->result = Result::Coalesced;
+        return;
+    }
+    outcome->result = Result::Enqueued;
     logging::LogEvent(logging::Level::Info, "push job queued")
-        .tenant(tenant->id)
+        .tenant(outcome->tenantId)
         .job(queued->jobId)
-        .count("historyId", outcome.historyId)
+        .count("historyId", outcome->historyId)
         .write();
     if (m_onEnqueued)
         m_onEnqueued(queued->jobId);
-    return outcome;
 }
 
 } // namespace push

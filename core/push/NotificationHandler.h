@@ -42,6 +42,9 @@ public:
     static QString resultName(Result result);
 
 private:
+    // Queues (or coalesces into a queued job) the incremental sync a notification asks for.
+    void queueSync(Outcome *outcome);
+
     std::function<void(qint64)> m_onEnqueued;
 };
 

@@ -70,11 +70,6 @@ QString JobRunner::resultName(Result r) {
 }
 
 JobRunner::Report JobRunner::run(const db::SyncJob &job) {
-    QSqlDatabase conn = db::Database::connection();
-    db::TenantRepository tenants(conn);
-    db::JobRepository jobs(conn);
-    Report report;
-
     logging::LogEvent(logging::Level::Info, "job started")
         .tenant(job.tenantId)
         .job(job.id)
@@ -82,52 +77,64 @@ JobRunner::Report JobRunner::run(const db::SyncJob &job) {
         .step(jobs::kindName(job.kind))
         .count("attempts", job.attempts)
         .write();
-
-    const auto tenant = tenants.find(job.tenantId);
-    if (!tenant) {
-        bool final = true;
-        const QString error = tenants.errorString();
-        if (!jobs.failStep(job.id, m_workerId, error, {}, tenants.isNotFound(), m_options.maxRetries,
-                           m_options.retryBackoffBaseSeconds, &final))
-            return {Result::Lost, jobs.errorString(), {}, {}};
-        return {final ? Result::Failed : Result::Retrying, error, {}, {}};
-    }
-
-    const auto lease = tenants.tryAcquireLease(job.tenantId, m_workerId, m_options.leaseStaleAfterSeconds);
-    if (!lease || !lease->acquired) {
-        // Another live sync holds the tenant: give the job back untouched (no attempt spent).
-        if (!jobs.release(job.id, m_workerId, m_options.busyTenantDelaySeconds))
-            return {Result::Lost, jobs.errorString(), {}, {}};
-        if (!lease)
-            return {Result::Retrying, tenants.errorString(), {}, {}};
-        return {Result::TenantBusy, {}, lease->heldBy, lease->heldSince};
-    }
-
+    db::Tenant tenant;
+    db::LeaseResult lease;
+    if (std::optional<Report> r = acquire(job, &tenant, &lease))
+        return *r;
     if (job.reclaimed) {
         if (std::optional<Report> r = takeOver(job))
             return *r;
     }
+    const Report report = runHolding(job, tenant, lease);
+    releaseLease(job);
+    return report;
+}
 
+std::optional<JobRunner::Report> JobRunner::acquire(const db::SyncJob &job, db::Tenant *tenant,
+                                                    db::LeaseResult *lease) {
+    QSqlDatabase conn = db::Database::connection();
+    db::TenantRepository tenants(conn);
+    db::JobRepository queue(conn);
+    const auto found = tenants.find(job.tenantId);
+    if (!found) {
+        bool final = true;
+        const QString error = tenants.errorString();
+        if (!queue.failStep(job.id, m_workerId, error, {}, tenants.isNotFound(), m_options.maxRetries,
+                            m_options.retryBackoffBaseSeconds, &final))
+            return Report{Result::Lost, queue.errorString(), {}, {}};
+        return Report{final ? Result::Failed : Result::Retrying, error, {}, {}};
+    }
+    const auto acquired = tenants.tryAcquireLease(job.tenantId, m_workerId, m_options.leaseStaleAfterSeconds);
+    if (!acquired || !acquired->acquired) {
+        // Another live sync holds the tenant: give the job back untouched (no attempt spent).
+        if (!queue.release(job.id, m_workerId, m_options.busyTenantDelaySeconds))
+            return Report{Result::Lost, queue.errorString(), {}, {}};
+        if (!acquired)
+            return Report{Result::Retrying, tenants.errorString(), {}, {}};
+        return Report{Result::TenantBusy, {}, acquired->heldBy, acquired->heldSince};
+    }
+    *tenant = *found;
+    *lease = *acquired;
+    return std::nullopt;
+}
+
+JobRunner::Report JobRunner::runHolding(const db::SyncJob &job, const db::Tenant &tenant,
+                                        const db::LeaseResult &lease) {
     QString sourceError;
     std::unique_ptr<MailSource> source =
         m_options.mailSourceFactory
-            ? m_options.mailSourceFactory(tenant->id, tenant->gmailAddress, &sourceError)
+            ? m_options.mailSourceFactory(tenant.id, tenant.gmailAddress, &sourceError)
             : nullptr;
     if (!source) {
         if (sourceError.isEmpty())
             sourceError = QStringLiteral("no Gmail access is configured for the sync engine");
-        report = settle(nullptr, job, StepOutcome::failed(sourceError, true), 0);
-        if (!tenants.releaseLease(job.tenantId, m_workerId)) { /* lease already gone: nothing to undo */
-        }
-        return report;
+        return settle(nullptr, job, StepOutcome::failed(sourceError, true), 0);
     }
-
     JobContext ctx(job, m_workerId, m_options, *source, m_parser, m_stop, m_progress);
-    if (!lease->previousHolder.isEmpty()) {
+    if (!lease.previousHolder.isEmpty()) {
         ctx.note(QStringLiteral("overrode the stale sync lease of %1 (last heartbeat %2)")
-                     .arg(lease->previousHolder, lease->previousHeartbeatAt.toUTC().toString(Qt::ISODate)));
+                     .arg(lease.previousHolder, lease.previousHeartbeatAt.toUTC().toString(Qt::ISODate)));
     }
-
     qint64 historyId = 0;
     QString paramsError;
     const auto params = jobs::paramsFromJson(job.kind, job.params, &paramsError);
@@ -136,8 +143,11 @@ JobRunner::Report JobRunner::run(const db::SyncJob &job) {
                                  : StepOutcome::failed(paramsError, /*permanent=*/true);
     if (outcome.ok())
         outcome = runKind(ctx, *params, &historyId);
+    return settle(&ctx, job, ctx.finish(outcome), historyId);
+}
 
-    report = settle(&ctx, job, ctx.finish(outcome), historyId);
+void JobRunner::releaseLease(const db::SyncJob &job) {
+    db::TenantRepository tenants(db::Database::connection());
     if (!tenants.releaseLease(job.tenantId, m_workerId)) {
         logging::LogEvent(logging::Level::Warning, "sync lease was gone at release")
             .tenant(job.tenantId)
@@ -145,7 +155,6 @@ JobRunner::Report JobRunner::run(const db::SyncJob &job) {
             .error(tenants.errorString())
             .write();
     }
-    return report;
 }
 
 std::optional<JobRunner::Report> JobRunner::takeOver(const db::SyncJob &job) {
@@ -202,45 +211,24 @@ JobRunner::Report JobRunner::settle(JobContext *ctx, const db::SyncJob &job, con
     // works (reopening it, with backoff) before the job's row is settled on it.
     if (!db::Database::runWithReconnect([] { return db::Database::ping(nullptr); }, {.stop = &m_stop}))
         logging::LogEvent(logging::Level::Warning, "database unreachable while settling").job(job.id).write();
-    QSqlDatabase conn = db::Database::connection();
-    db::TenantRepository tenants(conn);
-    db::JobRepository jobs(conn);
+    db::JobRepository queue(db::Database::connection());
     Report report;
     switch (outcome.status) {
-    case StepOutcome::Status::Ok: {
-        // The tenant's history position moves only after the whole window/history was stored.
-        if (historyId > 0 && !tenants.recordSuccessfulSync(job.tenantId, historyId)) {
-            report = settle(ctx, job, StepOutcome::failed(tenants.errorString()), 0);
-            return report;
-        }
-        if (historyId > 0 && ctx)
-            ctx->setHistoryIds(std::nullopt, historyId);
-        if (!jobs.succeed(job.id, m_workerId))
-            return {Result::Lost, jobs.errorString(), {}, {}};
-        if (db::MessageFailureRepository failures(conn);
-            !failures.forgetCrashSuspects(job.tenantId, job.id)) {
-            logging::LogEvent(logging::Level::Warning, "cannot clear crash suspects")
-                .tenant(job.tenantId)
-                .job(job.id)
-                .error(failures.errorString())
-                .write();
-        }
-        report.result = Result::Succeeded;
-        break;
-    }
+    case StepOutcome::Status::Ok:
+        return settleSucceeded(ctx, job, historyId);
     case StepOutcome::Status::Failed: {
         bool final = false;
-        if (!jobs.failStep(job.id, m_workerId, outcome.error, outcome.detail, outcome.permanent,
-                           m_options.maxRetries, m_options.retryBackoffBaseSeconds, &final))
-            return {Result::Lost, jobs.errorString(), {}, {}};
+        if (!queue.failStep(job.id, m_workerId, outcome.error, outcome.detail, outcome.permanent,
+                            m_options.maxRetries, m_options.retryBackoffBaseSeconds, &final))
+            return {Result::Lost, queue.errorString(), {}, {}};
         report.result = final ? Result::Failed : Result::Retrying;
         report.error = outcome.error;
         break;
     }
     case StepOutcome::Status::Stopped:
         // Everything committed stays; the checkpoint lets any worker resume at once.
-        if (!jobs.release(job.id, m_workerId, 0))
-            return {Result::Lost, jobs.errorString(), {}, {}};
+        if (!queue.release(job.id, m_workerId, 0))
+            return {Result::Lost, queue.errorString(), {}, {}};
         report.result = Result::Stopped;
         break;
     case StepOutcome::Status::Lost:
@@ -248,7 +236,37 @@ JobRunner::Report JobRunner::settle(JobContext *ctx, const db::SyncJob &job, con
         report.error = outcome.error;
         break;
     }
-    const auto row = jobs.find(job.id);
+    logSettled(ctx, job, report);
+    return report;
+}
+
+JobRunner::Report JobRunner::settleSucceeded(JobContext *ctx, const db::SyncJob &job, qint64 historyId) {
+    QSqlDatabase conn = db::Database::connection();
+    db::TenantRepository tenants(conn);
+    db::JobRepository queue(conn);
+    // The tenant's history position moves only after the whole window/history was stored.
+    if (historyId > 0 && !tenants.recordSuccessfulSync(job.tenantId, historyId))
+        return settle(ctx, job, StepOutcome::failed(tenants.errorString()), 0);
+    if (historyId > 0 && ctx)
+        ctx->setHistoryIds(std::nullopt, historyId);
+    if (!queue.succeed(job.id, m_workerId))
+        return {Result::Lost, queue.errorString(), {}, {}};
+    if (db::MessageFailureRepository failures(conn); !failures.forgetCrashSuspects(job.tenantId, job.id)) {
+        logging::LogEvent(logging::Level::Warning, "cannot clear crash suspects")
+            .tenant(job.tenantId)
+            .job(job.id)
+            .error(failures.errorString())
+            .write();
+    }
+    const Report report{Result::Succeeded, {}, {}, {}};
+    logSettled(ctx, job, report);
+    return report;
+}
+
+void JobRunner::logSettled(const JobContext *ctx, const db::SyncJob &job, const Report &report) {
+    db::JobRepository queue(db::Database::connection());
+    const auto row = queue.find(job.id);
+    const JobContext::Timings t = ctx ? ctx->timings() : JobContext::Timings{};
     logging::LogEvent(report.result == Result::Succeeded || report.result == Result::Stopped
                           ? logging::Level::Info
                           : logging::Level::Warning,
@@ -263,13 +281,12 @@ JobRunner::Report JobRunner::settle(JobContext *ctx, const db::SyncJob &job, con
         .count("deleted", row ? row->deleted : 0)
         .count("skipped", row ? row->skipped : 0)
         .count("failed", row ? row->failed : 0)
-        .duration("fetchMs", ctx ? double(ctx->timings().fetchNs) / 1e6 : 0)
-        .duration("parseMs", ctx ? double(ctx->timings().parseNs) / 1e6 : 0)
-        .duration("commitMs", ctx ? double(ctx->timings().commitNs) / 1e6 : 0)
-        .duration("commitWaitMs", ctx ? double(ctx->timings().commitWaitNs) / 1e6 : 0)
+        .duration("fetchMs", double(t.fetchNs) / 1e6)
+        .duration("parseMs", double(t.parseNs) / 1e6)
+        .duration("commitMs", double(t.commitNs) / 1e6)
+        .duration("commitWaitMs", double(t.commitWaitNs) / 1e6)
         .error(report.error)
         .write();
-    return report;
 }
 
 } // namespace syncengine

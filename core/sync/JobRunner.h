@@ -1,6 +1,7 @@
 #pragma once
 
 #include "db/SyncJob.h"
+#include "db/Tenant.h"
 #include "gmail/MessageParser.h"
 #include "sync/JobContext.h"
 #include "sync/SyncOptions.h"
@@ -39,7 +40,15 @@ private:
     // A job reclaimed from a dead worker: records its in-flight ids as crash suspects; fails the job when
     // its attempts are spent (a Report), else nullopt: run it.
     std::optional<Report> takeOver(const db::SyncJob &job);
+    // Finds the tenant and takes its lease; a Report when the job cannot run now (it is settled or given
+    // back).
+    std::optional<Report> acquire(const db::SyncJob &job, db::Tenant *tenant, db::LeaseResult *lease);
+    // Builds the Gmail source and runs the job's kind, holding the tenant's lease.
+    Report runHolding(const db::SyncJob &job, const db::Tenant &tenant, const db::LeaseResult &lease);
+    void releaseLease(const db::SyncJob &job);
     Report settle(JobContext *ctx, const db::SyncJob &job, const StepOutcome &outcome, qint64 historyId);
+    Report settleSucceeded(JobContext *ctx, const db::SyncJob &job, qint64 historyId);
+    void logSettled(const JobContext *ctx, const db::SyncJob &job, const Report &report);
 
     SyncOptions m_options; // a copy: the default Gmail source factory is bound to m_stop
     QString m_workerId;

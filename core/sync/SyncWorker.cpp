@@ -45,56 +45,12 @@ void SyncWorker::run() {
     db::Database::setThreadStatementTimeout(db::Database::kQueueStatementTimeoutMs);
     JobRunner runner(m_options, m_workerId, m_stop,
                      [this](const ProgressUpdate &u) { m_engine->reportProgress(u); });
-    db::ClaimOptions claim;
-    claim.workerId = m_workerId;
-    claim.jobStaleAfterSeconds = m_options.jobStaleAfterSeconds;
-    claim.startLimitPerMinute = m_options.startLimitPerMinute;
-    // While the database is unreachable the worker waits with backoff (1 s doubling to 10 s) and logs the
-    // outage once when it starts and once when it ends, not at every poll.
-    int backoffMs = 0;
-    QElapsedTimer outage;
-    const auto unreachable = [&](const QString &error) {
-        if (backoffMs == 0) {
-            outage.start();
-            backoffMs = qMax(m_options.pollIntervalMs, 1000);
-            logging::LogEvent(logging::Level::Error, "worker cannot reach the database; retrying")
-                .worker(m_workerId)
-                .error(error)
-                .write();
-        } else {
-            backoffMs = qMin(backoffMs * 2, qMax(m_options.pollIntervalMs, 10000));
-        }
-        idle(backoffMs);
-    };
     while (!m_stop) {
-        QString error;
-        if (!db::Database::open(&error)) {
-            unreachable(error);
-            continue;
-        }
-        db::JobRepository jobs(db::Database::connection());
-        std::optional<db::SyncJob> job;
-        if (!jobs.claimNext(claim, &job)) {
-            if (!db::Database::isConnectionLost()) {
-                // The server answered with an error: not an outage, say it every time.
-                logging::LogEvent(logging::Level::Error, "claiming a job failed")
-                    .worker(m_workerId)
-                    .error(jobs.errorString())
-                    .write();
-                db::Database::closeThreadConnection(); // a fresh session on the next round
-                idle(qMax(m_options.pollIntervalMs, 2000));
-                continue;
-            }
-            unreachable(jobs.errorString()); // Database::open reconnects on the next round
-            continue;
-        }
-        if (backoffMs > 0) {
-            logging::LogEvent(logging::Level::Info, "worker reached the database again")
-                .worker(m_workerId)
-                .duration("outageMs", double(outage.elapsed()))
-                .write();
-            backoffMs = 0;
-        }
+        bool claimed = false;
+        const std::optional<db::SyncJob> job = claimNext(&claimed);
+        if (!claimed)
+            continue; // the database failed: claimNext waited already
+        reachedDatabase();
         if (!job) {
             idle(m_options.pollIntervalMs);
             continue;
@@ -104,6 +60,63 @@ void SyncWorker::run() {
     }
     db::Database::closeThreadConnection();
     logging::LogEvent(logging::Level::Info, "worker stopped").worker(m_workerId).write();
+}
+
+std::optional<db::SyncJob> SyncWorker::claimNext(bool *claimed) {
+    *claimed = false;
+    QString error;
+    if (!db::Database::open(&error)) {
+        unreachable(error);
+        return std::nullopt;
+    }
+    db::ClaimOptions claim;
+    claim.workerId = m_workerId;
+    claim.jobStaleAfterSeconds = m_options.jobStaleAfterSeconds;
+    claim.startLimitPerMinute = m_options.startLimitPerMinute;
+    db::JobRepository queue(db::Database::connection());
+    std::optional<db::SyncJob> job;
+    if (queue.claimNext(claim, &job)) {
+        *claimed = true;
+        return job;
+    }
+    if (db::Database::isConnectionLost()) {
+        unreachable(queue.errorString()); // Database::open reconnects on the next round
+        return std::nullopt;
+    }
+    // The server answered with an error: not an outage, say it every time.
+    logging::LogEvent(logging::Level::Error, "claiming a job failed")
+        .worker(m_workerId)
+        .error(queue.errorString())
+        .write();
+    db::Database::closeThreadConnection(); // a fresh session on the next round
+    idle(qMax(m_options.pollIntervalMs, 2000));
+    return std::nullopt;
+}
+
+// While the database is unreachable the worker waits with backoff (1 s doubling to 10 s) and logs the
+// outage once when it starts and once when it ends, not at every poll.
+void SyncWorker::unreachable(const QString &error) {
+    if (m_outageBackoffMs == 0) {
+        m_outage.start();
+        m_outageBackoffMs = qMax(m_options.pollIntervalMs, 1000);
+        logging::LogEvent(logging::Level::Error, "worker cannot reach the database; retrying")
+            .worker(m_workerId)
+            .error(error)
+            .write();
+    } else {
+        m_outageBackoffMs = qMin(m_outageBackoffMs * 2, qMax(m_options.pollIntervalMs, 10000));
+    }
+    idle(m_outageBackoffMs);
+}
+
+void SyncWorker::reachedDatabase() {
+    if (m_outageBackoffMs == 0)
+        return;
+    logging::LogEvent(logging::Level::Info, "worker reached the database again")
+        .worker(m_workerId)
+        .duration("outageMs", double(m_outage.elapsed()))
+        .write();
+    m_outageBackoffMs = 0;
 }
 
 } // namespace syncengine

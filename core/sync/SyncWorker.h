@@ -1,8 +1,11 @@
 #pragma once
 
+#include "db/SyncJob.h"
+
 #include "sync/JobContext.h"
 #include "sync/SyncOptions.h"
 
+#include <QElapsedTimer>
 #include <QMutex>
 #include <QThread>
 #include <QWaitCondition>
@@ -32,6 +35,11 @@ protected:
 
 private:
     void idle(int ms);
+    // The next runnable job (nullopt: none now). *claimed is false when the database failed; the
+    // worker has then waited (outage backoff) already.
+    std::optional<db::SyncJob> claimNext(bool *claimed);
+    void unreachable(const QString &error);
+    void reachedDatabase();
 
     SyncOptions m_options;
     QString m_workerId;
@@ -40,6 +48,8 @@ private:
     QMutex m_mutex;
     QWaitCondition m_wake;
     bool m_woken = false;
+    int m_outageBackoffMs = 0; // > 0 while the database is unreachable
+    QElapsedTimer m_outage;
 };
 
 } // namespace syncengine
