@@ -67,6 +67,22 @@ def strip(text):
     return "".join(out)
 
 
+def matching_brace(text, i, line):
+    """The index of the `}` closing the `{` at i, and the line number there."""
+    depth, j = 0, i
+    while j < len(text):
+        if text[j] == "{":
+            depth += 1
+        elif text[j] == "}":
+            depth -= 1
+            if depth == 0:
+                break
+        elif text[j] == "\n":
+            line += 1
+        j += 1
+    return j, line
+
+
 def functions(path):
     text = strip(open(path, encoding="utf-8", errors="replace").read())
     results = []
@@ -101,33 +117,13 @@ def functions(path):
         is_scope = first in SCOPE_WORDS or re.search(r"\b(class|struct|union|enum)\b[^(]*$", head)
         if not is_scope and not is_body and (prev in "=,(" or prev.isalnum() or prev in "_>]"):
             # brace initialiser inside a statement: skip it, keep the statement going
-            depth, j = 0, i
-            while j < n:
-                if text[j] == "{":
-                    depth += 1
-                elif text[j] == "}":
-                    depth -= 1
-                    if depth == 0:
-                        break
-                elif text[j] == "\n":
-                    line += 1
-                j += 1
+            j, line = matching_brace(text, i, line)
             stmt += "{}"
             i = j + 1
             continue
         if is_body and not is_scope:
             start = line
-            depth, j = 0, i
-            while j < n:
-                if text[j] == "{":
-                    depth += 1
-                elif text[j] == "}":
-                    depth -= 1
-                    if depth == 0:
-                        break
-                elif text[j] == "\n":
-                    line += 1
-                j += 1
+            j, line = matching_brace(text, i, line)
             after = text[j + 1:j + 200].lstrip()[:1]
             if after in (",", ")"):  # `m_x(Foo()) {…},` in a constructor's initialiser list: not the body
                 stmt += "{}"
