@@ -17,6 +17,7 @@
 #include "db/JobRepository.h"
 #include "db/Migrator.h"
 #include "db/TenantRepository.h"
+#include "ops/AuditTrail.h"
 #include "ops/SyncRequests.h"
 
 #include <QAction>
@@ -437,7 +438,10 @@ void MainWindow::enqueue(const jobs::JobParams &params, bool force) {
         [tenantId, params, force] {
             ops::SyncRequests requests(db::Database::connection());
             ActionResult r;
-            r.id = requests.queue(tenantId, params, {force});
+            ops::SyncRequests::QueueOptions options;
+            options.force = force;
+            options.actor = ops::AuditTrail::osActor();
+            r.id = requests.queue(tenantId, params, options);
             r.error = requests.errorString();
             return r;
         },

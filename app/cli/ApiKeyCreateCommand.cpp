@@ -3,21 +3,12 @@
 #include "CliContext.h"
 #include "db/Database.h"
 #include "ops/ApiKeys.h"
+#include "ops/AuditTrail.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
 
 namespace cli {
-
-namespace {
-
-// The OS user running the command: who created the key.
-QString osUser() {
-    const QString user = qEnvironmentVariable("USER");
-    return user.isEmpty() ? qEnvironmentVariable("LOGNAME") : user;
-}
-
-} // namespace
 
 int ApiKeyCreateCommand::run(CliContext &context, const QStringList &args) {
     QCommandLineParser parser;
@@ -49,7 +40,8 @@ int ApiKeyCreateCommand::run(CliContext &context, const QStringList &args) {
         return context.fail(error);
     ops::ApiKeys keys(db::Database::connection());
     const QString name = parser.value(QStringLiteral("name"));
-    const auto created = keys.create(name, *scope, parser.value(QStringLiteral("tenant")), expires, osUser());
+    const auto created = keys.create(name, *scope, parser.value(QStringLiteral("tenant")), expires,
+                                     ops::AuditTrail::osActor());
     if (!created)
         return context.fail(keys.errorString());
     if (parser.isSet(QStringLiteral("json"))) {

@@ -3,6 +3,7 @@
 #include "CliContext.h"
 #include "db/Database.h"
 #include "ops/ApiKeys.h"
+#include "ops/AuditTrail.h"
 
 namespace cli {
 
@@ -19,7 +20,7 @@ int ApiKeyRevokeCommand::run(CliContext &context, const QStringList &args) {
     if (!context.openDatabase(&error))
         return context.fail(error);
     ops::ApiKeys keys(db::Database::connection());
-    if (!keys.revoke(id))
+    if (!keys.revoke(id, ops::AuditTrail::osActor()))
         return context.fail(keys.errorString());
     context.out() << "API key " << id << " revoked" << Qt::endl;
     return ExitSuccess;

@@ -7,6 +7,7 @@
 #include "db/Database.h"
 #include "log/Log.h"
 #include "log/LogEvent.h"
+#include "ops/AuditTrail.h"
 #include "ops/ForegroundJob.h"
 #include "ops/SyncRequests.h"
 #include "sync/SyncEngine.h"
@@ -240,7 +241,8 @@ int SyncCommand::run(CliContext &context, const QStringList &args) {
     const syncengine::SyncOptions options = engineOptions(context);
     ops::SyncRequests requests(db::Database::connection());
     const auto jobId =
-        requests.queue(a.tenantId, a.params, {a.force, !a.noWait, options.leaseStaleAfterSeconds});
+        requests.queue(a.tenantId, a.params,
+                       {a.force, !a.noWait, options.leaseStaleAfterSeconds, ops::AuditTrail::osActor()});
     if (!jobId) {
         if (requests.refusal() == ops::SyncRequests::Refusal::InvalidParameters)
             return context.usageError(requests.errorString(), usage());

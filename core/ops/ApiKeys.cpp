@@ -1,6 +1,7 @@
 #include "ops/ApiKeys.h"
 
 #include "db/ApiKeyRepository.h"
+#include "ops/AuditTrail.h"
 
 #include <QCryptographicHash>
 #include <QRandomGenerator>
@@ -86,6 +87,11 @@ std::optional<ApiKeys::Created> ApiKeys::create(const QString &name, Scope scope
         return std::nullopt;
     }
     created.id = *id;
+    AuditTrail(m_db).record(createdBy, QStringLiteral("apikey-create"), tenantId,
+                            {{QStringLiteral("keyId"), created.id},
+                             {QStringLiteral("name"), row.name},
+                             {QStringLiteral("scope"), row.scope}},
+                            {});
     return created;
 }
 
@@ -97,9 +103,12 @@ std::optional<QList<db::ApiKey>> ApiKeys::list() {
     return all;
 }
 
-bool ApiKeys::revoke(qint64 id) {
+bool ApiKeys::revoke(qint64 id, const QString &actor) {
     db::ApiKeyRepository keys(m_db);
-    return keys.revoke(id) || fail(keys.errorString(), !keys.isNotFound());
+    const bool ok = keys.revoke(id) || fail(keys.errorString(), !keys.isNotFound());
+    AuditTrail(m_db).record(actor, QStringLiteral("apikey-revoke"), {}, {{QStringLiteral("keyId"), id}},
+                            ok ? QString() : m_error);
+    return ok;
 }
 
 std::optional<ApiKeys::Principal> ApiKeys::authenticate(const QString &presentedKey) {

@@ -31,10 +31,11 @@ public:
 
     explicit ApiKeys(QSqlDatabase db);
 
+    // `createdBy`: the actor (AuditTrail::osActor(), …), recorded on the key and in the audit trail.
     std::optional<Created> create(const QString &name, Scope scope, const QString &tenantId,
                                   const QDateTime &expiresAt, const QString &createdBy);
     std::optional<QList<db::ApiKey>> list();
-    Q_REQUIRED_RESULT bool revoke(qint64 id);
+    Q_REQUIRED_RESULT bool revoke(qint64 id, const QString &actor);
 
     // The key's principal when it is known, not revoked and not expired; otherwise nullopt and
     // errorString() says which (never echoing the key). isDatabaseError() tells a failure to check apart.

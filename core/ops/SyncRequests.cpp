@@ -2,6 +2,7 @@
 
 #include "db/JobRepository.h"
 #include "db/TenantRepository.h"
+#include "ops/AuditTrail.h"
 
 namespace ops {
 
@@ -29,8 +30,38 @@ bool SyncRequests::validate(const jobs::JobParams &params, QString *error) {
     return true;
 }
 
+QString SyncRequests::auditAction(const jobs::JobParams &params, bool force) {
+    if (jobs::retryFailed(params))
+        return QStringLiteral("retry-failed");
+    switch (jobs::kindOf(params)) {
+    case jobs::JobKind::Initial:
+        return QStringLiteral("initial-sync");
+    case jobs::JobKind::Historical:
+        return QStringLiteral("historical-sync");
+    case jobs::JobKind::Incremental:
+    case jobs::JobKind::Push:
+        break;
+    }
+    return force ? QStringLiteral("force-sync") : QStringLiteral("sync");
+}
+
 std::optional<qint64> SyncRequests::queue(const QString &tenantId, const jobs::JobParams &params,
                                           const QueueOptions &options) {
+    const auto id = queueChecked(tenantId, params, options);
+    if (!options.actor.isEmpty()) {
+        QJsonObject details{{QStringLiteral("kind"), jobs::kindName(jobs::kindOf(params))},
+                            {QStringLiteral("params"), jobs::paramsToJson(params)},
+                            {QStringLiteral("force"), options.force}};
+        if (id)
+            details.insert(QStringLiteral("jobId"), *id);
+        AuditTrail(m_db).record(options.actor, auditAction(params, options.force), tenantId, details,
+                                id ? QString() : m_error);
+    }
+    return id;
+}
+
+std::optional<qint64> SyncRequests::queueChecked(const QString &tenantId, const jobs::JobParams &params,
+                                                 const QueueOptions &options) {
     m_refusal = Refusal::None;
     m_error.clear();
     QString error;

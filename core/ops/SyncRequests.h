@@ -26,6 +26,7 @@ public:
         bool force = false;              // ignore the per-tenant start limit
         bool refuseWhileSyncing = false; // for callers that wait for the job (the CLI's `sync`)
         int leaseStaleAfterSeconds = 30; // a lease older than this is stale, not live
+        QString actor;                   // who asks (AuditTrail::osActor(), an API key); empty: not audited
     };
 
     explicit SyncRequests(QSqlDatabase db);
@@ -40,7 +41,12 @@ public:
     Refusal refusal() const { return m_refusal; }
     QString errorString() const { return m_error; }
 
+    // The audit trail's name for the request: sync, force-sync, historical-sync, retry-failed, initial-sync.
+    static QString auditAction(const jobs::JobParams &params, bool force);
+
 private:
+    std::optional<qint64> queueChecked(const QString &tenantId, const jobs::JobParams &params,
+                                       const QueueOptions &options);
     std::nullopt_t refuse(Refusal why, const QString &error);
 
     QSqlDatabase m_db;

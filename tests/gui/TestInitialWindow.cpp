@@ -64,6 +64,11 @@ private Q_SLOTS:
         QVERIFY2(params, qPrintable(error));
         QCOMPARE(params->windowDays, 90);
 
+        // The operator's action is in the audit trail, once, under the OS user.
+        QCOMPARE(scalar(QStringLiteral("SELECT count(*) FROM audit_log WHERE action = 'initial-sync' AND "
+                                       "tenant_id = 'acme' AND outcome = 'ok'")),
+                 1);
+
         const qint64 before = QDateTime::currentSecsSinceEpoch();
         const db::SyncJob done = m_env->runToEnd(jobId);
         QCOMPARE(done.status, QStringLiteral("succeeded"));

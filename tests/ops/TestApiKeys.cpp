@@ -74,10 +74,10 @@ private Q_SLOTS:
 
         const auto revoked = keys.create(QStringLiteral("old"), ops::ApiKeys::Scope::Admin, {}, {}, {});
         QVERIFY(revoked);
-        QVERIFY(keys.revoke(revoked->id));
+        QVERIFY(keys.revoke(revoked->id, QStringLiteral("os:test")));
         QVERIFY(!keys.authenticate(revoked->key));
         QVERIFY2(keys.errorString().contains(QStringLiteral("revoked")), qPrintable(keys.errorString()));
-        QVERIFY(!keys.revoke(revoked->id)); // once
+        QVERIFY(!keys.revoke(revoked->id, QStringLiteral("os:test"))); // once
 
         const auto expiring = keys.create(QStringLiteral("short"), ops::ApiKeys::Scope::Read, {},
                                           QDateTime::currentDateTimeUtc().addSecs(3600), {});
