@@ -19,6 +19,8 @@ packages=(
   # tests: keychain over D-Bus, real browser for the OAuth flow, X server for screenshots
   dbus dbus-x11 gnome-keyring xvfb xauth xdg-utils chromium chromium-driver fonts-dejavu-core
   postgresql-client qt6-translations-l10n
+  # tests: /metrics read by the Prometheus project's own text-format parser
+  python3-prometheus-client
 )
 
 missing=()
