@@ -92,6 +92,8 @@ std::optional<ApiResponse> ControlRoutes::handle(const ApiRequest &request) {
             return expireHistory(email);
         if (n == 4 && p[3] == QStringLiteral("state") && m == "GET")
             return state(email);
+        if (n == 5 && p[3] == QStringLiteral("labels") && m == "PUT")
+            return defineLabel(email, p[4], request);
         return std::nullopt;
     }
     if (what == QStringLiteral("tokens") && n == 2 && m == "POST")
@@ -238,6 +240,24 @@ ApiResponse ControlRoutes::expireHistory(const QString &email) {
     return ApiResponse::json(
         QJsonObject{{QStringLiteral("historyId"), QString::number(box->historyId())},
                     {QStringLiteral("oldestHistoryId"), QString::number(box->oldestHistoryId())}});
+}
+
+// PUT /_sandbox/users/{email}/labels/{id} {"name": "...", "textColor"?, "backgroundColor"?}: creates or
+// renames a user label (what a user does in Gmail's settings; Gmail writes no history record for it).
+ApiResponse ControlRoutes::defineLabel(const QString &email, const QString &id, const ApiRequest &request) {
+    const auto box = m_server.mailboxes().find(email);
+    if (!box)
+        return GoogleError::notFound();
+    ApiResponse error;
+    const auto body = jsonBody(request, &error);
+    if (!body)
+        return error;
+    if (!box->defineLabel(id, body->value(QStringLiteral("name")).toString(),
+                          body->value(QStringLiteral("textColor")).toString(),
+                          body->value(QStringLiteral("backgroundColor")).toString()))
+        return GoogleError::invalidArgument(
+            QStringLiteral("a user label needs an id that is not a system label's and a name"));
+    return ApiResponse::json(LabelCatalog::toJson(*box->label(id)));
 }
 
 ApiResponse ControlRoutes::state(const QString &email) {

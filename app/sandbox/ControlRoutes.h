@@ -25,6 +25,7 @@ private:
     ApiResponse deleteMessage(const QString &email, const QString &id);
     ApiResponse modifyMessage(const QString &email, const QString &id, const ApiRequest &request);
     ApiResponse expireHistory(const QString &email);
+    ApiResponse defineLabel(const QString &email, const QString &id, const ApiRequest &request);
     ApiResponse state(const QString &email);
     ApiResponse issueToken(const ApiRequest &request);
     ApiResponse setFaults(const ApiRequest &request);

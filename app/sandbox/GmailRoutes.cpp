@@ -95,6 +95,8 @@ std::optional<GmailRoutes::Call> GmailRoutes::resolve(const ApiRequest &request)
             call.method = QStringLiteral("messages.list");
         else if (get && resource == QStringLiteral("history"))
             call.method = QStringLiteral("history.list");
+        else if (get && resource == QStringLiteral("labels"))
+            call.method = QStringLiteral("labels.list");
         else if (post && resource == QStringLiteral("watch"))
             call.method = QStringLiteral("watch");
         else if (post && resource == QStringLiteral("stop"))
@@ -105,6 +107,8 @@ std::optional<GmailRoutes::Call> GmailRoutes::resolve(const ApiRequest &request)
             call.method = QStringLiteral("messages.get");
         else if (resource == QStringLiteral("threads"))
             call.method = QStringLiteral("threads.get");
+        else if (resource == QStringLiteral("labels"))
+            call.method = QStringLiteral("labels.get");
     } else if (n == 5 && get && resource == QStringLiteral("messages") &&
                parts[3] == QStringLiteral("attachments") && !parts[4].isEmpty()) {
         call.method = QStringLiteral("messages.attachments.get");
@@ -159,11 +163,33 @@ ApiResponse GmailRoutes::handle(const Call &call, const ApiRequest &request,
         return getThread(*box, call, request);
     if (call.method == QStringLiteral("history.list"))
         return listHistory(*box, request);
+    if (call.method == QStringLiteral("labels.list"))
+        return listLabels(*box);
+    if (call.method == QStringLiteral("labels.get"))
+        return getLabel(*box, call);
     if (call.method == QStringLiteral("watch"))
         return watch(*box, request);
     if (call.method == QStringLiteral("stop"))
         return stop(*box);
     return GoogleError::notFound();
+}
+
+ApiResponse GmailRoutes::listLabels(Mailbox &box) {
+    QJsonArray labels;
+    for (const LabelCatalog::Label &l : box.labels())
+        labels.append(LabelCatalog::toJson(l));
+    return ApiResponse::json(QJsonObject{{QStringLiteral("labels"), labels}});
+}
+
+ApiResponse GmailRoutes::getLabel(Mailbox &box, const Call &call) {
+    const auto label = box.label(call.id);
+    if (!label)
+        return GoogleError::notFound();
+    QJsonObject o = LabelCatalog::toJson(*label);
+    const auto [total, unread] = box.labelCounts(call.id);
+    o.insert(QStringLiteral("messagesTotal"), total);
+    o.insert(QStringLiteral("messagesUnread"), unread);
+    return ApiResponse::json(o);
 }
 
 ApiResponse GmailRoutes::profile(Mailbox &box) {

@@ -56,6 +56,8 @@ public:
 
 private:
     ApiResponse profile(Mailbox &box);
+    ApiResponse listLabels(Mailbox &box);
+    ApiResponse getLabel(Mailbox &box, const Call &call);
     ApiResponse listMessages(const std::shared_ptr<Mailbox> &box, const ApiRequest &request);
     ApiResponse getMessage(Mailbox &box, const Call &call, const ApiRequest &request);
     ApiResponse getAttachment(Mailbox &box, const Call &call);

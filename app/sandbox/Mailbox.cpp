@@ -116,8 +116,10 @@ QStringList Mailbox::internLabels(const QStringList &labels) {
         if (label.isEmpty())
             continue;
         auto it = m_labelPool.constFind(label);
-        if (it == m_labelPool.constEnd())
+        if (it == m_labelPool.constEnd()) {
             it = m_labelPool.insert(label, label);
+            m_labelCatalog.ensure(label);
+        }
         if (!result.contains(*it))
             result.append(*it);
     }
@@ -302,6 +304,35 @@ int Mailbox::messagesTotal() const {
 int Mailbox::threadsTotal() const {
     QMutexLocker lock(&m_mutex);
     return int(m_threads.size());
+}
+
+QList<LabelCatalog::Label> Mailbox::labels() const {
+    QMutexLocker lock(&m_mutex);
+    return m_labelCatalog.all();
+}
+
+std::optional<LabelCatalog::Label> Mailbox::label(const QString &id) const {
+    QMutexLocker lock(&m_mutex);
+    return m_labelCatalog.find(id);
+}
+
+bool Mailbox::defineLabel(const QString &id, const QString &name, const QString &textColor,
+                          const QString &backgroundColor) {
+    QMutexLocker lock(&m_mutex);
+    return m_labelCatalog.define(id, name, textColor, backgroundColor);
+}
+
+std::pair<int, int> Mailbox::labelCounts(const QString &labelId) const {
+    QMutexLocker lock(&m_mutex);
+    int total = 0;
+    int unread = 0;
+    for (const auto &[key, m] : m_messages) {
+        if (m.labelIds.contains(labelId)) {
+            ++total;
+            unread += m.labelIds.contains(QStringLiteral("UNREAD")) ? 1 : 0;
+        }
+    }
+    return {total, unread};
 }
 
 } // namespace sandbox

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "LabelCatalog.h"
 #include "StoredMessage.h"
 
 #include <QHash>
@@ -41,6 +42,14 @@ public:
     int messagesTotal() const;
     int threadsTotal() const;
 
+    // users.labels: the catalog, and a user label created or renamed (control API).
+    QList<LabelCatalog::Label> labels() const;
+    std::optional<LabelCatalog::Label> label(const QString &id) const;
+    bool defineLabel(const QString &id, const QString &name, const QString &textColor,
+                     const QString &backgroundColor);
+    // Messages and unread messages carrying `labelId` (labels.get's messagesTotal / messagesUnread).
+    std::pair<int, int> labelCounts(const QString &labelId) const;
+
     // Called after each change (outside the lock) with the new historyId; MailboxStore wires it.
     void setChangeListener(std::function<void(const QString &email, quint64 historyId)> listener);
 
@@ -65,7 +74,8 @@ private:
     quint64 m_historyId = 1;
     quint64 m_oldestHistoryId = 1;
     quint64 m_idCounter = 0;
-    QHash<QString, QString> m_labelPool;                  // one shared copy of each label name
+    QHash<QString, QString> m_labelPool; // one shared copy of each label name
+    LabelCatalog m_labelCatalog;
     std::map<Key, StoredMessage> m_messages;              // in list order, so listing needs no index lookups
     QHash<QString, qint64> m_dates;                       // id → internalDate, to find a message's Key
     QHash<QString, QList<QString>> m_threads;             // threadId → message ids
