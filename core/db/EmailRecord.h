@@ -17,6 +17,8 @@ struct EmailRecord {
     QString subject;
     QString fromName;
     QString fromAddress;
+    // Recipients in display form ("Name <addr>" or a bare addr, see MailAddress): the repository stores
+    // them as bare lower-case addresses with the names beside them and reads them back in this form.
     QStringList to;
     QStringList cc;
     QStringList bcc;

@@ -1,11 +1,14 @@
 #include "db/EmailRepository.h"
 
 #include "db/Database.h"
+#include "db/MailAddress.h"
+#include "db/SqlValues.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSqlDriver>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
 
@@ -15,12 +18,31 @@ namespace db {
 
 namespace {
 
-// The COPY column list and the staging table share this order.
-constexpr const char *CopyColumns =
-    "gmail_message_id, gmail_thread_id, history_id, subject, from_name, from_address, to_addresses, "
-    "cc_addresses, bcc_addresses, reply_to, message_id_header, in_reply_to, references_header, sent_at, "
-    "internal_date, labels, snippet, body_html, body_text, attachments, priority, size_estimate, "
-    "parse_warnings";
+// What a row of `emails` stores besides tenant_id, in the order of the COPY, the staging table and
+// the INSERT … SELECT.
+const QStringList kStoredColumns = {QStringLiteral("gmail_message_id"), QStringLiteral("gmail_thread_id"),
+                                    QStringLiteral("history_id"),       QStringLiteral("subject"),
+                                    QStringLiteral("from_name"),        QStringLiteral("from_address"),
+                                    QStringLiteral("to_addresses"),     QStringLiteral("to_names"),
+                                    QStringLiteral("cc_addresses"),     QStringLiteral("cc_names"),
+                                    QStringLiteral("bcc_addresses"),    QStringLiteral("bcc_names"),
+                                    QStringLiteral("reply_to"),         QStringLiteral("message_id_header"),
+                                    QStringLiteral("in_reply_to"),      QStringLiteral("references_header"),
+                                    QStringLiteral("sent_at"),          QStringLiteral("internal_date"),
+                                    QStringLiteral("labels"),           QStringLiteral("snippet"),
+                                    QStringLiteral("body_html"),        QStringLiteral("body_text"),
+                                    QStringLiteral("attachments"),      QStringLiteral("priority"),
+                                    QStringLiteral("size_estimate"),    QStringLiteral("parse_warnings")};
+
+// Arrays as JSON text: QPSQL hands text[] over as an unparsed literal. readRecord() follows this order.
+const QString kReadColumns = QStringLiteral(
+    "SELECT gmail_message_id, gmail_thread_id, history_id, subject, from_name, from_address,"
+    " array_to_json(to_addresses)::text, array_to_json(to_names)::text,"
+    " array_to_json(cc_addresses)::text, array_to_json(cc_names)::text,"
+    " array_to_json(bcc_addresses)::text, array_to_json(bcc_names)::text,"
+    " reply_to, message_id_header, in_reply_to, references_header, sent_at, internal_date,"
+    " array_to_json(labels)::text, snippet, body_html, body_text, attachments::text, priority, size_estimate,"
+    " array_to_json(parse_warnings)::text FROM emails");
 
 PGconn *pgConnection(const QSqlDatabase &db) {
     const QVariant handle = db.driver()->handle();
@@ -37,30 +59,142 @@ QString pgError(PGconn *conn) {
     return QString::fromUtf8(PQerrorMessage(conn)).trimmed().section(QLatin1Char('\n'), 0, 0);
 }
 
-void appendNull(QByteArray &out) {
-    out.append("\\N");
+// One line of COPY text format: fields separated by tabs, \N for NULL.
+class CopyLine final {
+public:
+    explicit CopyLine(QByteArray &out)
+        : m_out(out) {}
+    void text(const QString &s) { // null QString → NULL
+        if (s.isNull())
+            field("\\N");
+        else
+            escaped(s);
+    }
+    void escaped(const QString &s) {
+        separate();
+        EmailRepository::appendCopyField(m_out, s);
+    }
+    void array(const QStringList &list) { escaped(sql::arrayLiteral(list)); }
+    void number(std::optional<qint64> n) { field(n ? QByteArray::number(*n) : QByteArrayLiteral("\\N")); }
+    void timestamp(const QDateTime &dt) {
+        field(dt.isValid() ? dt.toUTC().toString(Qt::ISODateWithMs).toLatin1() : QByteArrayLiteral("\\N"));
+    }
+    void recipients(const QStringList &formatted) {
+        const QList<MailAddress> parsed = MailAddress::parseList(formatted);
+        array(MailAddress::addressesOf(parsed));
+        array(MailAddress::namesOf(parsed));
+    }
+    void end() { m_out.append('\n'); }
+
+private:
+    void separate() {
+        if (!m_first)
+            m_out.append('\t');
+        m_first = false;
+    }
+    void field(const QByteArray &raw) {
+        separate();
+        m_out.append(raw);
+    }
+
+    QByteArray &m_out;
+    bool m_first = true;
+};
+
+// In kStoredColumns order.
+void appendRecord(QByteArray &out, const EmailRecord &r) {
+    CopyLine line(out);
+    line.escaped(r.gmailMessageId);
+    line.escaped(r.threadId);
+    line.number(r.historyId);
+    line.text(r.subject);
+    line.text(r.fromName);
+    line.text(r.fromAddress);
+    line.recipients(r.to);
+    line.recipients(r.cc);
+    line.recipients(r.bcc);
+    line.text(r.replyTo);
+    line.text(r.messageIdHeader);
+    line.text(r.inReplyTo);
+    line.text(r.references);
+    line.timestamp(r.sentAt);
+    line.timestamp(r.internalDate);
+    line.array(r.labels);
+    line.text(r.snippet);
+    line.text(r.bodyHtml);
+    line.text(r.bodyText);
+    line.escaped(QString::fromUtf8(r.attachmentsJson.isEmpty() ? "[]" : r.attachmentsJson));
+    line.escaped(r.priority);
+    line.number(r.sizeEstimate ? std::optional<qint64>(*r.sizeEstimate) : std::nullopt);
+    line.array(r.parseWarnings);
+    line.end();
 }
 
-void appendTimestamp(QByteArray &out, const QDateTime &dt) {
-    if (!dt.isValid())
-        appendNull(out);
-    else
-        out.append(dt.toUTC().toString(Qt::ISODateWithMs).toLatin1());
+QStringList recipients(const QSqlQuery &q, int addressColumn) {
+    return MailAddress::displayList(MailAddress::fromColumns(sql::stringArray(q.value(addressColumn)),
+                                                             sql::stringArray(q.value(addressColumn + 1))));
 }
 
-QDateTime readTimestamp(const QVariant &v) {
-    QDateTime dt = v.toDateTime();
-    if (dt.isValid())
-        dt = dt.toUTC();
-    return dt;
+// One row of kReadColumns.
+EmailRecord readRecord(const QSqlQuery &q) {
+    EmailRecord r;
+    r.gmailMessageId = q.value(0).toString();
+    r.threadId = q.value(1).toString();
+    r.historyId = sql::optionalInt(q.value(2));
+    r.subject = q.value(3).toString();
+    r.fromName = q.value(4).toString();
+    r.fromAddress = q.value(5).toString();
+    r.to = recipients(q, 6);
+    r.cc = recipients(q, 8);
+    r.bcc = recipients(q, 10);
+    r.replyTo = q.value(12).toString();
+    r.messageIdHeader = q.value(13).toString();
+    r.inReplyTo = q.value(14).toString();
+    r.references = q.value(15).toString();
+    r.sentAt = sql::dateTime(q.value(16));
+    r.internalDate = sql::dateTime(q.value(17));
+    r.labels = sql::stringArray(q.value(18));
+    r.snippet = q.value(19).toString();
+    r.bodyHtml = sql::text(q.value(20));
+    r.bodyText = sql::text(q.value(21));
+    r.attachmentsJson = q.value(22).toString().toUtf8();
+    r.priority = q.value(23).toString();
+    r.sizeEstimate = sql::optionalInt32(q.value(24));
+    r.parseWarnings = sql::stringArray(q.value(25));
+    return r;
 }
 
-QStringList readJsonArray(const QVariant &v) {
-    QStringList out;
-    const QJsonArray a = QJsonDocument::fromJson(v.toString().toUtf8()).array();
-    for (const QJsonValue &e : a)
-        out << e.toString();
-    return out;
+// Sends the records as COPY data in blocks of about 1 MiB; false when the server stopped taking them.
+bool sendCopyData(PGconn *conn, const QList<EmailRecord> &records) {
+    constexpr qsizetype FlushAt = 1 << 20;
+    QByteArray buf;
+    for (const EmailRecord &r : records) {
+        appendRecord(buf, r);
+        if (buf.size() >= FlushAt) {
+            if (PQputCopyData(conn, buf.constData(), int(buf.size())) != 1)
+                return false;
+            buf.clear();
+        }
+    }
+    return buf.isEmpty() || PQputCopyData(conn, buf.constData(), int(buf.size())) == 1;
+}
+
+// Ends the COPY (aborting it when sending failed) and collects its outcome; an empty string on success.
+QString finishCopy(PGconn *conn, bool sent) {
+    bool ok = PQputCopyEnd(conn, sent ? nullptr : "client aborted") == 1 && sent;
+    QString error;
+    while (PGresult *res = PQgetResult(conn)) {
+        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+            ok = false;
+            if (error.isEmpty())
+                error =
+                    QString::fromUtf8(PQresultErrorMessage(res)).trimmed().section(QLatin1Char('\n'), 0, 0);
+        }
+        PQclear(res);
+    }
+    if (ok)
+        return {};
+    return error.isEmpty() ? pgError(conn) : error;
 }
 
 // RAII: commits (or rolls back) a transaction this repository opened itself.
@@ -89,15 +223,35 @@ private:
     bool m_own = false;
 };
 
+// INSERT … SELECT from the staging table, updating a row only when something Gmail changes did change.
+QString upsertStatement() {
+    const QString columns = kStoredColumns.join(QStringLiteral(", "));
+    QStringList assignments;
+    for (const QString &c : kStoredColumns.mid(1))
+        assignments << c + QStringLiteral(" = EXCLUDED.") + c;
+    // DISTINCT ON: one batch may name a message twice; ON CONFLICT may touch a row only once.
+    // xmax = 0 on the returned row ⇔ the row was inserted, not updated (a well-known PostgreSQL idiom).
+    return QStringLiteral(
+               "WITH src AS ("
+               "  SELECT DISTINCT ON (gmail_message_id) * FROM gsa_email_staging"
+               "  ORDER BY gmail_message_id, history_id DESC NULLS LAST"
+               "), up AS ("
+               "  INSERT INTO emails (tenant_id, %1) SELECT :tenant, %1 FROM src"
+               "  ON CONFLICT (tenant_id, gmail_message_id) DO UPDATE SET %2"
+               "  WHERE emails.history_id IS DISTINCT FROM EXCLUDED.history_id"
+               "     OR emails.labels IS DISTINCT FROM EXCLUDED.labels"
+               "     OR emails.gmail_thread_id IS DISTINCT FROM EXCLUDED.gmail_thread_id"
+               "     OR emails.snippet IS DISTINCT FROM EXCLUDED.snippet"
+               "     OR emails.parse_warnings IS DISTINCT FROM EXCLUDED.parse_warnings"
+               "  RETURNING (xmax = 0) AS inserted"
+               ") SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up")
+        .arg(columns, assignments.join(QStringLiteral(", ")));
+}
+
 } // namespace
 
 EmailRepository::EmailRepository(QSqlDatabase db)
     : m_db(std::move(db)) {}
-
-bool EmailRepository::fail(const QString &what, const QString &detail) {
-    m_error = what + QStringLiteral(": ") + detail;
-    return false;
-}
 
 void EmailRepository::appendCopyField(QByteArray &out, const QString &value) {
     const QByteArray utf8 = value.toUtf8();
@@ -124,203 +278,72 @@ void EmailRepository::appendCopyField(QByteArray &out, const QString &value) {
     }
 }
 
-QString EmailRepository::arrayLiteral(const QStringList &values) {
-    // Array input syntax (PostgreSQL docs 8.15.2): every element double-quoted, \ and " escaped.
-    QString out = QStringLiteral("{");
-    for (qsizetype i = 0; i < values.size(); ++i) {
-        if (i)
-            out += QLatin1Char(',');
-        QString e = values.at(i);
-        e.remove(QChar(0));
-        e.replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
-            .replace(QLatin1Char('"'), QStringLiteral("\\\""));
-        out += QLatin1Char('"') + e + QLatin1Char('"');
-    }
-    return out + QLatin1Char('}');
-}
-
 bool EmailRepository::ensureStaging() {
     QSqlQuery q(m_db);
     // Temporary: private to this session, no WAL. ON COMMIT DELETE ROWS empties it after every batch.
-    if (!q.exec(QStringLiteral(
-            "CREATE TEMP TABLE IF NOT EXISTS gsa_email_staging ("
-            " gmail_message_id text, gmail_thread_id text, history_id bigint, subject text, from_name text,"
-            " from_address text, to_addresses text[], cc_addresses text[], bcc_addresses text[], reply_to "
-            "text,"
-            " message_id_header text, in_reply_to text, references_header text, sent_at timestamptz,"
-            " internal_date timestamptz, labels text[], snippet text, body_html text, body_text text,"
-            " attachments jsonb, priority text, size_estimate integer, parse_warnings text[]"
-            ") ON COMMIT DELETE ROWS")))
-        return fail(QStringLiteral("cannot create the staging table"),
-                    Database::describeError(q.lastError()));
+    // Its columns are those of `emails` (kStoredColumns), no constraints.
+    if (!q.exec(QStringLiteral("CREATE TEMP TABLE IF NOT EXISTS gsa_email_staging ON COMMIT DELETE ROWS AS"
+                               " SELECT %1 FROM emails WITH NO DATA")
+                    .arg(kStoredColumns.join(QStringLiteral(", ")))))
+        return m_status.sqlFailed(QStringLiteral("creating the staging table"), q.lastError());
     if (!q.exec(QStringLiteral("TRUNCATE gsa_email_staging")))
-        return fail(QStringLiteral("cannot empty the staging table"), Database::describeError(q.lastError()));
+        return m_status.sqlFailed(QStringLiteral("emptying the staging table"), q.lastError());
     return true;
 }
 
 bool EmailRepository::copyRows(const QList<EmailRecord> &records) {
     PGconn *conn = pgConnection(m_db);
     if (!conn)
-        return fail(QStringLiteral("bulk insert"),
-                    QStringLiteral("the connection is not a PostgreSQL connection"));
-    const QByteArray command = QByteArrayLiteral("COPY gsa_email_staging (") + CopyColumns + ") FROM STDIN";
+        return m_status.failed(
+            QStringLiteral("bulk insert failed: the connection is not a PostgreSQL connection"));
+    const QByteArray command =
+        "COPY gsa_email_staging (" + kStoredColumns.join(QStringLiteral(", ")).toLatin1() + ") FROM STDIN";
     PGresult *res = PQexec(conn, command.constData());
     const bool copying = PQresultStatus(res) == PGRES_COPY_IN;
     PQclear(res);
     if (!copying)
-        return fail(QStringLiteral("bulk insert (COPY)"), pgError(conn));
-
-    QByteArray buf;
-    constexpr qsizetype FlushAt = 1 << 20;
-    bool sendOk = true;
-    for (const EmailRecord &r : records) {
-        auto text = [&buf](const QString &s) {
-            if (s.isNull())
-                appendNull(buf);
-            else
-                EmailRepository::appendCopyField(buf, s);
-            buf.append('\t');
-        };
-        auto array = [&buf](const QStringList &l) {
-            EmailRepository::appendCopyField(buf, arrayLiteral(l));
-            buf.append('\t');
-        };
-        EmailRepository::appendCopyField(buf, r.gmailMessageId);
-        buf.append('\t');
-        EmailRepository::appendCopyField(buf, r.threadId);
-        buf.append('\t');
-        if (r.historyId)
-            buf.append(QByteArray::number(*r.historyId));
-        else
-            appendNull(buf);
-        buf.append('\t');
-        text(r.subject);
-        text(r.fromName);
-        text(r.fromAddress);
-        array(r.to);
-        array(r.cc);
-        array(r.bcc);
-        text(r.replyTo);
-        text(r.messageIdHeader);
-        text(r.inReplyTo);
-        text(r.references);
-        appendTimestamp(buf, r.sentAt);
-        buf.append('\t');
-        appendTimestamp(buf, r.internalDate);
-        buf.append('\t');
-        array(r.labels);
-        text(r.snippet);
-        text(r.bodyHtml);
-        text(r.bodyText);
-        EmailRepository::appendCopyField(
-            buf, QString::fromUtf8(r.attachmentsJson.isEmpty() ? "[]" : r.attachmentsJson));
-        buf.append('\t');
-        EmailRepository::appendCopyField(buf, r.priority);
-        buf.append('\t');
-        if (r.sizeEstimate)
-            buf.append(QByteArray::number(*r.sizeEstimate));
-        else
-            appendNull(buf);
-        buf.append('\t');
-        EmailRepository::appendCopyField(buf, arrayLiteral(r.parseWarnings));
-        buf.append('\n');
-        if (buf.size() >= FlushAt) {
-            sendOk = PQputCopyData(conn, buf.constData(), int(buf.size())) == 1;
-            buf.clear();
-            if (!sendOk)
-                break;
-        }
-    }
-    if (sendOk && !buf.isEmpty())
-        sendOk = PQputCopyData(conn, buf.constData(), int(buf.size())) == 1;
-    if (PQputCopyEnd(conn, sendOk ? nullptr : "client aborted") != 1)
-        sendOk = false;
-    bool ok = sendOk;
-    QString error;
-    while ((res = PQgetResult(conn)) != nullptr) {
-        if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-            ok = false;
-            if (error.isEmpty())
-                error =
-                    QString::fromUtf8(PQresultErrorMessage(res)).trimmed().section(QLatin1Char('\n'), 0, 0);
-        }
-        PQclear(res);
-    }
-    if (!ok)
-        return fail(QStringLiteral("bulk insert (COPY)"), error.isEmpty() ? pgError(conn) : error);
+        return m_status.failed(QStringLiteral("bulk insert (COPY) failed: %1").arg(pgError(conn)));
+    const QString error = finishCopy(conn, sendCopyData(conn, records));
+    if (!error.isEmpty())
+        return m_status.failed(QStringLiteral("bulk insert (COPY) failed: %1").arg(error));
     return true;
 }
 
 std::optional<UpsertCounts> EmailRepository::upsert(const QString &tenantId,
                                                     const QList<EmailRecord> &records) {
-    m_error.clear();
+    m_status.clear();
     if (records.isEmpty())
         return UpsertCounts{};
     OwnTransaction tx(m_db, pgConnection(m_db));
     if (!ensureStaging() || !copyRows(records))
         return std::nullopt;
     QSqlQuery q(m_db);
-    // DISTINCT ON: one batch may name a message twice; ON CONFLICT may touch a row only once.
-    // xmax = 0 on the returned row ⇔ the row was inserted, not updated (a well-known PostgreSQL idiom).
-    q.prepare(QStringLiteral(
-        "WITH src AS ("
-        "  SELECT DISTINCT ON (gmail_message_id) * FROM gsa_email_staging"
-        "  ORDER BY gmail_message_id, history_id DESC NULLS LAST"
-        "), up AS ("
-        "  INSERT INTO emails (tenant_id, gmail_message_id, gmail_thread_id, history_id, subject, from_name,"
-        "    from_address, to_addresses, cc_addresses, bcc_addresses, reply_to, message_id_header, "
-        "in_reply_to,"
-        "    references_header, sent_at, internal_date, labels, snippet, body_html, body_text, attachments,"
-        "    priority, size_estimate, parse_warnings)"
-        "  SELECT :tenant, gmail_message_id, gmail_thread_id, history_id, subject, from_name, from_address,"
-        "    to_addresses, cc_addresses, bcc_addresses, reply_to, message_id_header, in_reply_to,"
-        "    references_header, sent_at, internal_date, labels, snippet, body_html, body_text, attachments,"
-        "    priority, size_estimate, parse_warnings FROM src"
-        "  ON CONFLICT (tenant_id, gmail_message_id) DO UPDATE SET"
-        "    gmail_thread_id = EXCLUDED.gmail_thread_id, history_id = EXCLUDED.history_id,"
-        "    subject = EXCLUDED.subject, from_name = EXCLUDED.from_name, from_address = "
-        "EXCLUDED.from_address,"
-        "    to_addresses = EXCLUDED.to_addresses, cc_addresses = EXCLUDED.cc_addresses,"
-        "    bcc_addresses = EXCLUDED.bcc_addresses, reply_to = EXCLUDED.reply_to,"
-        "    message_id_header = EXCLUDED.message_id_header, in_reply_to = EXCLUDED.in_reply_to,"
-        "    references_header = EXCLUDED.references_header, sent_at = EXCLUDED.sent_at,"
-        "    internal_date = EXCLUDED.internal_date, labels = EXCLUDED.labels, snippet = EXCLUDED.snippet,"
-        "    body_html = EXCLUDED.body_html, body_text = EXCLUDED.body_text,"
-        "    attachments = EXCLUDED.attachments, priority = EXCLUDED.priority,"
-        "    size_estimate = EXCLUDED.size_estimate, parse_warnings = EXCLUDED.parse_warnings"
-        "  WHERE emails.history_id IS DISTINCT FROM EXCLUDED.history_id"
-        "     OR emails.labels IS DISTINCT FROM EXCLUDED.labels"
-        "     OR emails.gmail_thread_id IS DISTINCT FROM EXCLUDED.gmail_thread_id"
-        "     OR emails.snippet IS DISTINCT FROM EXCLUDED.snippet"
-        "     OR emails.parse_warnings IS DISTINCT FROM EXCLUDED.parse_warnings"
-        "  RETURNING (xmax = 0) AS inserted"
-        ") SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM up"));
+    q.prepare(upsertStatement());
     q.bindValue(QStringLiteral(":tenant"), tenantId);
     if (!q.exec() || !q.next()) {
-        fail(QStringLiteral("cannot store %1 messages").arg(records.size()),
-             Database::describeError(q.lastError()));
+        m_status.sqlFailed(QStringLiteral("storing %1 messages").arg(records.size()), q.lastError());
         return std::nullopt;
     }
     UpsertCounts counts{q.value(0).toLongLong(), q.value(1).toLongLong()};
     q.finish();
     if (!tx.commit()) {
-        fail(QStringLiteral("cannot commit stored messages"), Database::describeError(m_db.lastError()));
+        m_status.sqlFailed(QStringLiteral("committing the stored messages"), m_db.lastError());
         return std::nullopt;
     }
     return counts;
 }
 
 std::optional<qint64> EmailRepository::remove(const QString &tenantId, const QStringList &gmailMessageIds) {
-    m_error.clear();
+    m_status.clear();
     if (gmailMessageIds.isEmpty())
         return 0;
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral(
         "DELETE FROM emails WHERE tenant_id = :tenant AND gmail_message_id = ANY (CAST(:ids AS text[]))"));
     q.bindValue(QStringLiteral(":tenant"), tenantId);
-    q.bindValue(QStringLiteral(":ids"), arrayLiteral(gmailMessageIds));
+    q.bindValue(QStringLiteral(":ids"), sql::arrayLiteral(gmailMessageIds));
     if (!q.exec()) {
-        fail(QStringLiteral("cannot remove deleted messages"), Database::describeError(q.lastError()));
+        m_status.sqlFailed(QStringLiteral("removing deleted messages"), q.lastError());
         return std::nullopt;
     }
     return q.numRowsAffected();
@@ -328,7 +351,7 @@ std::optional<qint64> EmailRepository::remove(const QString &tenantId, const QSt
 
 std::optional<qint64> EmailRepository::applyLabelChanges(const QString &tenantId,
                                                          const QList<LabelChange> &changes) {
-    m_error.clear();
+    m_status.clear();
     if (changes.isEmpty())
         return 0;
     QJsonArray rows;
@@ -348,7 +371,7 @@ std::optional<qint64> EmailRepository::applyLabelChanges(const QString &tenantId
                 QString::fromUtf8(QJsonDocument(rows).toJson(QJsonDocument::Compact)));
     q.bindValue(QStringLiteral(":tenant"), tenantId);
     if (!q.exec()) {
-        fail(QStringLiteral("cannot update labels"), Database::describeError(q.lastError()));
+        m_status.sqlFailed(QStringLiteral("updating labels"), q.lastError());
         return std::nullopt;
     }
     return q.numRowsAffected();
@@ -356,7 +379,7 @@ std::optional<qint64> EmailRepository::applyLabelChanges(const QString &tenantId
 
 std::optional<qint64> EmailRepository::removeNotSeenInWindow(const QString &tenantId, const QDateTime &from,
                                                              qint64 jobId) {
-    m_error.clear();
+    m_status.clear();
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral(
         "DELETE FROM emails e WHERE e.tenant_id = :tenant AND e.internal_date >= :from"
@@ -366,101 +389,86 @@ std::optional<qint64> EmailRepository::removeNotSeenInWindow(const QString &tena
     q.bindValue(QStringLiteral(":from"), from.toUTC());
     q.bindValue(QStringLiteral(":job"), jobId);
     if (!q.exec()) {
-        fail(QStringLiteral("cannot remove vanished messages"), Database::describeError(q.lastError()));
+        m_status.sqlFailed(QStringLiteral("removing vanished messages"), q.lastError());
         return std::nullopt;
     }
     return q.numRowsAffected();
 }
 
 std::optional<qint64> EmailRepository::count(const QString &tenantId) {
-    m_error.clear();
+    m_status.clear();
     QSqlQuery q(m_db);
     // Kept by triggers on emails in the same transactions (migration 0005): exact, and O(1).
     q.prepare(QStringLiteral("SELECT coalesce((SELECT email_count FROM tenant_email_counts"
                              "                 WHERE tenant_id = :tenant), 0)"));
     q.bindValue(QStringLiteral(":tenant"), tenantId);
     if (!q.exec() || !q.next()) {
-        fail(QStringLiteral("cannot count emails"), Database::describeError(q.lastError()));
+        m_status.sqlFailed(QStringLiteral("counting emails"), q.lastError());
         return std::nullopt;
     }
     return q.value(0).toLongLong();
 }
 
-std::optional<QList<EmailRecord>> EmailRepository::list(const QString &tenantId, const QString &threadId,
-                                                        int limit) {
-    m_error.clear();
-    // Arrays as JSON text: QPSQL hands text[] over as an unparsed literal.
-    static const QString columns = QStringLiteral(
-        "SELECT gmail_message_id, gmail_thread_id, history_id, subject, from_name, from_address,"
-        " array_to_json(to_addresses)::text, array_to_json(cc_addresses)::text, "
-        "array_to_json(bcc_addresses)::text,"
-        " reply_to, message_id_header, in_reply_to, references_header, sent_at, internal_date,"
-        " array_to_json(labels)::text, snippet, body_html, body_text, attachments::text, priority, "
-        "size_estimate,"
-        " array_to_json(parse_warnings)::text FROM emails WHERE tenant_id = :tenant");
-    QSqlQuery q(m_db);
-    q.setForwardOnly(true);
-    if (threadId.isEmpty()) {
-        q.prepare(columns + QStringLiteral(" ORDER BY internal_date DESC, id DESC LIMIT :limit"));
-    } else {
-        q.prepare(columns +
-                  QStringLiteral(
-                      " AND gmail_thread_id = :thread ORDER BY internal_date DESC, id DESC LIMIT :limit"));
-        q.bindValue(QStringLiteral(":thread"), threadId);
-    }
-    q.bindValue(QStringLiteral(":tenant"), tenantId);
-    q.bindValue(QStringLiteral(":limit"), limit > 0 ? limit : 100);
+std::optional<QList<EmailRecord>> EmailRepository::readRecords(QSqlQuery &q) {
     if (!q.exec()) {
-        fail(QStringLiteral("cannot read emails"), Database::describeError(q.lastError()));
+        m_status.sqlFailed(QStringLiteral("reading emails"), q.lastError());
         return std::nullopt;
     }
     QList<EmailRecord> out;
-    while (q.next()) {
-        EmailRecord r;
-        r.gmailMessageId = q.value(0).toString();
-        r.threadId = q.value(1).toString();
-        if (!q.value(2).isNull())
-            r.historyId = q.value(2).toLongLong();
-        r.subject = q.value(3).toString();
-        r.fromName = q.value(4).toString();
-        r.fromAddress = q.value(5).toString();
-        r.to = readJsonArray(q.value(6));
-        r.cc = readJsonArray(q.value(7));
-        r.bcc = readJsonArray(q.value(8));
-        r.replyTo = q.value(9).toString();
-        r.messageIdHeader = q.value(10).toString();
-        r.inReplyTo = q.value(11).toString();
-        r.references = q.value(12).toString();
-        r.sentAt = readTimestamp(q.value(13));
-        r.internalDate = readTimestamp(q.value(14));
-        r.labels = readJsonArray(q.value(15));
-        r.snippet = q.value(16).toString();
-        r.bodyHtml = q.value(17).isNull() ? QString() : q.value(17).toString();
-        r.bodyText = q.value(18).isNull() ? QString() : q.value(18).toString();
-        r.attachmentsJson = q.value(19).toString().toUtf8();
-        r.priority = q.value(20).toString();
-        if (!q.value(21).isNull())
-            r.sizeEstimate = q.value(21).toInt();
-        r.parseWarnings = readJsonArray(q.value(22));
-        out.append(std::move(r));
-    }
+    while (q.next())
+        out.append(readRecord(q));
     return out;
 }
 
+std::optional<QList<EmailRecord>> EmailRepository::list(const QString &tenantId, const QString &threadId,
+                                                        int limit) {
+    m_status.clear();
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    q.prepare(kReadColumns + QStringLiteral(" WHERE tenant_id = :tenant") +
+              (threadId.isEmpty() ? QString() : QStringLiteral(" AND gmail_thread_id = :thread")) +
+              QStringLiteral(" ORDER BY internal_date DESC, id DESC LIMIT :limit"));
+    if (!threadId.isEmpty())
+        q.bindValue(QStringLiteral(":thread"), threadId);
+    q.bindValue(QStringLiteral(":tenant"), tenantId);
+    q.bindValue(QStringLiteral(":limit"), limit > 0 ? limit : 100);
+    return readRecords(q);
+}
+
+std::optional<QList<EmailRecord>> EmailRepository::listByAddress(const QString &tenantId,
+                                                                 const QString &address, int limit) {
+    m_status.clear();
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    // `@>` and not `= ANY`: only the former can use the GIN indexes (migration 0009).
+    q.prepare(kReadColumns + QStringLiteral(" WHERE tenant_id = :tenant AND ("
+                                            "   to_addresses @> ARRAY[CAST(:to AS text)]"
+                                            "   OR cc_addresses @> ARRAY[CAST(:cc AS text)]"
+                                            "   OR bcc_addresses @> ARRAY[CAST(:bcc AS text)]"
+                                            "   OR lower(from_address) = :from)"
+                                            " ORDER BY internal_date DESC, id DESC LIMIT :limit"));
+    const QString bare = MailAddress::parse(address).address;
+    q.bindValue(QStringLiteral(":tenant"), tenantId);
+    for (const char *name : {":to", ":cc", ":bcc", ":from"})
+        q.bindValue(QLatin1String(name), bare);
+    q.bindValue(QStringLiteral(":limit"), limit > 0 ? limit : 100);
+    return readRecords(q);
+}
+
 std::optional<QHash<QString, QStringList>> EmailRepository::labelsById(const QString &tenantId) {
-    m_error.clear();
+    m_status.clear();
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
     q.prepare(QStringLiteral(
         "SELECT gmail_message_id, array_to_json(labels)::text FROM emails WHERE tenant_id = :tenant"));
     q.bindValue(QStringLiteral(":tenant"), tenantId);
     if (!q.exec()) {
-        fail(QStringLiteral("cannot read emails"), Database::describeError(q.lastError()));
+        m_status.sqlFailed(QStringLiteral("reading emails"), q.lastError());
         return std::nullopt;
     }
     QHash<QString, QStringList> out;
     while (q.next())
-        out.insert(q.value(0).toString(), readJsonArray(q.value(1)));
+        out.insert(q.value(0).toString(), sql::stringArray(q.value(1)));
     return out;
 }
 

@@ -1,11 +1,14 @@
 #pragma once
 
 #include "db/EmailRecord.h"
+#include "db/RepositoryError.h"
 
 #include <QHash>
 #include <QList>
 #include <QSqlDatabase>
 #include <QString>
+
+class QSqlQuery;
 
 #include <optional>
 
@@ -53,24 +56,27 @@ public:
     std::optional<qint64> count(const QString &tenantId);
     // Newest first; threadId empty → all threads.
     std::optional<QList<EmailRecord>> list(const QString &tenantId, const QString &threadId, int limit);
+    // Newest first: mail of the tenant from, to, cc or bcc `address` (any case). Served by the GIN
+    // indexes of migration 0009 (`col @> ARRAY[addr]`, OR-ed into one BitmapOr).
+    std::optional<QList<EmailRecord>> listByAddress(const QString &tenantId, const QString &address,
+                                                    int limit);
     // id → labels of every row of the tenant (tests compare the table with the mailbox).
     std::optional<QHash<QString, QStringList>> labelsById(const QString &tenantId);
 
-    QString errorString() const { return m_error; }
+    QString errorString() const { return m_status.message(); }
 
     // COPY text format escaping of one field (PostgreSQL docs, COPY "Text Format"): backslash, newline,
     // carriage return and tab are backslash-escaped; NUL bytes are dropped because a text value cannot
     // hold them at all. Public for tests.
     static void appendCopyField(QByteArray &out, const QString &value);
-    static QString arrayLiteral(const QStringList &values); // text[] input syntax: {"a","b"}
 
 private:
     bool ensureStaging();
     bool copyRows(const QList<EmailRecord> &records);
-    bool fail(const QString &what, const QString &detail);
+    std::optional<QList<EmailRecord>> readRecords(QSqlQuery &q);
 
     QSqlDatabase m_db;
-    QString m_error;
+    RepositoryError m_status;
 };
 
 } // namespace db

@@ -1,6 +1,6 @@
 #include "db/JobRepository.h"
 
-#include "db/EmailRepository.h"
+#include "db/SqlValues.h"
 
 #include "db/Database.h"
 
@@ -162,7 +162,7 @@ bool JobRepository::recordSeenIds(qint64 jobId, const QStringList &gmailMessageI
     q.prepare(QStringLiteral("INSERT INTO sync_job_seen_ids (job_id, gmail_message_id)"
                              " SELECT :job, unnest(CAST(:ids AS text[])) ON CONFLICT DO NOTHING"));
     q.bindValue(QStringLiteral(":job"), jobId);
-    q.bindValue(QStringLiteral(":ids"), EmailRepository::arrayLiteral(gmailMessageIds));
+    q.bindValue(QStringLiteral(":ids"), sql::arrayLiteral(gmailMessageIds));
     if (!q.exec())
         return fail(QStringLiteral("cannot record the listed messages of job %1").arg(jobId), q);
     return true;
@@ -312,7 +312,7 @@ bool JobRepository::setInFlight(qint64 jobId, const QString &workerId, const QSt
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("UPDATE sync_jobs SET in_flight_ids = CAST(:ids AS text[])"
                              " WHERE id = :id AND worker_id = :worker AND status = 'running'"));
-    q.bindValue(QStringLiteral(":ids"), EmailRepository::arrayLiteral(gmailMessageIds));
+    q.bindValue(QStringLiteral(":ids"), sql::arrayLiteral(gmailMessageIds));
     q.bindValue(QStringLiteral(":id"), jobId);
     q.bindValue(QStringLiteral(":worker"), workerId);
     if (!q.exec())

@@ -1,7 +1,7 @@
 #include "db/MessageFailureRepository.h"
 
 #include "db/Database.h"
-#include "db/EmailRepository.h"
+#include "db/SqlValues.h"
 
 #include <QSqlQuery>
 #include <QVariant>
@@ -94,9 +94,9 @@ std::optional<qint64> MessageFailureRepository::record(const QString &tenantId, 
         "     last_seen_at = now()"
         "   RETURNING permanent)"
         " SELECT count(*) FILTER (WHERE permanent) FROM up"));
-    q.bindValue(QStringLiteral(":ids"), EmailRepository::arrayLiteral(ids));
-    q.bindValue(QStringLiteral(":kinds"), EmailRepository::arrayLiteral(kinds));
-    q.bindValue(QStringLiteral(":errors"), EmailRepository::arrayLiteral(errors));
+    q.bindValue(QStringLiteral(":ids"), sql::arrayLiteral(ids));
+    q.bindValue(QStringLiteral(":kinds"), sql::arrayLiteral(kinds));
+    q.bindValue(QStringLiteral(":errors"), sql::arrayLiteral(errors));
     q.bindValue(QStringLiteral(":tenant"), tenantId);
     q.bindValue(QStringLiteral(":job"),
                 jobId > 0 ? QVariant(jobId) : QVariant(QMetaType::fromType<qint64>()));
@@ -123,7 +123,7 @@ std::optional<qint64> MessageFailureRepository::resolve(const QString &tenantId,
     q.prepare(QStringLiteral("DELETE FROM message_failures WHERE tenant_id = :tenant"
                              " AND gmail_message_id = ANY (CAST(:ids AS text[]))"));
     q.bindValue(QStringLiteral(":tenant"), tenantId);
-    q.bindValue(QStringLiteral(":ids"), EmailRepository::arrayLiteral(gmailMessageIds));
+    q.bindValue(QStringLiteral(":ids"), sql::arrayLiteral(gmailMessageIds));
     if (!q.exec()) {
         fail(QStringLiteral("cannot clear recorded failures of tenant %1").arg(tenantId), q);
         return std::nullopt;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "db/RepositoryError.h"
+
 #include <QDateTime>
 #include <QList>
 #include <QSqlDatabase>
@@ -54,7 +56,7 @@ struct ThreadMessage {
     QString subject;
     QString fromName;
     QString fromAddress;
-    QStringList to;
+    QStringList to; // display form, see MailAddress
     QStringList cc;
     QString replyTo;
     QDateTime sentAt;
@@ -77,11 +79,11 @@ public:
     // Oldest message first.
     std::optional<QList<ThreadMessage>> messages(const QString &tenantId, const QString &threadId);
 
-    QString errorString() const { return m_error; }
+    QString errorString() const { return m_status.message(); }
 
 private:
     QSqlDatabase m_db;
-    QString m_error;
+    RepositoryError m_status;
 };
 
 } // namespace db

@@ -1,5 +1,7 @@
 #include "sync/MessageMapper.h"
 
+#include "db/MailAddress.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -31,9 +33,10 @@ std::optional<db::EmailRecord> MessageMapper::map(const FetchedMessage &m, db::F
     r.subject = p.subject;
     r.fromName = p.fromName;
     r.fromAddress = p.fromAddress;
-    r.to = p.to;
-    r.cc = p.cc;
-    r.bcc = p.bcc;
+    // Recipients as the database gives them back (bare lower-case address, name beside it).
+    r.to = db::MailAddress::normalized(p.to);
+    r.cc = db::MailAddress::normalized(p.cc);
+    r.bcc = db::MailAddress::normalized(p.bcc);
     r.replyTo = p.replyTo;
     r.messageIdHeader = p.messageIdHeader;
     r.inReplyTo = p.inReplyTo;

@@ -1,6 +1,7 @@
 #include "SyncTestDb.h"
 
 #include "db/EmailRepository.h"
+#include "db/SqlValues.h"
 
 #include <QTest>
 
@@ -42,7 +43,7 @@ private Q_SLOTS:
                                                       QStringLiteral("f"));
         QCOMPARE(out, QByteArray("a\\tb\\nc\\\\d\\ref"));
         QCOMPARE(
-            db::EmailRepository::arrayLiteral({QStringLiteral("x\"y"), QStringLiteral("b\\s"), QString()}),
+            db::sql::arrayLiteral({QStringLiteral("x\"y"), QStringLiteral("b\\s"), QString()}),
             QStringLiteral("{\"x\\\"y\",\"b\\\\s\",\"\"}"));
     }
 
