@@ -64,10 +64,10 @@ void JobCharts::refresh() {
     m_executor->run(
         this,
         [tenantId] {
-            db::AdminQueries queries(db::Database::connection());
+            db::JobRepository repo(db::Database::connection());
             ChartData d;
-            d.daily = queries.dailyCounts(tenantId, kDays);
-            d.durations = queries.recentDurations(tenantId, kDurations);
+            d.daily = repo.dailyCounts(tenantId, kDays);
+            d.durations = repo.recentDurations(tenantId, kDurations);
             return d;
         },
         [this, generation](ChartData d) {

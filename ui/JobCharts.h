@@ -1,6 +1,6 @@
 #pragma once
 
-#include "db/AdminQueries.h"
+#include "db/JobRepository.h"
 
 #include <QWidget>
 

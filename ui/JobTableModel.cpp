@@ -3,6 +3,8 @@
 #include "DbExecutor.h"
 #include "TenantTableModel.h"
 #include "db/Database.h"
+#include "db/JobRepository.h"
+#include "db/SqlValues.h"
 
 #include <QColor>
 #include <QLocale>
@@ -12,18 +14,18 @@ namespace ui {
 namespace {
 
 struct LoadResult {
-    std::optional<QList<db::JobRecord>> jobs;
+    std::optional<QList<db::SyncJob>> jobs;
     QString error;
 };
 
-qint64 durationSeconds(const db::JobRecord &j) {
+qint64 durationSeconds(const db::SyncJob &j) {
     if (!j.startedAt.isValid())
         return -1;
     const QDateTime end = j.finishedAt.isValid() ? j.finishedAt : j.serverNow;
     return qMax<qint64>(0, j.startedAt.secsTo(end));
 }
 
-QString historyIds(const db::JobRecord &j) {
+QString historyIds(const db::SyncJob &j) {
     if (!j.startHistoryId && !j.endHistoryId)
         return {};
     const QString a = j.startHistoryId ? QString::number(*j.startHistoryId) : QStringLiteral("…");
@@ -45,7 +47,7 @@ int JobTableModel::columnCount(const QModelIndex &parent) const {
     return parent.isValid() ? 0 : ColumnCount;
 }
 
-const db::JobRecord *JobTableModel::job(int row) const {
+const db::SyncJob *JobTableModel::job(int row) const {
     return row >= 0 && row < m_jobs.size() ? &m_jobs.at(row) : nullptr;
 }
 
@@ -92,7 +94,7 @@ QString JobTableModel::kindText(const QString &kind) {
     return k ? kindText(*k) : kind;
 }
 
-QString JobTableModel::describe(const db::JobRecord &j) {
+QString JobTableModel::describe(const db::SyncJob &j) {
     const QLocale locale;
     auto date = [&locale](const QDateTime &dt) {
         return dt.isValid() ? locale.toString(dt.toLocalTime(), QLocale::LongFormat) : QStringLiteral("—");
@@ -116,13 +118,13 @@ QString JobTableModel::describe(const db::JobRecord &j) {
                  .arg(j.deleted)
                  .arg(j.skipped)
                  .arg(j.failed);
-    if (j.total)
-        lines << tr("Total to process: %1").arg(*j.total);
+    if (j.progressTotal)
+        lines << tr("Total to process: %1").arg(*j.progressTotal);
     const QString ids = historyIds(j);
     if (!ids.isEmpty())
         lines << tr("History ids: %1").arg(ids);
-    lines << tr("Parameters: %1").arg(QString::fromUtf8(j.paramsJson));
-    lines << tr("Checkpoint: %1").arg(QString::fromUtf8(j.checkpointJson));
+    lines << tr("Parameters: %1").arg(db::sql::jsonText(j.params));
+    lines << tr("Checkpoint: %1").arg(db::sql::jsonText(j.checkpoint));
     if (!j.errorMessage.isEmpty())
         lines << QString() << tr("Error: %1").arg(j.errorMessage);
     if (!j.errorDetail.isEmpty())
@@ -131,7 +133,7 @@ QString JobTableModel::describe(const db::JobRecord &j) {
 }
 
 QVariant JobTableModel::data(const QModelIndex &index, int role) const {
-    const db::JobRecord *j = job(index.row());
+    const db::SyncJob *j = job(index.row());
     if (!j)
         return {};
     const bool running = j->status == QLatin1String("running");
@@ -139,14 +141,14 @@ QVariant JobTableModel::data(const QModelIndex &index, int role) const {
     case JobIdRole:
         return j->id;
     case ProgressRole:
-        if (index.column() == Progress && running && j->total && *j->total > 0)
-            return int(qBound(qint64(0), j->processed * 100 / *j->total, qint64(100)));
+        if (index.column() == Progress && running && j->progressTotal && *j->progressTotal > 0)
+            return int(qBound(qint64(0), j->processed * 100 / *j->progressTotal, qint64(100)));
         return -1;
     case RateRole:
-        return running ? j->rate : 0.0;
+        return running ? j->messagesPerSecond : 0.0;
     case EtaRole:
-        if (running && j->total && j->rate > 0)
-            return qint64(double(qMax<qint64>(0, *j->total - j->processed)) / j->rate);
+        if (running && j->progressTotal && j->messagesPerSecond > 0)
+            return qint64(double(qMax<qint64>(0, *j->progressTotal - j->processed)) / j->messagesPerSecond);
         return qint64(-1);
     case Qt::ToolTipRole:
         if (index.column() == Failed && j->failed > 0)
@@ -273,10 +275,10 @@ void JobTableModel::refresh() {
     m_executor->run(
         this,
         [filter] {
-            db::AdminQueries queries(db::Database::connection());
+            db::JobRepository repo(db::Database::connection());
             LoadResult r;
-            r.jobs = queries.jobs(filter);
-            r.error = queries.errorString();
+            r.jobs = repo.list(filter);
+            r.error = repo.errorString();
             return r;
         },
         [this, generation](LoadResult r) {
@@ -292,21 +294,21 @@ void JobTableModel::refresh() {
         });
 }
 
-void JobTableModel::setJobs(QList<db::JobRecord> jobs) {
+void JobTableModel::setJobs(QList<db::SyncJob> jobs) {
     QHash<qint64, syncengine::ProgressEvent> live;
-    for (db::JobRecord &j : jobs) {
+    for (db::SyncJob &j : jobs) {
         const auto event = m_live.constFind(j.id);
         if (j.status != QLatin1String("running") || event == m_live.cend())
             continue;
         j.processed = qMax(j.processed, event->processed);
-        if (!j.total)
-            j.total = event->total;
-        if (j.rate <= 0)
-            j.rate = event->rate;
+        if (!j.progressTotal)
+            j.progressTotal = event->total;
+        if (j.messagesPerSecond <= 0)
+            j.messagesPerSecond = event->rate;
         live.insert(j.id, *event);
     }
     m_live = live;
-    for (const db::JobRecord &j : jobs) {
+    for (const db::SyncJob &j : jobs) {
         const auto known = m_knownStatus.constFind(j.id);
         const bool failed = j.status == QLatin1String("failed");
         const bool newlyFailed = known != m_knownStatus.cend() ? *known != QLatin1String("failed")
@@ -337,13 +339,13 @@ void JobTableModel::setJobs(QList<db::JobRecord> jobs) {
 void JobTableModel::applyProgress(const syncengine::ProgressEvent &event) {
     m_live.insert(event.jobId, event);
     for (int row = 0; row < m_jobs.size(); ++row) {
-        db::JobRecord &j = m_jobs[row];
+        db::SyncJob &j = m_jobs[row];
         if (j.id != event.jobId)
             continue;
         j.phase = event.phase;
         j.processed = event.processed;
-        j.total = event.total;
-        j.rate = event.rate;
+        j.progressTotal = event.total;
+        j.messagesPerSecond = event.rate;
         Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
         return;
     }

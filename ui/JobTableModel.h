@@ -2,7 +2,7 @@
 
 #include "jobs/JobKind.h"
 
-#include "db/AdminQueries.h"
+#include "db/JobRepository.h"
 #include "sync/ProgressListener.h"
 
 #include <QAbstractTableModel>
@@ -13,7 +13,7 @@ namespace ui {
 
 class DbExecutor;
 
-// Sync jobs, newest first, filtered by tenant and status in the query (db::AdminQueries::jobs); live
+// Sync jobs, newest first, filtered by tenant and status in the query (db::JobRepository::list); live
 // progress events patch running rows in place.
 class JobTableModel final : public QAbstractTableModel {
     Q_OBJECT
@@ -45,11 +45,11 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
-    const db::JobRecord *job(int row) const;
+    const db::SyncJob *job(int row) const;
     void setFilter(const QString &tenantId, const QString &status);
 
     // Plain-text description of every field of a job, error and detail included.
-    static QString describe(const db::JobRecord &job);
+    static QString describe(const db::SyncJob &job);
     static QString statusText(const QString &status);
     static QString kindText(jobs::JobKind kind);
     static QString kindText(const QString &kind);
@@ -62,13 +62,13 @@ Q_SIGNALS:
     void refreshed();
     void loadFailed(const QString &error);
     // A job seen running or queued before is now failed (not raised for the first load).
-    void jobFailed(const db::JobRecord &job);
+    void jobFailed(const db::SyncJob &job);
 
 private:
-    void setJobs(QList<db::JobRecord> jobs);
+    void setJobs(QList<db::SyncJob> jobs);
 
     DbExecutor *m_executor;
-    QList<db::JobRecord> m_jobs;
+    QList<db::SyncJob> m_jobs;
     QHash<qint64, syncengine::ProgressEvent> m_live; // see TenantTableModel::m_live
     db::JobFilter m_filter;
     QHash<qint64, QString> m_knownStatus; // job id → status last seen (across filters)

@@ -139,7 +139,7 @@ void JobsPage::applyFilter() {
 void JobsPage::showDetail() {
     const QModelIndex current = m_view->currentIndex();
     const auto *proxy = static_cast<QSortFilterProxyModel *>(m_view->model());
-    const db::JobRecord *job = current.isValid() ? m_model->job(proxy->mapToSource(current).row()) : nullptr;
+    const db::SyncJob *job = current.isValid() ? m_model->job(proxy->mapToSource(current).row()) : nullptr;
     const QString text = job ? JobTableModel::describe(*job) : QString();
     if (text != m_detail->toPlainText())
         m_detail->setPlainText(text);

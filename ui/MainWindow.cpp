@@ -392,7 +392,7 @@ void MainWindow::updateActions() {
     for (QAction *a : {m_syncNowAction, m_initialAction, m_forceAction, m_historicalAction})
         a->setEnabled(t != nullptr);
     m_retryFailedAction->setEnabled(t && t->failedItems > 0);
-    m_unlockAction->setEnabled(t && !t->lockedBy.isEmpty());
+    m_unlockAction->setEnabled(t && !t->syncLockedBy.isEmpty());
     m_reconnectAction->setEnabled(t && t->integrationStatus == QLatin1String("needs_reauth"));
     m_deactivateAction->setEnabled(t && (t->integrationStatus == QLatin1String("active") ||
                                          t->integrationStatus == QLatin1String("needs_reauth")));
@@ -513,17 +513,18 @@ void MainWindow::historicalSync() {
 
 void MainWindow::unlockSelected() {
     const db::TenantOverview *t = selectedTenant();
-    if (!t || t->lockedBy.isEmpty())
+    if (!t || t->syncLockedBy.isEmpty())
         return;
     const QString tenantId = t->id;
-    const QString holder = t->lockedBy;
+    const QString holder = t->syncLockedBy;
     const SyncStateInfo state =
         TenantTableModel::stateOf(*t, syncengine::SyncOptions().leaseStaleAfterSeconds);
     const QLocale locale;
-    const QString since = locale.toString(t->lockedAt.toLocalTime(), QLocale::LongFormat);
-    const QString beat = t->heartbeatAt.isValid() ? tr("%1 ago").arg(TenantTableModel::formatAge(
-                                                        qMax<qint64>(0, t->heartbeatAt.secsTo(t->serverNow))))
-                                                  : tr("never");
+    const QString since = locale.toString(t->syncLockedAt.toLocalTime(), QLocale::LongFormat);
+    const QString beat = t->syncHeartbeatAt.isValid()
+                             ? tr("%1 ago").arg(TenantTableModel::formatAge(
+                                   qMax<qint64>(0, t->syncHeartbeatAt.secsTo(t->serverNow))))
+                             : tr("never");
     QString text =
         tr("%1 is locked by %2 since %3 (%4); last heartbeat: %5.")
             .arg(t->gmailAddress, holder, since, TenantTableModel::formatAge(state.ageSeconds), beat);
@@ -651,7 +652,7 @@ void MainWindow::connectMailbox() {
     wizard->open();
 }
 
-void MainWindow::notifyFailure(const db::JobRecord &job) {
+void MainWindow::notifyFailure(const db::SyncJob &job) {
     const QString title = tr("Sync failed: %1").arg(job.tenantId);
     const QString text = tr("%1 sync (job %2): %3")
                              .arg(JobTableModel::kindText(job.kind))

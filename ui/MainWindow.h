@@ -2,7 +2,8 @@
 
 #include "jobs/JobParams.h"
 
-#include "db/AdminQueries.h"
+#include "db/SyncJob.h"
+#include "db/Tenant.h"
 
 #include <QMainWindow>
 
@@ -82,7 +83,7 @@ private:
     void updateActions();
     void updateStatusBar();
     void enqueue(const jobs::JobParams &params, bool force);
-    void notifyFailure(const db::JobRecord &job);
+    void notifyFailure(const db::SyncJob &job);
     const db::TenantOverview *selectedTenant() const;
     void probeDatabase();
     void setDatabaseReachable(bool reachable, const QString &error);

@@ -2,8 +2,8 @@
 
 #include "DbExecutor.h"
 #include "crypto/KeychainSecret.h"
-#include "db/AdminQueries.h"
 #include "db/ConnectionSettings.h"
+#include "db/Database.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -239,7 +239,7 @@ void SettingsDialog::testConnection() {
         this,
         [settings] {
             ProbeResult r;
-            r.version = db::AdminQueries::probe(settings, &r.error);
+            r.version = db::Database::probeServerVersion(settings, &r.error);
             return r;
         },
         [this, generation](ProbeResult r) {

@@ -2,6 +2,7 @@
 
 #include "DbExecutor.h"
 #include "db/Database.h"
+#include "db/TenantRepository.h"
 
 #include <QApplication>
 #include <QColor>
@@ -50,10 +51,10 @@ int TenantTableModel::rowOf(const QString &tenantId) const {
 
 SyncStateInfo TenantTableModel::stateOf(const db::TenantOverview &t, int staleAfterSeconds) {
     SyncStateInfo info;
-    if (!t.lockedBy.isEmpty()) {
-        info.ageSeconds = secondsBetween(t.lockedAt, t.serverNow);
+    if (!t.syncLockedBy.isEmpty()) {
+        info.ageSeconds = secondsBetween(t.syncLockedAt, t.serverNow);
         // The lease's heartbeat (or, before the first heartbeat, its start) says whether the holder lives.
-        const QDateTime beat = t.heartbeatAt.isValid() ? t.heartbeatAt : t.lockedAt;
+        const QDateTime beat = t.syncHeartbeatAt.isValid() ? t.syncHeartbeatAt : t.syncLockedAt;
         if (secondsBetween(beat, t.serverNow) > staleAfterSeconds) {
             info.kind = SyncStateInfo::Kind::StaleLock;
             return info;
@@ -65,7 +66,7 @@ SyncStateInfo TenantTableModel::stateOf(const db::TenantOverview &t, int staleAf
             info.percent = int(qBound(qint64(0), t.processed * 100 / *t.total, qint64(100)));
         return info;
     }
-    if (!t.lockedBy.isEmpty()) {
+    if (!t.syncLockedBy.isEmpty()) {
         info.kind = SyncStateInfo::Kind::Locked;
         return info;
     }
@@ -96,9 +97,9 @@ QString TenantTableModel::describeState(const db::TenantOverview &t, int staleAf
     case SyncStateInfo::Kind::Running:
         return s.percent >= 0 ? tr("Running %1%").arg(s.percent) : tr("Running");
     case SyncStateInfo::Kind::Locked:
-        return tr("Locked by %1 for %2").arg(t.lockedBy, formatAge(s.ageSeconds));
+        return tr("Locked by %1 for %2").arg(t.syncLockedBy, formatAge(s.ageSeconds));
     case SyncStateInfo::Kind::StaleLock:
-        return tr("Stale lock by %1 (%2)").arg(t.lockedBy, formatAge(s.ageSeconds));
+        return tr("Stale lock by %1 (%2)").arg(t.syncLockedBy, formatAge(s.ageSeconds));
     case SyncStateInfo::Kind::Failed:
         return tr("Failed");
     }
@@ -128,7 +129,7 @@ QVariant TenantTableModel::data(const QModelIndex &index, int role) const {
     case TenantIdRole:
         return t->id;
     case LockHolderRole:
-        return t->lockedBy;
+        return t->syncLockedBy;
     case StateKindRole:
         return int(stateOf(*t, m_staleAfterSeconds).kind);
     case ProgressRole:
@@ -143,9 +144,9 @@ QVariant TenantTableModel::data(const QModelIndex &index, int role) const {
         if (index.column() == Integration && !t->integrationReason.isEmpty())
             return t->integrationReason;
         if (index.column() == SyncState) {
-            if (!t->lockedBy.isEmpty())
+            if (!t->syncLockedBy.isEmpty())
                 return tr("Lease held by %1 since %2; last heartbeat %3")
-                    .arg(t->lockedBy, formatDate(t->lockedAt), formatDate(t->heartbeatAt));
+                    .arg(t->syncLockedBy, formatDate(t->syncLockedAt), formatDate(t->syncHeartbeatAt));
             if (t->lastJobStatus == QLatin1String("failed"))
                 return t->lastJobError;
         }
@@ -245,10 +246,10 @@ void TenantTableModel::refresh() {
     m_executor->run(
         this,
         [] {
-            db::AdminQueries queries(db::Database::connection());
+            db::TenantRepository repo(db::Database::connection());
             LoadResult r;
-            r.tenants = queries.tenants();
-            r.error = queries.errorString();
+            r.tenants = repo.overviews();
+            r.error = repo.errorString();
             return r;
         },
         [this](LoadResult r) {

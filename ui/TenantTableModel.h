@@ -1,6 +1,6 @@
 #pragma once
 
-#include "db/AdminQueries.h"
+#include "db/Tenant.h"
 #include "db/TenantRepository.h"
 #include "sync/ProgressListener.h"
 #include "sync/SyncOptions.h"
@@ -21,8 +21,8 @@ struct SyncStateInfo {
     qint64 ageSeconds = 0; // Locked / StaleLock: since the lease was taken
 };
 
-// Every tenant with its integration and sync state (db::AdminQueries::tenants), loaded off the GUI thread,
-// patched in place by live progress events and reloaded by refresh().
+// Every tenant with its integration and sync state (db::TenantRepository::overviews), loaded off the GUI
+// thread, patched in place by live progress events and reloaded by refresh().
 class TenantTableModel final : public QAbstractTableModel {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(TenantTableModel)

@@ -12,8 +12,8 @@ namespace cli {
 
 namespace {
 
-QJsonObject toJson(const db::TenantSummary &s) {
-    const db::Tenant &t = s.tenant;
+QJsonObject toJson(const db::TenantOverview &s) {
+    const db::Tenant &t = s;
     QJsonObject o;
     o.insert(QStringLiteral("tenantId"), t.id);
     o.insert(QStringLiteral("name"), t.displayName);
@@ -51,13 +51,13 @@ int TenantListCommand::run(CliContext &context, const QStringList &args) {
     if (!context.openDatabase(&error))
         return context.fail(error);
     db::TenantRepository tenants;
-    const auto list = tenants.summaries();
+    const auto list = tenants.overviews();
     if (!list)
         return context.fail(tenants.errorString());
 
     if (parser.isSet(json)) {
         QJsonArray array;
-        for (const db::TenantSummary &s : *list)
+        for (const db::TenantOverview &s : *list)
             array.append(toJson(s));
         context.out() << QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Indented));
         context.out().flush();
@@ -72,8 +72,8 @@ int TenantListCommand::run(CliContext &context, const QStringList &args) {
     const QStringList header{QStringLiteral("TENANT"), QStringLiteral("EMAIL"),     QStringLiteral("NAME"),
                              QStringLiteral("EMAILS"), QStringLiteral("LAST SYNC"), QStringLiteral("SYNC")};
     QList<QStringList> rows{header};
-    for (const db::TenantSummary &s : *list) {
-        const db::Tenant &t = s.tenant;
+    for (const db::TenantOverview &s : *list) {
+        const db::Tenant &t = s;
         QString sync = QStringLiteral("-");
         if (!t.syncLockedBy.isEmpty())
             sync = (s.syncInProgress ? QStringLiteral("running: ") : QStringLiteral("stale lock: ")) +

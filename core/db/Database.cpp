@@ -272,4 +272,35 @@ QString Database::describeError(const QSqlError &error) {
     return text;
 }
 
+std::optional<QString> Database::probeServerVersion(const ConnectionSettings &settings, QString *error) {
+    static QAtomicInt counter;
+    const QString name = QStringLiteral("gsa-probe-%1").arg(counter.fetchAndAddRelaxed(1));
+    std::optional<QString> version;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
+        db.setHostName(settings.host);
+        db.setPort(settings.port);
+        db.setUserName(settings.user);
+        db.setPassword(settings.password);
+        db.setDatabaseName(settings.database);
+        // A dialog waits for the answer: the defaults give up after 5 s unless the URL says otherwise.
+        db.setConnectOptions(settings.connectOptions());
+        if (!db.open()) {
+            if (error)
+                *error = QStringLiteral("cannot connect to %1: %2")
+                             .arg(settings.redactedUrl(), describeError(db.lastError()));
+        } else {
+            QSqlQuery q(db);
+            if (q.exec(QStringLiteral("SELECT current_setting('server_version')")) && q.next())
+                version = q.value(0).toString();
+            else if (error)
+                *error = QStringLiteral("connected to %1, but asking the server version failed: %2")
+                             .arg(settings.redactedUrl(), describeError(q.lastError()));
+            db.close();
+        }
+    }
+    QSqlDatabase::removeDatabase(name);
+    return version;
+}
+
 } // namespace db

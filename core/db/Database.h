@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <functional>
+#include <optional>
 
 struct pg_conn; // libpq's PGconn
 
@@ -73,6 +74,10 @@ public:
 
     // The first line of a QSqlError from QPSQL, without the driver's generic prefix.
     static QString describeError(const QSqlError &error);
+
+    // Opens a private connection with `settings` (not this thread's), asks the server's version and
+    // closes it: the settings dialog's "Test". On failure *error says what failed, without the password.
+    static std::optional<QString> probeServerVersion(const ConnectionSettings &settings, QString *error);
 };
 
 } // namespace db

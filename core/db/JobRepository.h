@@ -1,7 +1,11 @@
 #pragma once
 
+#include "db/RepositoryError.h"
 #include "db/SyncJob.h"
 #include "jobs/JobParams.h"
+
+#include <QDate>
+#include <QDateTime>
 
 #include <QList>
 #include <QSqlDatabase>
@@ -9,7 +13,29 @@
 
 #include <optional>
 
+class QSqlQuery;
+
 namespace db {
+
+// Which jobs JobRepository::list returns, newest first.
+struct JobFilter {
+    QString tenantId; // empty: every tenant
+    QString status;   // empty: every status
+    int limit = 500;
+};
+
+struct DailySyncCount {
+    QDate day;
+    qint64 messages = 0;
+    int jobs = 0;
+};
+
+struct JobDuration {
+    qint64 jobId = 0;
+    QString kind;
+    QDateTime finishedAt;
+    double seconds = 0;
+};
 
 struct ClaimOptions {
     QString workerId;                // host:pid:thread
@@ -76,16 +102,26 @@ public:
 
     std::optional<SyncJob> find(qint64 jobId);
     std::optional<QList<SyncJob>> listForTenant(const QString &tenantId, int limit); // newest first
+    // The admin's job list: newest first, each with SyncJob::serverNow set.
+    std::optional<QList<SyncJob>> list(const JobFilter &filter);
+    // Messages processed by finished jobs per day over the last `days` days, oldest first; tenantId
+    // empty: every tenant.
+    std::optional<QList<DailySyncCount>> dailyCounts(const QString &tenantId, int days);
+    // The newest finished jobs' durations, oldest first.
+    std::optional<QList<JobDuration>> recentDurations(const QString &tenantId, int limit);
     // Job starts of the tenant in the last minute (the start limit's measure).
     std::optional<int> startsLastMinute(const QString &tenantId);
 
-    QString errorString() const { return m_error; }
+    QString errorString() const { return m_status.message(); }
+    bool isNotFound() const { return m_status.isNotFound(); }
 
 private:
     bool fail(const QString &what, const QSqlQuery &q);
 
+    std::optional<QList<SyncJob>> readJobs(QSqlQuery &q, const QString &what, bool withServerNow);
+
     QSqlDatabase m_db;
-    QString m_error;
+    RepositoryError m_status;
 };
 
 } // namespace db

@@ -44,6 +44,7 @@ struct SyncJob {
     // the worker dies.
     QStringList inFlightIds;
     bool reclaimed = false; // claimNext took it over from a dead worker (its attempt was counted)
+    QDateTime serverNow;    // the database's clock when read (JobRepository::list), for ages
 
     bool isFinished() const {
         return status == QLatin1String("succeeded") || status == QLatin1String("failed") ||

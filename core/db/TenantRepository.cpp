@@ -1,5 +1,7 @@
 #include "TenantRepository.h"
 
+#include "db/SqlValues.h"
+
 #include <QRegularExpression>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -15,35 +17,72 @@ const QString kColumns = QStringLiteral(
     "t.sync_heartbeat_at, t.last_sync_at, t.watch_topic, t.watch_expires_at, t.created_at, t.updated_at");
 constexpr int kColumnCount = 12;
 
-QDateTime toDateTime(const QVariant &value) {
-    return value.isNull() ? QDateTime() : value.toDateTime();
-}
-
 // Reads kColumns starting at `first`.
 Tenant readTenant(const QSqlQuery &q, int first = 0) {
     Tenant t;
     t.id = q.value(first + 0).toString();
     t.displayName = q.value(first + 1).toString();
     t.gmailAddress = q.value(first + 2).toString();
-    if (!q.value(first + 3).isNull())
-        t.historyId = q.value(first + 3).toLongLong();
+    t.historyId = sql::optionalInt(q.value(first + 3));
     t.syncLockedBy = q.value(first + 4).toString();
-    t.syncLockedAt = toDateTime(q.value(first + 5));
-    t.syncHeartbeatAt = toDateTime(q.value(first + 6));
-    t.lastSyncAt = toDateTime(q.value(first + 7));
+    t.syncLockedAt = sql::dateTime(q.value(first + 5));
+    t.syncHeartbeatAt = sql::dateTime(q.value(first + 6));
+    t.lastSyncAt = sql::dateTime(q.value(first + 7));
     t.watchTopic = q.value(first + 8).toString();
-    t.watchExpiresAt = toDateTime(q.value(first + 9));
-    t.createdAt = toDateTime(q.value(first + 10));
-    t.updatedAt = toDateTime(q.value(first + 11));
+    t.watchExpiresAt = sql::dateTime(q.value(first + 9));
+    t.createdAt = sql::dateTime(q.value(first + 10));
+    t.updatedAt = sql::dateTime(q.value(first + 11));
     return t;
 }
 
-QVariant nullableText(const QString &text) {
-    return text.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(text);
-}
+// The tenant overview: kColumns, then what readOverview() reads after them. Each LATERAL picks one job
+// through sync_jobs_tenant_idx / sync_jobs_running_idx; the email count comes from
+// tenant_email_counts (migration 0005), never from count(*) over emails; the failed items from
+// message_failures through its primary key (tenant_id first).
+const QString kOverviewExtras = QStringLiteral(
+    ", i.status, i.status_reason, i.auth_type, coalesce(c.email_count, 0),"
+    " t.sync_locked_by IS NOT NULL AND t.sync_heartbeat_at >= now() - "
+    "   make_interval(secs => CAST(:stale AS double precision)),"
+    " CAST(extract(epoch FROM now() - t.sync_locked_at) AS bigint), f.total, f.permanent,"
+    " r.id, r.phase, r.processed_count, r.progress_total, r.messages_per_second,"
+    " (SELECT count(*) FROM sync_jobs qj WHERE qj.tenant_id = t.id AND qj.status = 'queued'),"
+    " l.status, l.error_message, l.finished_at, now()"
+    " FROM tenants t"
+    " LEFT JOIN integrations i ON i.tenant_id = t.id AND i.source = 'gmail'"
+    " LEFT JOIN tenant_email_counts c ON c.tenant_id = t.id"
+    " LEFT JOIN LATERAL (SELECT j.id, j.phase, j.processed_count, j.progress_total, j.messages_per_second"
+    "   FROM sync_jobs j WHERE j.tenant_id = t.id AND j.status = 'running'"
+    "   ORDER BY j.started_at DESC NULLS LAST, j.id DESC LIMIT 1) r ON true"
+    " LEFT JOIN LATERAL (SELECT j.status, j.error_message, j.finished_at"
+    "   FROM sync_jobs j WHERE j.tenant_id = t.id AND j.status IN ('succeeded', 'failed', 'cancelled')"
+    "   ORDER BY j.finished_at DESC NULLS LAST, j.id DESC LIMIT 1) l ON true"
+    " LEFT JOIN LATERAL (SELECT count(*) AS total, count(*) FILTER (WHERE mf.permanent) AS permanent"
+    "   FROM message_failures mf WHERE mf.tenant_id = t.id) f ON true"
+    " ORDER BY t.id");
 
-QVariant nullableDateTime(const QDateTime &dt) {
-    return dt.isValid() ? QVariant(dt.toUTC()) : QVariant(QMetaType::fromType<QDateTime>());
+TenantOverview readOverview(const QSqlQuery &q) {
+    TenantOverview o;
+    static_cast<Tenant &>(o) = readTenant(q);
+    constexpr int n = kColumnCount;
+    o.integrationStatus = q.value(n).toString();
+    o.integrationReason = q.value(n + 1).toString();
+    o.authType = q.value(n + 2).toString();
+    o.emailCount = q.value(n + 3).toLongLong();
+    o.syncInProgress = q.value(n + 4).toBool();
+    o.lockAgeSeconds = sql::optionalInt(q.value(n + 5)).value_or(-1);
+    o.failedItems = q.value(n + 6).toLongLong();
+    o.failedPermanent = q.value(n + 7).toLongLong();
+    o.runningJobId = q.value(n + 8).toLongLong();
+    o.runningPhase = q.value(n + 9).toString();
+    o.processed = q.value(n + 10).toLongLong();
+    o.total = sql::optionalInt(q.value(n + 11));
+    o.rate = q.value(n + 12).toDouble();
+    o.queuedJobs = q.value(n + 13).toInt();
+    o.lastJobStatus = q.value(n + 14).toString();
+    o.lastJobError = q.value(n + 15).toString();
+    o.lastJobFinishedAt = sql::dateTime(q.value(n + 16));
+    o.serverNow = sql::dateTime(q.value(n + 17));
+    return o;
 }
 
 } // namespace
@@ -76,24 +115,17 @@ bool TenantRepository::validate(const Tenant &tenant, QString *error) {
     return true;
 }
 
-bool TenantRepository::fail(const QString &message, bool notFound) {
-    m_error = message;
-    m_notFound = notFound;
-    return false;
-}
-
-bool TenantRepository::prepareAndExec(QSqlQuery &query, const QString &what) {
+bool TenantRepository::exec(QSqlQuery &query, const QString &what) {
     if (query.exec())
         return true;
-    return fail(QStringLiteral("%1 failed: %2").arg(what, Database::describeError(query.lastError())));
+    return m_status.sqlFailed(what, query.lastError());
 }
 
 bool TenantRepository::add(const Tenant &tenant) {
-    m_error.clear();
-    m_notFound = false;
+    m_status.clear();
     QString invalid;
     if (!validate(tenant, &invalid))
-        return fail(invalid);
+        return m_status.failed(invalid);
     const QString address = tenant.gmailAddress.trimmed();
 
     QSqlQuery q(m_db);
@@ -109,16 +141,15 @@ bool TenantRepository::add(const Tenant &tenant) {
     const QSqlError error = q.lastError();
     if (error.nativeErrorCode() == QLatin1String("23505")) {
         if (error.databaseText().contains(QLatin1String("tenants_pkey")))
-            return fail(QStringLiteral("tenant \"%1\" already exists").arg(tenant.id));
+            return m_status.failed(QStringLiteral("tenant \"%1\" already exists").arg(tenant.id));
         if (error.databaseText().contains(QLatin1String("tenants_gmail_address_lower_key"))) {
             const std::optional<Tenant> owner = findByAddress(address);
-            return fail(
+            return m_status.failed(
                 owner ? QStringLiteral("address %1 is already used by tenant \"%2\"").arg(address, owner->id)
                       : QStringLiteral("address %1 is already used by another tenant").arg(address));
         }
     }
-    return fail(
-        QStringLiteral("adding tenant \"%1\" failed: %2").arg(tenant.id, Database::describeError(error)));
+    return m_status.sqlFailed(QStringLiteral("adding tenant \"%1\"").arg(tenant.id), error);
 }
 
 bool TenantRepository::remove(const QString &tenantId) {
@@ -127,12 +158,11 @@ bool TenantRepository::remove(const QString &tenantId) {
 }
 
 std::optional<QList<Tenant>> TenantRepository::list() {
-    m_error.clear();
-    m_notFound = false;
+    m_status.clear();
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
     q.prepare(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM tenants t ORDER BY t.id"));
-    if (!prepareAndExec(q, QStringLiteral("listing tenants")))
+    if (!exec(q, QStringLiteral("listing tenants")))
         return std::nullopt;
     QList<Tenant> result;
     while (q.next())
@@ -142,15 +172,14 @@ std::optional<QList<Tenant>> TenantRepository::list() {
 
 std::optional<Tenant> TenantRepository::findBy(const QString &condition, const QString &value,
                                                const QString &missing) {
-    m_error.clear();
-    m_notFound = false;
+    m_status.clear();
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM tenants t WHERE ") + condition);
     q.bindValue(QStringLiteral(":value"), value);
-    if (!prepareAndExec(q, QStringLiteral("reading tenant")))
+    if (!exec(q, QStringLiteral("reading tenant")))
         return std::nullopt;
     if (!q.next()) {
-        fail(missing, true);
+        m_status.notFound(missing);
         return std::nullopt;
     }
     return readTenant(q);
@@ -167,47 +196,32 @@ std::optional<Tenant> TenantRepository::findByAddress(const QString &gmailAddres
                   QStringLiteral("no tenant with address %1").arg(gmailAddress));
 }
 
-std::optional<QList<TenantSummary>> TenantRepository::summaries(int staleAfterSeconds) {
-    m_error.clear();
-    m_notFound = false;
+std::optional<QList<TenantOverview>> TenantRepository::overviews(int staleAfterSeconds) {
+    m_status.clear();
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT ") + kColumns +
-              // tenant_email_counts is kept by triggers on emails (migration 0005): no count(*) per tenant.
-              QStringLiteral(", coalesce((SELECT c.email_count FROM tenant_email_counts c"
-                             "           WHERE c.tenant_id = t.id), 0),"
-                             " t.sync_locked_by IS NOT NULL AND t.sync_heartbeat_at >= now() - "
-                             "   make_interval(secs => CAST(:stale AS double precision)),"
-                             " CAST(extract(epoch FROM now() - t.sync_locked_at) AS bigint)"
-                             " FROM tenants t ORDER BY t.id"));
+    q.prepare(QStringLiteral("SELECT ") + kColumns + kOverviewExtras);
     q.bindValue(QStringLiteral(":stale"), staleAfterSeconds);
-    if (!prepareAndExec(q, QStringLiteral("listing tenants")))
+    if (!exec(q, QStringLiteral("loading tenants")))
         return std::nullopt;
-    QList<TenantSummary> result;
-    while (q.next()) {
-        TenantSummary s;
-        s.tenant = readTenant(q);
-        s.emailCount = q.value(kColumnCount).toLongLong();
-        s.syncInProgress = q.value(kColumnCount + 1).toBool();
-        s.lockAgeSeconds = q.value(kColumnCount + 2).isNull() ? -1 : q.value(kColumnCount + 2).toLongLong();
-        result.append(s);
-    }
+    QList<TenantOverview> result;
+    while (q.next())
+        result.append(readOverview(q));
     return result;
 }
 
 bool TenantRepository::updateOne(const QString &sql, const QString &tenantId,
                                  const QList<QPair<QString, QVariant>> &values, const QString &what) {
-    m_error.clear();
-    m_notFound = false;
+    m_status.clear();
     QSqlQuery q(m_db);
     q.prepare(sql);
     q.bindValue(QStringLiteral(":id"), tenantId);
     for (const auto &[name, value] : values)
         q.bindValue(name, value);
-    if (!prepareAndExec(q, what))
+    if (!exec(q, what))
         return false;
     if (q.numRowsAffected() == 0)
-        return fail(QStringLiteral("no tenant \"%1\"").arg(tenantId), true);
+        return m_status.notFound(QStringLiteral("no tenant \"%1\"").arg(tenantId));
     return true;
 }
 
@@ -228,17 +242,17 @@ bool TenantRepository::setWatch(const QString &tenantId, const QString &topic, c
     return updateOne(
         QStringLiteral("UPDATE tenants SET watch_topic = :topic, watch_expires_at = :expires WHERE id = :id"),
         tenantId,
-        {{QStringLiteral(":topic"), nullableText(topic)},
-         {QStringLiteral(":expires"), topic.isEmpty() ? nullableDateTime({}) : nullableDateTime(expiresAt)}},
+        {{QStringLiteral(":topic"), sql::nullableText(topic)},
+         {QStringLiteral(":expires"),
+          topic.isEmpty() ? sql::nullableDateTime({}) : sql::nullableDateTime(expiresAt)}},
         QStringLiteral("saving the watch of tenant \"%1\"").arg(tenantId));
 }
 
 std::optional<LeaseResult> TenantRepository::tryAcquireLease(const QString &tenantId, const QString &holder,
                                                              int staleAfterSeconds) {
-    m_error.clear();
-    m_notFound = false;
+    m_status.clear();
     if (holder.isEmpty()) {
-        fail(QStringLiteral("a lease holder name is required"));
+        m_status.failed(QStringLiteral("a lease holder name is required"));
         return std::nullopt;
     }
     // A lease released between our UPDATE and the SELECT that reports its holder is simply retried.
@@ -262,18 +276,18 @@ std::optional<LeaseResult> TenantRepository::tryAcquireLease(const QString &tena
         q.bindValue(QStringLiteral(":id"), tenantId);
         q.bindValue(QStringLiteral(":holder"), holder);
         q.bindValue(QStringLiteral(":stale"), staleAfterSeconds);
-        if (!prepareAndExec(q, QStringLiteral("taking the sync lease of tenant \"%1\"").arg(tenantId)))
+        if (!exec(q, QStringLiteral("taking the sync lease of tenant \"%1\"").arg(tenantId)))
             return std::nullopt;
         if (q.next()) {
             LeaseResult r;
             r.acquired = true;
             r.heldBy = holder;
-            r.heldSince = toDateTime(q.value(0));
-            r.heartbeatAt = toDateTime(q.value(1));
+            r.heldSince = sql::dateTime(q.value(0));
+            r.heartbeatAt = sql::dateTime(q.value(1));
             const QString previous = q.value(2).toString();
             if (!previous.isEmpty() && previous != holder) {
                 r.previousHolder = previous;
-                r.previousHeartbeatAt = toDateTime(q.value(3));
+                r.previousHeartbeatAt = sql::dateTime(q.value(3));
             }
             return r;
         }
@@ -288,54 +302,53 @@ std::optional<LeaseResult> TenantRepository::tryAcquireLease(const QString &tena
         r.heartbeatAt = current->syncHeartbeatAt;
         return r;
     }
-    fail(QStringLiteral("the sync lease of tenant \"%1\" is changing hands too fast; try again")
-             .arg(tenantId));
+    m_status.failed(QStringLiteral("the sync lease of tenant \"%1\" is changing hands too fast; try again")
+                        .arg(tenantId));
     return std::nullopt;
 }
 
 bool TenantRepository::heartbeatLease(const QString &tenantId, const QString &holder) {
-    m_error.clear();
-    m_notFound = false;
+    m_status.clear();
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral(
         "UPDATE tenants SET sync_heartbeat_at = now() WHERE id = :id AND sync_locked_by = :holder"));
     q.bindValue(QStringLiteral(":id"), tenantId);
     q.bindValue(QStringLiteral(":holder"), holder);
-    if (!prepareAndExec(q, QStringLiteral("renewing the sync lease of tenant \"%1\"").arg(tenantId)))
+    if (!exec(q, QStringLiteral("renewing the sync lease of tenant \"%1\"").arg(tenantId)))
         return false;
     if (q.numRowsAffected() == 1)
         return true;
     const std::optional<Tenant> current = find(tenantId);
     if (!current)
         return false;
-    return fail(current->syncLockedBy.isEmpty()
-                    ? QStringLiteral("the sync lease of tenant \"%1\" was released (unlocked)").arg(tenantId)
-                    : QStringLiteral("the sync lease of tenant \"%1\" is now held by %2")
-                          .arg(tenantId, current->syncLockedBy));
+    return m_status.failed(
+        current->syncLockedBy.isEmpty()
+            ? QStringLiteral("the sync lease of tenant \"%1\" was released (unlocked)").arg(tenantId)
+            : QStringLiteral("the sync lease of tenant \"%1\" is now held by %2")
+                  .arg(tenantId, current->syncLockedBy));
 }
 
 bool TenantRepository::releaseLease(const QString &tenantId, const QString &holder) {
-    m_error.clear();
-    m_notFound = false;
+    m_status.clear();
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral(
         "UPDATE tenants SET sync_locked_by = NULL, sync_locked_at = NULL, sync_heartbeat_at = NULL"
         " WHERE id = :id AND sync_locked_by = :holder"));
     q.bindValue(QStringLiteral(":id"), tenantId);
     q.bindValue(QStringLiteral(":holder"), holder);
-    if (!prepareAndExec(q, QStringLiteral("releasing the sync lease of tenant \"%1\"").arg(tenantId)))
+    if (!exec(q, QStringLiteral("releasing the sync lease of tenant \"%1\"").arg(tenantId)))
         return false;
     if (q.numRowsAffected() == 1)
         return true;
     const std::optional<Tenant> current = find(tenantId);
     if (!current)
         return false;
-    return fail(QStringLiteral("the sync lease of tenant \"%1\" is not held by %2").arg(tenantId, holder));
+    return m_status.failed(
+        QStringLiteral("the sync lease of tenant \"%1\" is not held by %2").arg(tenantId, holder));
 }
 
 std::optional<UnlockResult> TenantRepository::forceUnlock(const QString &tenantId) {
-    m_error.clear();
-    m_notFound = false;
+    m_status.clear();
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral(
         "WITH prev AS (SELECT id, sync_locked_by, sync_locked_at, sync_heartbeat_at FROM tenants"
@@ -344,29 +357,28 @@ std::optional<UnlockResult> TenantRepository::forceUnlock(const QString &tenantI
         " FROM prev WHERE t.id = prev.id"
         " RETURNING prev.sync_locked_by, prev.sync_locked_at, prev.sync_heartbeat_at"));
     q.bindValue(QStringLiteral(":id"), tenantId);
-    if (!prepareAndExec(q, QStringLiteral("unlocking tenant \"%1\"").arg(tenantId)))
+    if (!exec(q, QStringLiteral("unlocking tenant \"%1\"").arg(tenantId)))
         return std::nullopt;
     if (!q.next()) {
-        fail(QStringLiteral("no tenant \"%1\"").arg(tenantId), true);
+        m_status.notFound(QStringLiteral("no tenant \"%1\"").arg(tenantId));
         return std::nullopt;
     }
     UnlockResult r;
     r.previousHolder = q.value(0).toString();
     r.wasLocked = !r.previousHolder.isEmpty();
-    r.lockedSince = toDateTime(q.value(1));
-    r.heartbeatAt = toDateTime(q.value(2));
+    r.lockedSince = sql::dateTime(q.value(1));
+    r.heartbeatAt = sql::dateTime(q.value(2));
     return r;
 }
 
 std::optional<bool> TenantRepository::unlockIfHeldBy(const QString &tenantId, const QString &holder) {
-    m_error.clear();
-    m_notFound = false;
+    m_status.clear();
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("UPDATE tenants SET sync_locked_by = NULL, sync_locked_at = NULL,"
                              " sync_heartbeat_at = NULL WHERE id = :tenant AND sync_locked_by = :holder"));
     q.bindValue(QStringLiteral(":tenant"), tenantId);
     q.bindValue(QStringLiteral(":holder"), holder);
-    if (!prepareAndExec(q, QStringLiteral("clearing the sync lock of tenant %1").arg(tenantId)))
+    if (!exec(q, QStringLiteral("clearing the sync lock of tenant %1").arg(tenantId)))
         return std::nullopt;
     return q.numRowsAffected() > 0;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "db/Database.h"
+#include "db/RepositoryError.h"
 #include "db/Tenant.h"
 
 #include <QList>
@@ -36,7 +37,9 @@ public:
     // nullopt when missing (isNotFound()) or on error.
     std::optional<Tenant> find(const QString &tenantId);
     std::optional<Tenant> findByAddress(const QString &gmailAddress); // case-insensitive
-    std::optional<QList<TenantSummary>> summaries(int staleAfterSeconds = kDefaultStaleAfterSeconds);
+    // Every tenant with its integration, email count, sync lease and jobs (the tenant table, `tenant
+    // list`); syncInProgress: locked with a heartbeat fresher than staleAfterSeconds.
+    std::optional<QList<TenantOverview>> overviews(int staleAfterSeconds = kDefaultStaleAfterSeconds);
 
     Q_REQUIRED_RESULT bool setHistoryId(const QString &tenantId, qint64 historyId);
     // After a successful sync: history position and last_sync_at = now().
@@ -61,19 +64,17 @@ public:
     // operator: a lock taken over since then stays). True when it was cleared.
     std::optional<bool> unlockIfHeldBy(const QString &tenantId, const QString &holder);
 
-    QString errorString() const { return m_error; }
-    bool isNotFound() const { return m_notFound; }
+    QString errorString() const { return m_status.message(); }
+    bool isNotFound() const { return m_status.isNotFound(); }
 
 private:
-    bool prepareAndExec(QSqlQuery &query, const QString &what);
-    bool fail(const QString &message, bool notFound = false);
+    bool exec(QSqlQuery &query, const QString &what);
     std::optional<Tenant> findBy(const QString &column, const QString &value, const QString &missing);
     bool updateOne(const QString &sql, const QString &tenantId, const QList<QPair<QString, QVariant>> &values,
                    const QString &what);
 
     QSqlDatabase m_db;
-    QString m_error;
-    bool m_notFound = false;
+    RepositoryError m_status;
 };
 
 } // namespace db

@@ -300,19 +300,19 @@ private Q_SLOTS:
         QVERIFY(repo.tryAcquireLease(QStringLiteral("gamma"), QStringLiteral("crashed"))->acquired);
         QVERIFY(ageHeartbeat(QStringLiteral("gamma"), 7200));
 
-        const auto list = repo.summaries();
+        const auto list = repo.overviews();
         QVERIFY2(list, qPrintable(repo.errorString()));
         QCOMPARE(list->size(), 3);
-        QCOMPARE(list->at(0).tenant.id, QStringLiteral("acme"));
+        QCOMPARE(list->at(0).id, QStringLiteral("acme"));
         QCOMPARE(list->at(0).emailCount, 3);
         QVERIFY(!list->at(0).syncInProgress);
         QCOMPARE(list->at(0).lockAgeSeconds, -1);
         QCOMPARE(list->at(1).emailCount, 0);
         QVERIFY(list->at(1).syncInProgress);
-        QCOMPARE(list->at(1).tenant.syncLockedBy, QStringLiteral("worker-9"));
+        QCOMPARE(list->at(1).syncLockedBy, QStringLiteral("worker-9"));
         QVERIFY(list->at(1).lockAgeSeconds >= 0 && list->at(1).lockAgeSeconds < 60);
         QVERIFY(!list->at(2).syncInProgress); // locked, but the holder is silent for 2 h
-        QCOMPARE(list->at(2).tenant.syncLockedBy, QStringLiteral("crashed"));
+        QCOMPARE(list->at(2).syncLockedBy, QStringLiteral("crashed"));
     }
 };
 

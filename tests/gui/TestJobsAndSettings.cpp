@@ -93,7 +93,7 @@ private Q_SLOTS:
         model.refresh();
         QTRY_COMPARE(refreshed.count(), 2);
         QCOMPARE(failed.count(), 1);
-        const auto job = failed.at(0).at(0).value<db::JobRecord>();
+        const auto job = failed.at(0).at(0).value<db::SyncJob>();
         QCOMPARE(job.id, *id);
         QCOMPARE(job.errorMessage, QStringLiteral("Gmail answered 500"));
         model.refresh();
