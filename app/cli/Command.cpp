@@ -1,6 +1,7 @@
 #include "Command.h"
 
 #include "CliContext.h"
+#include "db/TenantRepository.h"
 
 #include <QMutex>
 
@@ -76,6 +77,19 @@ int Command::parseForTenant(CliContext &context, QCommandLineParser &parser, con
     QString error;
     if (!context.openDatabase(&error))
         return context.fail(error);
+    return -1;
+}
+
+int Command::parseForExistingTenant(CliContext &context, QCommandLineParser &parser, const QStringList &args,
+                                    db::Tenant *tenant) const {
+    QString tenantId;
+    if (const int rc = parseForTenant(context, parser, args, &tenantId); rc >= 0)
+        return rc;
+    db::TenantRepository tenants;
+    const std::optional<db::Tenant> found = tenants.find(tenantId);
+    if (!found)
+        return context.failTenant(tenants, tenantId);
+    *tenant = *found;
     return -1;
 }
 

@@ -8,6 +8,10 @@
 #include <memory>
 #include <vector>
 
+namespace db {
+struct Tenant;
+} // namespace db
+
 namespace cli {
 
 class CliContext;
@@ -46,6 +50,10 @@ protected:
     // *tenantId), then opens the database. Same return convention as parse().
     int parseForTenant(CliContext &context, QCommandLineParser &parser, const QStringList &args,
                        QString *tenantId) const;
+    // parseForTenant(), and the tenant must exist: *tenant is its row; a missing one is reported
+    // (CliContext::failTenant). Same return convention as parse().
+    int parseForExistingTenant(CliContext &context, QCommandLineParser &parser, const QStringList &args,
+                               db::Tenant *tenant) const;
 };
 
 // Commands register themselves at static-initialisation time (cli_lib is an OBJECT library, so

@@ -2,8 +2,9 @@
 
 #include "CliContext.h"
 #include "JsonFormat.h"
+#include "db/Database.h"
 #include "db/EmailRepository.h"
-#include "db/TenantRepository.h"
+#include "db/Tenant.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -17,24 +18,24 @@ int EmailsCommand::run(CliContext &context, const QStringList &args) {
                                     QStringLiteral("thread-id"));
     const QCommandLineOption limit(QStringLiteral("limit"), QStringLiteral("At most N emails (default 50)."),
                                    QStringLiteral("N"), QStringLiteral("50"));
+    const QCommandLineOption address(QStringLiteral("address"),
+                                     QStringLiteral("Only mail from, to, cc or bcc this address."),
+                                     QStringLiteral("addr"));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print a JSON array."));
-    parser.addOptions({thread, limit, json});
-    if (const int rc = parse(context, parser, args, 1, 1); rc >= 0)
+    parser.addOptions({thread, address, limit, json});
+    db::Tenant tenant;
+    if (const int rc = parseForExistingTenant(context, parser, args, &tenant); rc >= 0)
         return rc;
     bool ok = false;
     const int n = parser.value(limit).toInt(&ok);
     if (!ok || n <= 0 || n > 100000)
         return context.usageError(QStringLiteral("--limit must be a number from 1 to 100000"), usage());
-    const QString tenantId = parser.positionalArguments().constFirst();
-    QString error;
-    if (!context.openDatabase(&error))
-        return context.fail(error);
-    QSqlDatabase conn = db::Database::connection();
-    db::TenantRepository tenants(conn);
-    if (!tenants.find(tenantId))
-        return context.failTenant(tenants, tenantId);
-    db::EmailRepository emails(conn);
-    const auto rows = emails.list(tenantId, parser.value(thread), n);
+    if (parser.isSet(thread) && parser.isSet(address))
+        return context.usageError(QStringLiteral("--thread and --address exclude each other"), usage());
+    const QString tenantId = tenant.id;
+    db::EmailRepository emails(db::Database::connection());
+    const auto rows = parser.isSet(address) ? emails.listByAddress(tenantId, parser.value(address), n)
+                                            : emails.list(tenantId, parser.value(thread), n);
     if (!rows)
         return context.fail(emails.errorString());
 

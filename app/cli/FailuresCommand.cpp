@@ -4,7 +4,7 @@
 #include "JsonFormat.h"
 #include "db/Database.h"
 #include "db/MessageFailureRepository.h"
-#include "db/TenantRepository.h"
+#include "db/Tenant.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -33,14 +33,11 @@ int FailuresCommand::run(CliContext &context, const QStringList &args) {
     QCommandLineParser parser;
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print a JSON array."));
     parser.addOption(json);
-    QString tenantId;
-    if (const int rc = parseForTenant(context, parser, args, &tenantId); rc >= 0)
+    db::Tenant tenant;
+    if (const int rc = parseForExistingTenant(context, parser, args, &tenant); rc >= 0)
         return rc;
-    QSqlDatabase conn = db::Database::connection();
-    db::TenantRepository tenants(conn);
-    if (!tenants.find(tenantId))
-        return context.failTenant(tenants, tenantId);
-    db::MessageFailureRepository failures(conn);
+    const QString tenantId = tenant.id;
+    db::MessageFailureRepository failures(db::Database::connection());
     const auto list = failures.list(tenantId, FailuresShown);
     if (!list)
         return context.fail(failures.errorString());

@@ -3,10 +3,11 @@
 #include "CliContext.h"
 #include "JsonFormat.h"
 #include "SyncCommand.h"
+#include "db/Database.h"
 #include "db/EmailRepository.h"
 #include "db/JobRepository.h"
 #include "db/MessageFailureRepository.h"
-#include "db/TenantRepository.h"
+#include "db/Tenant.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -37,94 +38,124 @@ QString orDash(const QString &s) {
     return s.isEmpty() ? QStringLiteral("-") : s;
 }
 
+// What `status` shows of one tenant.
+struct Status {
+    db::Tenant tenant;
+    qint64 emailCount = 0;
+    QList<db::SyncJob> jobs;
+    qint64 failedItems = 0;
+    qint64 permanentItems = 0;
+    bool inProgress = false;
+};
+
+QJsonObject statusJson(const Status &s) {
+    QJsonArray list;
+    for (const db::SyncJob &j : s.jobs)
+        list.append(jobJson(j));
+    const db::Tenant &t = s.tenant;
+    return QJsonObject{
+        {QStringLiteral("tenantId"), t.id},
+        {QStringLiteral("email"), t.gmailAddress},
+        {QStringLiteral("syncInProgress"), s.inProgress},
+        {QStringLiteral("lockedSince"), JsonFormat::dateTime(t.syncLockedAt)},
+        // Gmail sends historyId as a string (unsigned 64-bit); `tenant list --json` does the same.
+        {QStringLiteral("historyId"),
+         t.historyId ? QJsonValue(QString::number(*t.historyId)) : QJsonValue(QJsonValue::Null)},
+        {QStringLiteral("emailCount"), s.emailCount},
+        // Messages recorded as failed (gmail-sync failures): retried by every sync, permanent ones
+        // only by sync --retry-failed.
+        {QStringLiteral("failedItems"), s.failedItems},
+        {QStringLiteral("failedPermanent"), s.permanentItems},
+        {QStringLiteral("jobs"), list}};
+}
+
+QString syncLine(const Status &s) {
+    const db::Tenant &t = s.tenant;
+    if (s.inProgress)
+        return QStringLiteral("running (%1 since %2)")
+            .arg(t.syncLockedBy, JsonFormat::isoDateTime(t.syncLockedAt));
+    if (t.syncLockedBy.isEmpty())
+        return QStringLiteral("idle");
+    return QStringLiteral("stale lock of %1 (gmail-sync unlock %2)").arg(t.syncLockedBy, t.id);
+}
+
+QString jobLine(const db::SyncJob &j) {
+    QString line =
+        QStringLiteral("  #%1 %2 %3: %4 processed, +%5 ~%6 -%7, %8 skipped, %10 failed; started %9")
+            .arg(j.id)
+            .arg(::jobs::kindName(j.kind), j.status)
+            .arg(j.processed)
+            .arg(j.inserted)
+            .arg(j.updated)
+            .arg(j.deleted)
+            .arg(j.skipped)
+            .arg(orDash(JsonFormat::isoDateTime(j.startedAt)))
+            .arg(j.failed);
+    if (!j.errorMessage.isEmpty())
+        line += QStringLiteral(" — ") + j.errorMessage;
+    return line;
+}
+
+void printStatus(QTextStream &out, const Status &s) {
+    const db::Tenant &t = s.tenant;
+    out << "tenant:      " << t.id << " <" << t.gmailAddress << ">\n";
+    out << "sync:        " << syncLine(s) << "\n";
+    out << "history id:  " << (t.historyId ? QString::number(*t.historyId) : QStringLiteral("-")) << "\n";
+    out << "last sync:   " << orDash(JsonFormat::isoDateTime(t.lastSyncAt)) << "\n";
+    out << "emails:      " << s.emailCount << "\n";
+    out << "failed:      " << s.failedItems;
+    if (s.failedItems > 0)
+        out << " (" << s.permanentItems << " permanent; gmail-sync failures " << t.id << ")";
+    out << "\n";
+    out << "jobs:" << (s.jobs.isEmpty() ? " none" : "") << "\n";
+    for (const db::SyncJob &j : s.jobs)
+        out << jobLine(j) << "\n";
+    out.flush();
+}
+
+// Reads the counts and jobs of s->tenant; an empty string on success, else what failed.
+QString loadStatus(Status *s) {
+    QSqlDatabase conn = db::Database::connection();
+    const QString tenantId = s->tenant.id;
+    db::EmailRepository emails(conn);
+    const auto count = emails.count(tenantId);
+    if (!count)
+        return emails.errorString();
+    s->emailCount = *count;
+    db::JobRepository jobRepo(conn);
+    const auto jobs = jobRepo.listForTenant(tenantId, JobsShown);
+    if (!jobs)
+        return jobRepo.errorString();
+    s->jobs = *jobs;
+    db::MessageFailureRepository failureRepo(conn);
+    if (!failureRepo.count(tenantId, &s->failedItems, &s->permanentItems))
+        return failureRepo.errorString();
+    return {};
+}
+
 } // namespace
 
 int StatusCommand::run(CliContext &context, const QStringList &args) {
     QCommandLineParser parser;
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print a JSON object."));
     parser.addOption(json);
-    QString tenantId;
-    if (const int rc = parseForTenant(context, parser, args, &tenantId); rc >= 0)
+    Status status;
+    if (const int rc = parseForExistingTenant(context, parser, args, &status.tenant); rc >= 0)
         return rc;
-    QSqlDatabase conn = db::Database::connection();
-    db::TenantRepository tenants(conn);
-    const auto tenant = tenants.find(tenantId);
-    if (!tenant)
-        return context.failTenant(tenants, tenantId);
-    db::EmailRepository emails(conn);
-    const auto count = emails.count(tenantId);
-    if (!count)
-        return context.fail(emails.errorString());
-    db::JobRepository jobRepo(conn);
-    const auto jobs = jobRepo.listForTenant(tenantId, JobsShown);
-    if (!jobs)
-        return context.fail(jobRepo.errorString());
-    db::MessageFailureRepository failureRepo(conn);
-    qint64 failedItems = 0, permanentItems = 0;
-    if (!failureRepo.count(tenantId, &failedItems, &permanentItems))
-        return context.fail(failureRepo.errorString());
+    if (const QString error = loadStatus(&status); !error.isEmpty())
+        return context.fail(error);
     // In progress: locked and the holder is alive (heartbeat within the lease staleness).
     const int stale = SyncCommand::engineOptions(context).leaseStaleAfterSeconds;
-    const bool inProgress = !tenant->syncLockedBy.isEmpty() && tenant->syncHeartbeatAt.isValid() &&
-                            tenant->syncHeartbeatAt.secsTo(QDateTime::currentDateTimeUtc()) < stale;
+    const db::Tenant &t = status.tenant;
+    status.inProgress = !t.syncLockedBy.isEmpty() && t.syncHeartbeatAt.isValid() &&
+                        t.syncHeartbeatAt.secsTo(QDateTime::currentDateTimeUtc()) < stale;
 
     if (parser.isSet(json)) {
-        QJsonArray list;
-        for (const db::SyncJob &j : *jobs)
-            list.append(jobJson(j));
-        const QJsonObject o{
-            {QStringLiteral("tenantId"), tenant->id},
-            {QStringLiteral("email"), tenant->gmailAddress},
-            {QStringLiteral("syncInProgress"), inProgress},
-            {QStringLiteral("lockedSince"), JsonFormat::dateTime(tenant->syncLockedAt)},
-            // Gmail sends historyId as a string (unsigned 64-bit); `tenant list --json` does the same.
-            {QStringLiteral("historyId"), tenant->historyId ? QJsonValue(QString::number(*tenant->historyId))
-                                                            : QJsonValue(QJsonValue::Null)},
-            {QStringLiteral("emailCount"), *count},
-            // Messages recorded as failed (gmail-sync failures): retried by every sync, permanent ones
-            // only by sync --retry-failed.
-            {QStringLiteral("failedItems"), failedItems},
-            {QStringLiteral("failedPermanent"), permanentItems},
-            {QStringLiteral("jobs"), list}};
-        context.out() << QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Indented));
+        context.out() << QString::fromUtf8(QJsonDocument(statusJson(status)).toJson(QJsonDocument::Indented));
         context.out().flush();
         return ExitSuccess;
     }
-
-    QTextStream &out = context.out();
-    out << "tenant:      " << tenant->id << " <" << tenant->gmailAddress << ">\n";
-    out << "sync:        "
-        << (inProgress ? QStringLiteral("running (%1 since %2)")
-                             .arg(tenant->syncLockedBy, JsonFormat::isoDateTime(tenant->syncLockedAt))
-            : tenant->syncLockedBy.isEmpty() ? QStringLiteral("idle")
-                                             : QStringLiteral("stale lock of %1 (gmail-sync unlock %2)")
-                                                   .arg(tenant->syncLockedBy, tenant->id))
-        << "\n";
-    out << "history id:  " << (tenant->historyId ? QString::number(*tenant->historyId) : QStringLiteral("-"))
-        << "\n";
-    out << "last sync:   " << orDash(JsonFormat::isoDateTime(tenant->lastSyncAt)) << "\n";
-    out << "emails:      " << *count << "\n";
-    out << "failed:      " << failedItems;
-    if (failedItems > 0)
-        out << " (" << permanentItems << " permanent; gmail-sync failures " << tenant->id << ")";
-    out << "\n";
-    out << "jobs:" << (jobs->isEmpty() ? " none" : "") << "\n";
-    for (const db::SyncJob &j : *jobs) {
-        out << QStringLiteral("  #%1 %2 %3: %4 processed, +%5 ~%6 -%7, %8 skipped, %10 failed; started %9")
-                   .arg(j.id)
-                   .arg(::jobs::kindName(j.kind), j.status)
-                   .arg(j.processed)
-                   .arg(j.inserted)
-                   .arg(j.updated)
-                   .arg(j.deleted)
-                   .arg(j.skipped)
-                   .arg(orDash(JsonFormat::isoDateTime(j.startedAt)))
-                   .arg(j.failed);
-        if (!j.errorMessage.isEmpty())
-            out << " — " << j.errorMessage;
-        out << "\n";
-    }
-    out.flush();
+    printStatus(context.out(), status);
     return ExitSuccess;
 }
 

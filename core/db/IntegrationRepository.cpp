@@ -1,5 +1,7 @@
 #include "db/IntegrationRepository.h"
 
+#include "db/SqlValues.h"
+
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
@@ -12,10 +14,6 @@ const QString Columns =
     QStringLiteral("id, tenant_id, source, auth_type, encrypted_keys, key_id, status, "
                    "status_reason, token_expires_at, last_used_at, created_at, updated_at");
 
-QDateTime toDateTime(const QVariant &value) {
-    return value.isNull() ? QDateTime() : value.toDateTime().toUTC();
-}
-
 Integration readRow(const QSqlQuery &q) {
     Integration row;
     row.id = q.value(0).toLongLong();
@@ -26,20 +24,11 @@ Integration readRow(const QSqlQuery &q) {
     row.keyId = q.value(5).toString();
     row.status = q.value(6).toString();
     row.statusReason = q.value(7).toString();
-    row.tokenExpiresAt = toDateTime(q.value(8));
-    row.lastUsedAt = toDateTime(q.value(9));
-    row.createdAt = toDateTime(q.value(10));
-    row.updatedAt = toDateTime(q.value(11));
+    row.tokenExpiresAt = sql::dateTime(q.value(8));
+    row.lastUsedAt = sql::dateTime(q.value(9));
+    row.createdAt = sql::dateTime(q.value(10));
+    row.updatedAt = sql::dateTime(q.value(11));
     return row;
-}
-
-// The server's message without its DETAIL line: "Failing row contains (...)" would echo the row.
-QString describe(const QSqlError &error) {
-    QString text = Database::describeError(error);
-    const qsizetype detail = text.indexOf(QLatin1String("DETAIL:"));
-    if (detail > 0)
-        text = text.left(detail).trimmed();
-    return text;
 }
 
 } // namespace
@@ -56,18 +45,11 @@ bool IntegrationRepository::isValidStatus(const QString &status) {
            status == QLatin1String("inactive");
 }
 
-bool IntegrationRepository::fail(const QString &message, bool notFound) {
-    m_error = message;
-    m_notFound = notFound;
-    return false;
-}
-
 bool IntegrationRepository::exec(QSqlQuery &query, const QString &what) {
-    m_error.clear();
-    m_notFound = false;
+    m_status.clear();
     if (query.exec())
         return true;
-    return fail(QStringLiteral("%1 failed: %2").arg(what, describe(query.lastError())));
+    return m_status.sqlFailed(what, query.lastError());
 }
 
 bool IntegrationRepository::updateOne(QSqlQuery &query, const QString &tenantId, const QString &source,
@@ -75,17 +57,17 @@ bool IntegrationRepository::updateOne(QSqlQuery &query, const QString &tenantId,
     if (!exec(query, what))
         return false;
     if (query.numRowsAffected() == 0)
-        return fail(QStringLiteral("tenant \"%1\" has no %2 integration").arg(tenantId, source), true);
+        return m_status.notFound(QStringLiteral("tenant \"%1\" has no %2 integration").arg(tenantId, source));
     return true;
 }
 
 bool IntegrationRepository::upsert(const QString &tenantId, const QString &source, const QString &authType,
                                    const QByteArray &encryptedKeys, const QString &keyId) {
     if (!isValidAuthType(authType))
-        return fail(
+        return m_status.failed(
             QStringLiteral("unknown auth type \"%1\" (expected oauth or service_account)").arg(authType));
     if (encryptedKeys.isEmpty() || keyId.isEmpty())
-        return fail(QStringLiteral("refusing to store an integration without sealed keys"));
+        return m_status.failed(QStringLiteral("refusing to store an integration without sealed keys"));
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral(
         "INSERT INTO integrations (tenant_id, source, auth_type, encrypted_keys, key_id, status) "
@@ -98,15 +80,15 @@ bool IntegrationRepository::upsert(const QString &tenantId, const QString &sourc
     q.bindValue(QStringLiteral(":auth"), authType);
     q.bindValue(QStringLiteral(":keys"), encryptedKeys);
     q.bindValue(QStringLiteral(":key_id"), keyId);
-    m_error.clear();
-    m_notFound = false;
+    m_status.clear();
     if (q.exec())
         return true;
     // 23503 foreign_key_violation (PostgreSQL Appendix A): no such tenant.
     if (q.lastError().nativeErrorCode() == QLatin1String("23503"))
-        return fail(QStringLiteral("unknown tenant \"%1\": add it first (tenant add)").arg(tenantId), true);
-    return fail(QStringLiteral("storing the integration of tenant \"%1\" failed: %2")
-                    .arg(tenantId, describe(q.lastError())));
+        return m_status.notFound(
+            QStringLiteral("unknown tenant \"%1\": add it first (tenant add)").arg(tenantId));
+    return m_status.sqlFailed(QStringLiteral("storing the integration of tenant \"%1\"").arg(tenantId),
+                              q.lastError());
 }
 
 bool IntegrationRepository::updateKeys(const QString &tenantId, const QString &source,
@@ -134,7 +116,7 @@ std::optional<Integration> IntegrationRepository::find(const QString &tenantId, 
     if (!exec(q, QStringLiteral("reading the integration of tenant \"%1\"").arg(tenantId)))
         return std::nullopt;
     if (!q.next()) {
-        fail(QStringLiteral("tenant \"%1\" has no %2 integration").arg(tenantId, source), true);
+        m_status.notFound(QStringLiteral("tenant \"%1\" has no %2 integration").arg(tenantId, source));
         return std::nullopt;
     }
     return readRow(q);
@@ -143,7 +125,7 @@ std::optional<Integration> IntegrationRepository::find(const QString &tenantId, 
 bool IntegrationRepository::setStatus(const QString &tenantId, const QString &source, const QString &status,
                                       const QString &reason) {
     if (!isValidStatus(status))
-        return fail(QStringLiteral("unknown integration status \"%1\"").arg(status));
+        return m_status.failed(QStringLiteral("unknown integration status \"%1\"").arg(status));
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("UPDATE integrations SET status = :status, status_reason = :reason "
                              "WHERE tenant_id = :tenant AND source = :source"));
@@ -192,15 +174,14 @@ std::optional<QList<Integration>> IntegrationRepository::listAll() {
 }
 
 std::optional<int> IntegrationRepository::resealAll(const Resealer &reseal) {
-    m_error.clear();
-    m_notFound = false;
+    m_status.clear();
     if (!m_db.transaction()) {
-        fail(QStringLiteral("cannot start the rotation transaction: %1").arg(describe(m_db.lastError())));
+        m_status.sqlFailed(QStringLiteral("starting the rotation transaction"), m_db.lastError());
         return std::nullopt;
     }
     auto rollback = [&](const QString &message) -> std::optional<int> {
         m_db.rollback();
-        fail(message);
+        m_status.failed(message);
         return std::nullopt;
     };
     QList<Integration> rows;
@@ -210,7 +191,8 @@ std::optional<int> IntegrationRepository::resealAll(const Resealer &reseal) {
         q.prepare(QStringLiteral("SELECT ") + Columns +
                   QStringLiteral(" FROM integrations ORDER BY id FOR UPDATE"));
         if (!q.exec())
-            return rollback(QStringLiteral("locking integrations failed: %1").arg(describe(q.lastError())));
+            return rollback(QStringLiteral("locking integrations failed: %1")
+                                .arg(RepositoryError::describe(q.lastError())));
         while (q.next())
             rows.append(readRow(q));
     }
@@ -228,10 +210,11 @@ std::optional<int> IntegrationRepository::resealAll(const Resealer &reseal) {
         update.bindValue(QStringLiteral(":id"), row.id);
         if (!update.exec())
             return rollback(QStringLiteral("re-sealing tenant \"%1\" failed: %2; nothing was changed")
-                                .arg(row.tenantId, describe(update.lastError())));
+                                .arg(row.tenantId, RepositoryError::describe(update.lastError())));
     }
     if (!m_db.commit())
-        return rollback(QStringLiteral("committing the rotation failed: %1").arg(describe(m_db.lastError())));
+        return rollback(QStringLiteral("committing the rotation failed: %1")
+                            .arg(RepositoryError::describe(m_db.lastError())));
     return int(rows.size());
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "db/RepositoryError.h"
+
 #include "db/Database.h"
 
 #include <QByteArray>
@@ -76,17 +78,15 @@ public:
     // Rows per key id (which master keys are still needed).
     std::optional<QList<QPair<QString, int>>> countByKeyId();
 
-    QString errorString() const { return m_error; }
-    bool isNotFound() const { return m_notFound; }
+    QString errorString() const { return m_status.message(); }
+    bool isNotFound() const { return m_status.isNotFound(); }
 
 private:
     bool exec(QSqlQuery &query, const QString &what);
-    bool fail(const QString &message, bool notFound = false);
     bool updateOne(QSqlQuery &query, const QString &tenantId, const QString &source, const QString &what);
 
     QSqlDatabase m_db;
-    QString m_error;
-    bool m_notFound = false;
+    RepositoryError m_status;
 };
 
 } // namespace db

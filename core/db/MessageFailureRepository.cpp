@@ -47,8 +47,8 @@ MessageFailure readFailure(const QSqlQuery &q) {
     f.lastError = q.value(4).toString();
     f.attempts = q.value(5).toInt();
     f.permanent = q.value(6).toBool();
-    f.firstSeenAt = q.value(7).toDateTime().toUTC();
-    f.lastSeenAt = q.value(8).toDateTime().toUTC();
+    f.firstSeenAt = sql::dateTime(q.value(7));
+    f.lastSeenAt = sql::dateTime(q.value(8));
     return f;
 }
 
@@ -58,14 +58,13 @@ MessageFailureRepository::MessageFailureRepository(QSqlDatabase db)
     : m_db(std::move(db)) {}
 
 bool MessageFailureRepository::fail(const QString &what, const QSqlQuery &q) {
-    m_error = what + QStringLiteral(": ") + Database::describeError(q.lastError());
-    return false;
+    return m_status.sqlFailed(what, q.lastError());
 }
 
 std::optional<qint64> MessageFailureRepository::record(const QString &tenantId, qint64 jobId,
                                                        const QList<FailedMessage> &failures,
                                                        int maxAttempts) {
-    m_error.clear();
+    m_status.clear();
     if (failures.isEmpty())
         return 0;
     QStringList ids, kinds, errors;
@@ -105,9 +104,7 @@ std::optional<qint64> MessageFailureRepository::record(const QString &tenantId, 
     q.bindValue(QStringLiteral(":max"), maxAttempts);
     q.bindValue(QStringLiteral(":max2"), maxAttempts);
     if (!q.exec() || !q.next()) {
-        fail(QStringLiteral("cannot record %1 failed messages of tenant %2")
-                 .arg(failures.size())
-                 .arg(tenantId),
+        fail(QStringLiteral("recording %1 failed messages of tenant %2").arg(failures.size()).arg(tenantId),
              q);
         return std::nullopt;
     }
@@ -116,7 +113,7 @@ std::optional<qint64> MessageFailureRepository::record(const QString &tenantId, 
 
 std::optional<qint64> MessageFailureRepository::resolve(const QString &tenantId,
                                                         const QStringList &gmailMessageIds) {
-    m_error.clear();
+    m_status.clear();
     if (gmailMessageIds.isEmpty())
         return 0;
     QSqlQuery q(m_db);
@@ -125,7 +122,7 @@ std::optional<qint64> MessageFailureRepository::resolve(const QString &tenantId,
     q.bindValue(QStringLiteral(":tenant"), tenantId);
     q.bindValue(QStringLiteral(":ids"), sql::arrayLiteral(gmailMessageIds));
     if (!q.exec()) {
-        fail(QStringLiteral("cannot clear recorded failures of tenant %1").arg(tenantId), q);
+        fail(QStringLiteral("clearing recorded failures of tenant %1").arg(tenantId), q);
         return std::nullopt;
     }
     return q.numRowsAffected();
@@ -134,7 +131,7 @@ std::optional<qint64> MessageFailureRepository::resolve(const QString &tenantId,
 std::optional<QList<MessageFailure>> MessageFailureRepository::retryable(const QString &tenantId,
                                                                          bool includePermanent, int limit,
                                                                          qint64 currentJobId) {
-    m_error.clear();
+    m_status.clear();
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
     q.prepare(QStringLiteral("SELECT %1 FROM message_failures WHERE tenant_id = :tenant"
@@ -148,7 +145,7 @@ std::optional<QList<MessageFailure>> MessageFailureRepository::retryable(const Q
     q.bindValue(QStringLiteral(":job"), currentJobId);
     q.bindValue(QStringLiteral(":limit"), limit);
     if (!q.exec()) {
-        fail(QStringLiteral("cannot read recorded failures of tenant %1").arg(tenantId), q);
+        fail(QStringLiteral("reading recorded failures of tenant %1").arg(tenantId), q);
         return std::nullopt;
     }
     QList<MessageFailure> out;
@@ -159,7 +156,7 @@ std::optional<QList<MessageFailure>> MessageFailureRepository::retryable(const Q
 
 bool MessageFailureRepository::quarantine(const QString &tenantId, QStringList *permanentIds,
                                           QStringList *crashSuspectIds) {
-    m_error.clear();
+    m_status.clear();
     permanentIds->clear();
     crashSuspectIds->clear();
     QSqlQuery q(m_db);
@@ -168,14 +165,14 @@ bool MessageFailureRepository::quarantine(const QString &tenantId, QStringList *
                              " WHERE tenant_id = :tenant AND (permanent OR kind = 'crash')"));
     q.bindValue(QStringLiteral(":tenant"), tenantId);
     if (!q.exec())
-        return fail(QStringLiteral("cannot read quarantined messages of tenant %1").arg(tenantId), q);
+        return fail(QStringLiteral("reading quarantined messages of tenant %1").arg(tenantId), q);
     while (q.next())
         (q.value(1).toBool() ? permanentIds : crashSuspectIds)->append(q.value(0).toString());
     return true;
 }
 
 std::optional<QList<MessageFailure>> MessageFailureRepository::list(const QString &tenantId, int limit) {
-    m_error.clear();
+    m_status.clear();
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
     q.prepare(QStringLiteral("SELECT %1 FROM message_failures WHERE tenant_id = :tenant"
@@ -184,7 +181,7 @@ std::optional<QList<MessageFailure>> MessageFailureRepository::list(const QStrin
     q.bindValue(QStringLiteral(":tenant"), tenantId);
     q.bindValue(QStringLiteral(":limit"), limit);
     if (!q.exec()) {
-        fail(QStringLiteral("cannot list failed messages of tenant %1").arg(tenantId), q);
+        fail(QStringLiteral("listing failed messages of tenant %1").arg(tenantId), q);
         return std::nullopt;
     }
     QList<MessageFailure> out;
@@ -194,7 +191,7 @@ std::optional<QList<MessageFailure>> MessageFailureRepository::list(const QStrin
 }
 
 std::optional<QList<MessageFailure>> MessageFailureRepository::listForJob(qint64 jobId, int limit) {
-    m_error.clear();
+    m_status.clear();
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
     // The job's tenant first, so the primary key (tenant_id, gmail_message_id) narrows the scan.
@@ -206,7 +203,7 @@ std::optional<QList<MessageFailure>> MessageFailureRepository::listForJob(qint64
     q.bindValue(QStringLiteral(":job2"), jobId);
     q.bindValue(QStringLiteral(":limit"), limit);
     if (!q.exec()) {
-        fail(QStringLiteral("cannot list failed messages of job %1").arg(jobId), q);
+        fail(QStringLiteral("listing failed messages of job %1").arg(jobId), q);
         return std::nullopt;
     }
     QList<MessageFailure> out;
@@ -216,7 +213,7 @@ std::optional<QList<MessageFailure>> MessageFailureRepository::listForJob(qint64
 }
 
 bool MessageFailureRepository::forgetCrashSuspects(const QString &tenantId, qint64 jobId) {
-    m_error.clear();
+    m_status.clear();
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral(
         "DELETE FROM message_failures WHERE tenant_id = :tenant AND job_id = CAST(:job AS bigint)"
@@ -224,18 +221,18 @@ bool MessageFailureRepository::forgetCrashSuspects(const QString &tenantId, qint
     q.bindValue(QStringLiteral(":tenant"), tenantId);
     q.bindValue(QStringLiteral(":job"), jobId);
     if (!q.exec())
-        return fail(QStringLiteral("cannot clear the crash suspects of job %1").arg(jobId), q);
+        return fail(QStringLiteral("clearing the crash suspects of job %1").arg(jobId), q);
     return true;
 }
 
 bool MessageFailureRepository::count(const QString &tenantId, qint64 *total, qint64 *permanent) {
-    m_error.clear();
+    m_status.clear();
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("SELECT count(*), count(*) FILTER (WHERE permanent) FROM message_failures"
                              " WHERE tenant_id = :tenant"));
     q.bindValue(QStringLiteral(":tenant"), tenantId);
     if (!q.exec() || !q.next())
-        return fail(QStringLiteral("cannot count failed messages of tenant %1").arg(tenantId), q);
+        return fail(QStringLiteral("counting failed messages of tenant %1").arg(tenantId), q);
     *total = q.value(0).toLongLong();
     *permanent = q.value(1).toLongLong();
     return true;

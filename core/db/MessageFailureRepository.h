@@ -1,5 +1,7 @@
 #pragma once
 
+#include "db/RepositoryError.h"
+
 #include "db/MessageFailure.h"
 
 #include <QList>
@@ -49,13 +51,13 @@ public:
     // Failures of the tenant (all, and permanent), for the tenant table and status.
     Q_REQUIRED_RESULT bool count(const QString &tenantId, qint64 *total, qint64 *permanent);
 
-    QString errorString() const { return m_error; }
+    QString errorString() const { return m_status.message(); }
 
 private:
     bool fail(const QString &what, const QSqlQuery &q);
 
     QSqlDatabase m_db;
-    QString m_error;
+    RepositoryError m_status;
 };
 
 } // namespace db

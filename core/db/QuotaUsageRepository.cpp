@@ -1,5 +1,7 @@
 #include "db/QuotaUsageRepository.h"
 
+#include "db/SqlValues.h"
+
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
@@ -25,14 +27,13 @@ std::optional<QuotaUsageRepository::Grant> QuotaUsageRepository::take(const QStr
     q.bindValue(QStringLiteral(":project"), project);
     q.bindValue(QStringLiteral(":block"), block);
     if (!q.exec() || !q.next()) {
-        m_error =
-            QStringLiteral("reserving project quota failed: %1").arg(Database::describeError(q.lastError()));
+        m_status.sqlFailed(QStringLiteral("reserving project quota"), q.lastError());
         return std::nullopt;
     }
     const qint64 total = q.value(0).toLongLong();
     Grant g;
     g.granted = std::clamp(limitPerMinute - (total - block), qint64(0), block);
-    g.minute = q.value(1).toDateTime().toUTC();
+    g.minute = sql::dateTime(q.value(1));
     g.msUntilNextMinute = std::max<qint64>(0, q.value(2).toLongLong());
     return g;
 }
@@ -43,8 +44,7 @@ std::optional<qint64> QuotaUsageRepository::reservedThisMinute(const QString &pr
                              "WHERE project = :project AND minute = date_trunc('minute', now())"));
     q.bindValue(QStringLiteral(":project"), project);
     if (!q.exec() || !q.next()) {
-        m_error =
-            QStringLiteral("reading project quota failed: %1").arg(Database::describeError(q.lastError()));
+        m_status.sqlFailed(QStringLiteral("reading project quota"), q.lastError());
         return std::nullopt;
     }
     return q.value(0).toLongLong();
@@ -53,8 +53,7 @@ std::optional<qint64> QuotaUsageRepository::reservedThisMinute(const QString &pr
 std::optional<int> QuotaUsageRepository::prune() {
     QSqlQuery q(m_db);
     if (!q.exec(QStringLiteral("DELETE FROM quota_usage WHERE minute < now() - interval '1 hour'"))) {
-        m_error =
-            QStringLiteral("pruning project quota failed: %1").arg(Database::describeError(q.lastError()));
+        m_status.sqlFailed(QStringLiteral("pruning project quota"), q.lastError());
         return std::nullopt;
     }
     return q.numRowsAffected();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "db/RepositoryError.h"
+
 #include "db/Database.h"
 
 #include <QDateTime>
@@ -31,11 +33,11 @@ public:
     // Forgets minutes older than an hour. Returns the rows removed.
     std::optional<int> prune();
 
-    QString errorString() const { return m_error; }
+    QString errorString() const { return m_status.message(); }
 
 private:
     QSqlDatabase m_db;
-    QString m_error;
+    RepositoryError m_status;
 };
 
 } // namespace db

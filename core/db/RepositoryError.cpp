@@ -6,8 +6,16 @@
 
 namespace db {
 
+QString RepositoryError::describe(const QSqlError &error) {
+    QString text = Database::describeError(error);
+    const qsizetype detail = text.indexOf(QLatin1String("DETAIL:"));
+    if (detail > 0)
+        text = text.left(detail).trimmed();
+    return text;
+}
+
 bool RepositoryError::sqlFailed(const QString &what, const QSqlError &error) {
-    return failed(QStringLiteral("%1 failed: %2").arg(what, Database::describeError(error)));
+    return failed(QStringLiteral("%1 failed: %2").arg(what, describe(error)));
 }
 
 bool RepositoryError::failed(const QString &message) {
