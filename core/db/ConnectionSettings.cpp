@@ -43,23 +43,108 @@ QString encodeComponent(const QString &text) {
     return QString::fromLatin1(QUrl::toPercentEncoding(text));
 }
 
+// What follows postgresql:// or postgres://; a null string when the URL has neither scheme.
+QString withoutScheme(const QString &text) {
+    for (const QLatin1String scheme : {QLatin1String("postgresql://"), QLatin1String("postgres://")}) {
+        if (text.startsWith(scheme, Qt::CaseInsensitive))
+            return text.mid(scheme.size());
+    }
+    return {};
+}
+
+// host[:port] or [IPv6][:port] (RFC 3986 §3.2.2).
+bool parseHostPort(const QString &hostPort, ConnectionSettings *s, QString *error) {
+    QString portText;
+    if (hostPort.startsWith(QLatin1Char('['))) {
+        const qsizetype close = hostPort.indexOf(QLatin1Char(']'));
+        if (close < 0)
+            return fail(error, QStringLiteral("unterminated IPv6 address in database URL"));
+        s->host = hostPort.mid(1, close - 1);
+        const QString after = hostPort.mid(close + 1);
+        if (!after.isEmpty()) {
+            if (!after.startsWith(QLatin1Char(':')))
+                return fail(
+                    error,
+                    QStringLiteral("unexpected \"%1\" after the IPv6 address in database URL").arg(after));
+            portText = after.mid(1);
+        }
+    } else {
+        const qsizetype colon = hostPort.lastIndexOf(QLatin1Char(':'));
+        s->host = decode(colon >= 0 ? hostPort.left(colon) : hostPort);
+        if (colon >= 0)
+            portText = hostPort.mid(colon + 1);
+    }
+    if (hostPort.contains(QLatin1Char(',')) || s->host.contains(QLatin1Char(',')))
+        return fail(error, QStringLiteral("database URL with several hosts is not supported"));
+    return portText.isEmpty() || parsePort(portText, &s->port, error);
+}
+
+// [user[:password]@]host[:port]
+bool parseAuthority(const QString &authority, ConnectionSettings *s, QString *error) {
+    QString hostPort = authority;
+    if (const qsizetype at = authority.lastIndexOf(QLatin1Char('@')); at >= 0) {
+        const QString userInfo = authority.left(at);
+        hostPort = authority.mid(at + 1);
+        const qsizetype colon = userInfo.indexOf(QLatin1Char(':'));
+        s->user = decode(colon >= 0 ? userInfo.left(colon) : userInfo);
+        if (colon >= 0)
+            s->password = decode(userInfo.mid(colon + 1));
+    }
+    return parseHostPort(hostPort, s, error);
+}
+
+// One key=value of the query: the connection keywords set the fields, the others become QPSQL
+// connect options.
+bool applyParameter(const QString &key, const QString &value, ConnectionSettings *s, QStringList *options,
+                    QString *error) {
+    if (key == QLatin1String("host") || key == QLatin1String("hostaddr")) {
+        s->host = value;
+    } else if (key == QLatin1String("port")) {
+        return parsePort(value, &s->port, error);
+    } else if (key == QLatin1String("user")) {
+        s->user = value;
+    } else if (key == QLatin1String("password")) {
+        s->password = value;
+    } else if (key == QLatin1String("dbname")) {
+        s->database = value;
+    } else {
+        // QPSQL turns ';' into the separator of its connect options, so it cannot be in a value.
+        if (value.contains(QLatin1Char(';')))
+            return fail(error, QStringLiteral("database URL parameter %1 must not contain ';'").arg(key));
+        options->append(key + QLatin1Char('=') + quoteOptionValue(value));
+    }
+    return true;
+}
+
+bool parseQuery(const QString &query, ConnectionSettings *s, QString *error) {
+    QStringList options;
+    static const QRegularExpression keyword(QStringLiteral("^[a-z_]+$"));
+    for (const QString &item : query.split(QLatin1Char('&'), Qt::SkipEmptyParts)) {
+        const qsizetype eq = item.indexOf(QLatin1Char('='));
+        if (eq <= 0)
+            return fail(error,
+                        QStringLiteral("invalid query parameter \"%1\" in database URL (expected key=value)")
+                            .arg(decode(item.left(eq < 0 ? item.size() : eq))));
+        const QString key = decode(item.left(eq));
+        if (!keyword.match(key).hasMatch())
+            return fail(error, QStringLiteral("invalid query parameter \"%1\" in database URL").arg(key));
+        // '+' is not a space in libpq URIs; only percent-encoding is decoded.
+        if (!applyParameter(key, decode(item.mid(eq + 1)), s, &options, error))
+            return false;
+    }
+    s->options = options.join(QLatin1Char(';'));
+    return true;
+}
+
 } // namespace
 
 std::optional<ConnectionSettings> ConnectionSettings::fromUrl(const QString &url, QString *error) {
-    const QString text = url.trimmed();
-    QString rest;
-    for (const QLatin1String scheme : {QLatin1String("postgresql://"), QLatin1String("postgres://")}) {
-        if (text.startsWith(scheme, Qt::CaseInsensitive)) {
-            rest = text.mid(scheme.size());
-            break;
-        }
-    }
+    QString rest = withoutScheme(url.trimmed());
     if (rest.isNull()) {
         fail(error, QStringLiteral("database URL must start with postgresql:// or postgres:// "
                                    "(e.g. postgresql://user@localhost:5432/gmail_sync)"));
         return std::nullopt;
     }
-
     ConnectionSettings s;
     QString query;
     if (const qsizetype q = rest.indexOf(QLatin1Char('?')); q >= 0) {
@@ -75,88 +160,12 @@ std::optional<ConnectionSettings> ConnectionSettings::fromUrl(const QString &url
             return std::nullopt;
         }
     }
-
-    QString hostPort = authority;
-    if (const qsizetype at = authority.lastIndexOf(QLatin1Char('@')); at >= 0) {
-        const QString userInfo = authority.left(at);
-        hostPort = authority.mid(at + 1);
-        const qsizetype colon = userInfo.indexOf(QLatin1Char(':'));
-        s.user = decode(colon >= 0 ? userInfo.left(colon) : userInfo);
-        if (colon >= 0)
-            s.password = decode(userInfo.mid(colon + 1));
-    }
-
-    QString portText;
-    if (hostPort.startsWith(QLatin1Char('['))) { // IPv6 literal, RFC 3986 §3.2.2
-        const qsizetype close = hostPort.indexOf(QLatin1Char(']'));
-        if (close < 0) {
-            fail(error, QStringLiteral("unterminated IPv6 address in database URL"));
-            return std::nullopt;
-        }
-        s.host = hostPort.mid(1, close - 1);
-        const QString after = hostPort.mid(close + 1);
-        if (!after.isEmpty()) {
-            if (!after.startsWith(QLatin1Char(':'))) {
-                fail(error,
-                     QStringLiteral("unexpected \"%1\" after the IPv6 address in database URL").arg(after));
-                return std::nullopt;
-            }
-            portText = after.mid(1);
-        }
-    } else {
-        const qsizetype colon = hostPort.lastIndexOf(QLatin1Char(':'));
-        s.host = decode(colon >= 0 ? hostPort.left(colon) : hostPort);
-        if (colon >= 0)
-            portText = hostPort.mid(colon + 1);
-    }
-    if (hostPort.contains(QLatin1Char(',')) || s.host.contains(QLatin1Char(','))) {
-        fail(error, QStringLiteral("database URL with several hosts is not supported"));
+    if (!parseAuthority(authority, &s, error) || !parseQuery(query, &s, error))
         return std::nullopt;
-    }
-    if (!portText.isEmpty() && !parsePort(portText, &s.port, error))
-        return std::nullopt;
-
-    QStringList options;
-    static const QRegularExpression keyword(QStringLiteral("^[a-z_]+$"));
-    for (const QString &item : query.split(QLatin1Char('&'), Qt::SkipEmptyParts)) {
-        const qsizetype eq = item.indexOf(QLatin1Char('='));
-        if (eq <= 0) {
-            fail(error, QStringLiteral("invalid query parameter \"%1\" in database URL (expected key=value)")
-                            .arg(decode(item.left(eq < 0 ? item.size() : eq))));
-            return std::nullopt;
-        }
-        const QString key = decode(item.left(eq));
-        // '+' is not a space in libpq URIs; only percent-encoding is decoded.
-        const QString value = decode(item.mid(eq + 1));
-        if (!keyword.match(key).hasMatch()) {
-            fail(error, QStringLiteral("invalid query parameter \"%1\" in database URL").arg(key));
-            return std::nullopt;
-        }
-        if (key == QLatin1String("host") || key == QLatin1String("hostaddr")) {
-            s.host = value;
-        } else if (key == QLatin1String("port")) {
-            if (!parsePort(value, &s.port, error))
-                return std::nullopt;
-        } else if (key == QLatin1String("user")) {
-            s.user = value;
-        } else if (key == QLatin1String("password")) {
-            s.password = value;
-        } else if (key == QLatin1String("dbname")) {
-            s.database = value;
-        } else {
-            // QPSQL turns ';' into the separator of its connect options, so it cannot be in a value.
-            if (value.contains(QLatin1Char(';'))) {
-                fail(error, QStringLiteral("database URL parameter %1 must not contain ';'").arg(key));
-                return std::nullopt;
-            }
-            options.append(key + QLatin1Char('=') + quoteOptionValue(value));
-        }
-    }
     if (s.host.contains(QLatin1Char(',')) || s.host.contains(QLatin1Char(' '))) {
         fail(error, QStringLiteral("invalid host \"%1\" in database URL").arg(s.host));
         return std::nullopt;
     }
-    s.options = options.join(QLatin1Char(';'));
     return s;
 }
 

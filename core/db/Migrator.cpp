@@ -163,22 +163,61 @@ int Migrator::currentVersion() {
     return readVersion();
 }
 
+bool Migrator::checkNumbering() {
+    if (m_migrations.isEmpty())
+        return fail(
+            QStringLiteral("no migrations compiled into this program (resource :/migrations missing)"));
+    for (qsizetype i = 1; i < m_migrations.size(); ++i) {
+        if (m_migrations.at(i).version == m_migrations.at(i - 1).version)
+            return fail(QStringLiteral("two migrations share number %1 (%2, %3): renumber one")
+                            .arg(m_migrations.at(i).version)
+                            .arg(m_migrations.at(i - 1).name, m_migrations.at(i).name));
+    }
+    return true;
+}
+
+// Inside the migration transaction, under the lock: the first migration not yet recorded, or
+// nullptr when all are applied. False (with the error set) when the database is newer than us.
+bool Migrator::nextPending(const Migration **next) {
+    *next = nullptr;
+    const int latest = m_migrations.constLast().version;
+    const int current = readVersion();
+    if (current < 0)
+        return false;
+    if (current > latest)
+        return fail(
+            QStringLiteral("database schema version %1 is newer than this program (%2); upgrade gmail-sync")
+                .arg(current)
+                .arg(latest));
+    const std::optional<QSet<int>> applied = appliedVersions();
+    if (!applied)
+        return false;
+    const auto it = std::find_if(m_migrations.cbegin(), m_migrations.cend(),
+                                 [&applied](const Migration &m) { return !applied->contains(m.version); });
+    if (it != m_migrations.cend())
+        *next = &*it;
+    return true;
+}
+
+bool Migrator::apply(const Migration &migration) {
+    if (!execScript(migration))
+        return false;
+    QSqlQuery record(m_db);
+    record.prepare(QStringLiteral("INSERT INTO schema_migrations (version, name) VALUES (:version, :name)"));
+    record.bindValue(QStringLiteral(":version"), migration.version);
+    record.bindValue(QStringLiteral(":name"), migration.name);
+    if (!record.exec())
+        return fail(QStringLiteral("recording migration %1 failed: %2")
+                        .arg(migration.name, Database::describeError(record.lastError())));
+    return true;
+}
+
 bool Migrator::migrate() {
     m_error.clear();
     if (!m_db.isOpen())
         return fail(QStringLiteral("database connection is not open"));
-    const QList<Migration> &all = m_migrations;
-    if (all.isEmpty())
-        return fail(
-            QStringLiteral("no migrations compiled into this program (resource :/migrations missing)"));
-    const int latest = all.constLast().version;
-    for (qsizetype i = 1; i < all.size(); ++i) {
-        if (all.at(i).version == all.at(i - 1).version)
-            return fail(QStringLiteral("two migrations share number %1 (%2, %3): renumber one")
-                            .arg(all.at(i).version)
-                            .arg(all.at(i - 1).name, all.at(i).name));
-    }
-
+    if (!checkNumbering())
+        return false;
     // One transaction per migration; each re-reads what is applied under the lock, so a concurrent
     // migrator that got there first turns the rest into no-ops. Every migration not yet recorded is
     // applied (lowest first), not only those above the highest: one that landed late in a branch
@@ -187,49 +226,18 @@ bool Migrator::migrate() {
         if (!m_db.transaction())
             return fail(QStringLiteral("starting a transaction failed: %1")
                             .arg(Database::describeError(m_db.lastError())));
-        auto rollback = [this] {
+        const Migration *next = nullptr;
+        if (!lockAndEnsureTable() || !nextPending(&next) || (next && !apply(*next))) {
             m_db.rollback();
             return false;
-        };
-        if (!lockAndEnsureTable())
-            return rollback();
-        const int current = readVersion();
-        if (current < 0)
-            return rollback();
-        if (current > latest) {
-            fail(QStringLiteral(
-                     "database schema version %1 is newer than this program (%2); upgrade gmail-sync")
-                     .arg(current)
-                     .arg(latest));
-            return rollback();
-        }
-        const std::optional<QSet<int>> applied = appliedVersions();
-        if (!applied)
-            return rollback();
-        const auto next = std::find_if(all.cbegin(), all.cend(), [&applied](const Migration &m) {
-            return !applied->contains(m.version);
-        });
-        if (next == all.cend()) {
-            if (!m_db.commit())
-                return fail(
-                    QStringLiteral("commit failed: %1").arg(Database::describeError(m_db.lastError())));
-            return true;
-        }
-        if (!execScript(*next))
-            return rollback();
-        QSqlQuery record(m_db);
-        record.prepare(
-            QStringLiteral("INSERT INTO schema_migrations (version, name) VALUES (:version, :name)"));
-        record.bindValue(QStringLiteral(":version"), next->version);
-        record.bindValue(QStringLiteral(":name"), next->name);
-        if (!record.exec()) {
-            fail(QStringLiteral("recording migration %1 failed: %2")
-                     .arg(next->name, Database::describeError(record.lastError())));
-            return rollback();
         }
         if (!m_db.commit())
-            return fail(QStringLiteral("committing migration %1 failed: %2")
-                            .arg(next->name, Database::describeError(m_db.lastError())));
+            return fail(
+                next ? QStringLiteral("committing migration %1 failed: %2")
+                           .arg(next->name, Database::describeError(m_db.lastError()))
+                     : QStringLiteral("commit failed: %1").arg(Database::describeError(m_db.lastError())));
+        if (!next)
+            return true;
     }
 }
 

@@ -41,6 +41,9 @@ private:
     int readVersion();
     std::optional<QSet<int>> appliedVersions();
     bool fail(const QString &message);
+    bool checkNumbering();
+    bool nextPending(const Migration **next);
+    bool apply(const Migration &migration);
 
     QSqlDatabase m_db;
     QList<Migration> m_migrations; // sorted by version
