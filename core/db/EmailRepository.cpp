@@ -20,19 +20,12 @@ namespace {
 
 // What a row of `emails` stores besides tenant_id, in the order of the COPY, the staging table and
 // the INSERT … SELECT.
-const QStringList kStoredColumns = {QStringLiteral("gmail_message_id"), QStringLiteral("gmail_thread_id"),
-                                    QStringLiteral("history_id"),       QStringLiteral("subject"),
-                                    QStringLiteral("from_name"),        QStringLiteral("from_address"),
-                                    QStringLiteral("to_addresses"),     QStringLiteral("to_names"),
-                                    QStringLiteral("cc_addresses"),     QStringLiteral("cc_names"),
-                                    QStringLiteral("bcc_addresses"),    QStringLiteral("bcc_names"),
-                                    QStringLiteral("reply_to"),         QStringLiteral("message_id_header"),
-                                    QStringLiteral("in_reply_to"),      QStringLiteral("references_header"),
-                                    QStringLiteral("sent_at"),          QStringLiteral("internal_date"),
-                                    QStringLiteral("labels"),           QStringLiteral("snippet"),
-                                    QStringLiteral("body_html"),        QStringLiteral("body_text"),
-                                    QStringLiteral("attachments"),      QStringLiteral("priority"),
-                                    QStringLiteral("size_estimate"),    QStringLiteral("parse_warnings")};
+const QStringList kStoredColumns =
+    QStringLiteral("gmail_message_id, gmail_thread_id, history_id, subject, from_name, from_address,"
+                   " to_addresses, to_names, cc_addresses, cc_names, bcc_addresses, bcc_names, reply_to,"
+                   " message_id_header, in_reply_to, references_header, sent_at, internal_date, labels,"
+                   " snippet, body_html, body_text, attachments, priority, size_estimate, parse_warnings")
+        .split(QStringLiteral(", "));
 
 // Arrays as JSON text: QPSQL hands text[] over as an unparsed literal. readRecord() follows this order.
 const QString kReadColumns = QStringLiteral(
