@@ -85,7 +85,9 @@ double cpuSecondsOfSelf() {
 double plainCopyRate(const QString &fromTenant, const QString &toTenant) {
     static const char *columns =
         "gmail_message_id, gmail_thread_id, history_id, subject, from_name, from_address, to_addresses, "
-        "cc_addresses, bcc_addresses, reply_to, message_id_header, in_reply_to, references_header, "
+        "to_names, cc_addresses, cc_names, bcc_addresses, bcc_names, reply_to, message_id_header, "
+        "in_reply_to, "
+        "references_header, "
         "sent_at, internal_date, labels, snippet, body_html, body_text, attachments, priority, "
         "size_estimate, parse_warnings";
     PGconn *conn = db::Database::nativeHandle(db::Database::connection());
