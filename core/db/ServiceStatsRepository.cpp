@@ -20,12 +20,11 @@ ServiceStatsRepository::ServiceStatsRepository(QSqlDatabase db)
     : m_db(std::move(db)) {}
 
 bool ServiceStatsRepository::fail(const QString &what, const QSqlQuery &q) {
-    m_error = what + QStringLiteral(": ") + Database::describeError(q.lastError());
-    return false;
+    return m_status.sqlFailed(what, q.lastError());
 }
 
 std::optional<ServiceStats> ServiceStatsRepository::read(bool perTenant) {
-    m_error.clear();
+    m_status.clear();
     ServiceStats s;
     if (!readQueue(&s) || !readJobs(&s) || !readFailuresAndIntegrations(&s) ||
         (perTenant && !readTenants(&s)))
@@ -44,7 +43,7 @@ bool ServiceStatsRepository::readQueue(ServiceStats *s) {
                            " (SELECT extract(epoch FROM now() - min(heartbeat_at)) FROM sync_jobs WHERE "
                            "status = 'running')")) ||
         !q.next())
-        return fail(QStringLiteral("reading the job queue's figures failed"), q);
+        return fail(QStringLiteral("reading the job queue's figures"), q);
     s->schemaVersion = q.value(0).toInt();
     s->queuedRunnable = q.value(1).toLongLong();
     s->oldestQueuedSeconds = optionalSeconds(q.value(2));
@@ -59,7 +58,7 @@ bool ServiceStatsRepository::readJobs(ServiceStats *s) {
     if (!q.exec(QStringLiteral("SELECT kind, status, count(*), coalesce(sum(processed_count), 0),"
                                " coalesce(sum(failed_count), 0) FROM sync_jobs GROUP BY kind, status"
                                " ORDER BY kind, status")))
-        return fail(QStringLiteral("counting jobs failed"), q);
+        return fail(QStringLiteral("counting jobs"), q);
     while (q.next()) {
         s->jobs.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toLongLong(),
                         q.value(3).toLongLong(), q.value(4).toLongLong()});
@@ -75,7 +74,7 @@ bool ServiceStatsRepository::readFailuresAndIntegrations(ServiceStats *s) {
                                " (SELECT count(*) FROM integrations WHERE status = 'needs_reauth'),"
                                " (SELECT count(*) FROM integrations WHERE status = 'inactive')")) ||
         !q.next())
-        return fail(QStringLiteral("counting failures and integrations failed"), q);
+        return fail(QStringLiteral("counting failures and integrations"), q);
     s->failedItems = q.value(0).toLongLong();
     s->failedPermanent = q.value(1).toLongLong();
     s->integrationsActive = q.value(2).toLongLong();
@@ -91,7 +90,7 @@ bool ServiceStatsRepository::readTenants(ServiceStats *s) {
                                " (SELECT count(*) FROM message_failures f WHERE f.tenant_id = t.id)"
                                " FROM tenants t LEFT JOIN tenant_email_counts c ON c.tenant_id = t.id"
                                " ORDER BY t.id")))
-        return fail(QStringLiteral("reading per-tenant figures failed"), q);
+        return fail(QStringLiteral("reading per-tenant figures"), q);
     while (q.next())
         s->tenants.append({q.value(0).toString(), q.value(1).toLongLong(), q.value(2).toLongLong()});
     return true;

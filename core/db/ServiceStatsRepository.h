@@ -1,5 +1,7 @@
 #pragma once
 
+#include "db/RepositoryError.h"
+
 #include "db/Database.h"
 #include "db/ServiceStats.h"
 
@@ -17,7 +19,7 @@ public:
 
     // perTenant: also the per-tenant figures (email counts from tenant_email_counts, failed items).
     std::optional<ServiceStats> read(bool perTenant);
-    QString errorString() const { return m_error; }
+    QString errorString() const { return m_status.message(); }
 
 private:
     bool fail(const QString &what, const QSqlQuery &q);
@@ -27,7 +29,7 @@ private:
     bool readTenants(ServiceStats *s);
 
     QSqlDatabase m_db;
-    QString m_error;
+    RepositoryError m_status;
 };
 
 } // namespace db
