@@ -39,13 +39,12 @@ AlertRepository::AlertRepository(QSqlDatabase db)
     : m_db(std::move(db)) {}
 
 bool AlertRepository::fail(const QString &what, const QSqlQuery &q) {
-    m_error = what + QStringLiteral(": ") + Database::describeError(q.lastError());
-    return false;
+    return m_status.sqlFailed(what, q.lastError());
 }
 
 std::optional<QHash<QString, QString>>
 AlertRepository::tenantMessages(const QString &sql, const QString &what, const QVariant &bound) {
-    m_error.clear();
+    m_status.clear();
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
     q.prepare(sql);
@@ -69,7 +68,7 @@ std::optional<QHash<QString, QString>> AlertRepository::failedJobs() {
             " 'sync job ' || id || ' (' || kind || ') failed: ' || coalesce(error_message, 'no reason"
             " recorded') AS message FROM sync_jobs WHERE status IN ('succeeded', 'failed')"
             " ORDER BY tenant_id, finished_at DESC NULLS LAST, id DESC) newest WHERE status = 'failed'"),
-        QStringLiteral("finding failed jobs failed"));
+        QStringLiteral("finding failed jobs"));
 }
 
 std::optional<QHash<QString, QString>> AlertRepository::needsReauth() {
@@ -77,7 +76,7 @@ std::optional<QHash<QString, QString>> AlertRepository::needsReauth() {
         QStringLiteral("SELECT tenant_id, 'the Gmail integration needs to be connected again: '"
                        " || coalesce(status_reason, 'access was refused')"
                        " FROM integrations WHERE status = 'needs_reauth'"),
-        QStringLiteral("finding integrations that need re-authorization failed"));
+        QStringLiteral("finding integrations that need re-authorization"));
 }
 
 std::optional<QHash<QString, QString>> AlertRepository::lapsedWatches() {
@@ -86,18 +85,18 @@ std::optional<QHash<QString, QString>> AlertRepository::lapsedWatches() {
                        " AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') || ' UTC: push notifications"
                        " stopped' FROM tenants WHERE watch_topic IS NOT NULL AND"
                        " watch_expires_at < now()"),
-        QStringLiteral("finding lapsed watches failed"));
+        QStringLiteral("finding lapsed watches"));
 }
 
 std::optional<QHash<QString, QString>> AlertRepository::failedItems(int over) {
     return tenantMessages(QStringLiteral("SELECT tenant_id, count(*) || ' messages are recorded as failed'"
                                          " FROM message_failures GROUP BY tenant_id HAVING count(*) > :n"),
-                          QStringLiteral("counting failed items failed"), over);
+                          QStringLiteral("counting failed items"), over);
 }
 
 std::optional<int> AlertRepository::reconcile(const QString &condition,
                                               const QHash<QString, QString> &holding) {
-    m_error.clear();
+    m_status.clear();
     QSqlQuery q(m_db);
     q.prepare(
         QStringLiteral("UPDATE alerts SET resolved_at = now() WHERE condition = :c AND resolved_at IS NULL"
@@ -105,7 +104,7 @@ std::optional<int> AlertRepository::reconcile(const QString &condition,
     q.bindValue(QStringLiteral(":c"), condition);
     q.bindValue(QStringLiteral(":tenants"), arrayLiteral(holding.keys()));
     if (!q.exec()) {
-        fail(QStringLiteral("resolving %1 alerts failed").arg(condition), q);
+        fail(QStringLiteral("resolving %1 alerts").arg(condition), q);
         return std::nullopt;
     }
     int raised = 0;
@@ -116,7 +115,7 @@ std::optional<int> AlertRepository::reconcile(const QString &condition,
         q.bindValue(QStringLiteral(":c"), condition);
         q.bindValue(QStringLiteral(":m"), it.value());
         if (!q.exec()) {
-            fail(QStringLiteral("raising a %1 alert failed").arg(condition), q);
+            fail(QStringLiteral("raising a %1 alert").arg(condition), q);
             return std::nullopt;
         }
         raised += q.numRowsAffected() > 0 ? 1 : 0;
@@ -125,7 +124,7 @@ std::optional<int> AlertRepository::reconcile(const QString &condition,
 }
 
 std::optional<QList<Alert>> AlertRepository::claimDue(int limit) {
-    m_error.clear();
+    m_status.clear();
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral(
         "UPDATE alerts SET attempts = attempts + 1, next_attempt_at = now() + interval '5 minutes'"
@@ -133,7 +132,7 @@ std::optional<QList<Alert>> AlertRepository::claimDue(int limit) {
         " ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED) RETURNING " GSA_ALERT_COLUMNS));
     q.bindValue(QStringLiteral(":limit"), limit);
     if (!q.exec()) {
-        fail(QStringLiteral("claiming alerts to deliver failed"), q);
+        fail(QStringLiteral("claiming alerts to deliver"), q);
         return std::nullopt;
     }
     QList<Alert> out;
@@ -146,7 +145,7 @@ bool AlertRepository::markDelivered(qint64 id) {
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("UPDATE alerts SET delivered_at = now(), last_error = NULL WHERE id = :id"));
     q.bindValue(QStringLiteral(":id"), id);
-    return q.exec() || fail(QStringLiteral("marking alert %1 delivered failed").arg(id), q);
+    return q.exec() || fail(QStringLiteral("marking alert %1 delivered").arg(id), q);
 }
 
 bool AlertRepository::markFailed(qint64 id, const QString &error, int retryInSeconds) {
@@ -156,11 +155,11 @@ bool AlertRepository::markFailed(qint64 id, const QString &error, int retryInSec
     q.bindValue(QStringLiteral(":e"), error);
     q.bindValue(QStringLiteral(":s"), retryInSeconds);
     q.bindValue(QStringLiteral(":id"), id);
-    return q.exec() || fail(QStringLiteral("recording the failed delivery of alert %1 failed").arg(id), q);
+    return q.exec() || fail(QStringLiteral("recording the failed delivery of alert %1").arg(id), q);
 }
 
 std::optional<QList<Alert>> AlertRepository::list(bool includeResolved, int limit) {
-    m_error.clear();
+    m_status.clear();
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
     q.prepare(QStringLiteral("SELECT " GSA_ALERT_COLUMNS " FROM alerts WHERE (:all OR resolved_at IS NULL)"
@@ -168,7 +167,7 @@ std::optional<QList<Alert>> AlertRepository::list(bool includeResolved, int limi
     q.bindValue(QStringLiteral(":all"), includeResolved);
     q.bindValue(QStringLiteral(":limit"), limit);
     if (!q.exec()) {
-        fail(QStringLiteral("listing alerts failed"), q);
+        fail(QStringLiteral("listing alerts"), q);
         return std::nullopt;
     }
     QList<Alert> out;

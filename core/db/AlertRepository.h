@@ -1,5 +1,7 @@
 #pragma once
 
+#include "db/RepositoryError.h"
+
 #include "db/Alert.h"
 #include "db/Database.h"
 
@@ -35,7 +37,7 @@ public:
     // Open alerts (resolved ones too when `includeResolved`), newest first.
     std::optional<QList<Alert>> list(bool includeResolved, int limit);
 
-    QString errorString() const { return m_error; }
+    QString errorString() const { return m_status.message(); }
 
 private:
     bool fail(const QString &what, const QSqlQuery &q);
@@ -43,7 +45,7 @@ private:
                                                           const QVariant &bound = {});
 
     QSqlDatabase m_db;
-    QString m_error;
+    RepositoryError m_status;
 };
 
 } // namespace db
