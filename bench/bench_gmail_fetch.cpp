@@ -4,7 +4,7 @@
 // Usage: bench_gmail_fetch [messages]
 #include "SandboxProcess.h"
 
-#include "auth/AccessTokenProvider.h"
+#include "auth/StaticTokenProvider.h"
 #include "gmail/GmailClient.h"
 #include "gmail/QuotaPacerRegistry.h"
 

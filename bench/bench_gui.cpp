@@ -7,7 +7,7 @@
 #include "SandboxProcess.h"
 #include "ThreadListModel.h"
 #include "ThreadView.h"
-#include "auth/AccessTokenProvider.h"
+#include "auth/StaticTokenProvider.h"
 #include "db/Database.h"
 #include "db/EmbeddedPostgres.h"
 #include "db/JobRepository.h"

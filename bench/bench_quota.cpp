@@ -9,7 +9,7 @@
 // the lower-limit run]
 #include "SandboxProcess.h"
 
-#include "auth/AccessTokenProvider.h"
+#include "auth/StaticTokenProvider.h"
 #include "gmail/GmailClient.h"
 
 #include <QCoreApplication>

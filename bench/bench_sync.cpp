@@ -7,7 +7,7 @@
 // Usage: bench_sync [N] [M]   (M: messages for part 2, default 3000). Needs gmail-sandbox next to it.
 #include "SandboxProcess.h"
 
-#include "auth/AccessTokenProvider.h"
+#include "auth/StaticTokenProvider.h"
 #include "db/Database.h"
 #include "db/EmailRepository.h"
 #include "db/EmbeddedPostgres.h"

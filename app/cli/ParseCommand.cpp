@@ -29,13 +29,13 @@ int ParseCommand::run(CliContext &context, const QStringList &args) {
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly))
             return context.fail(QStringLiteral("cannot read %1: %2").arg(path, file.errorString()));
-        syncengine::FetchedMessage m;
+        gmail::RawMessage m;
         m.id = QFileInfo(path).fileName();
         m.threadId = m.id;
         m.raw = file.readAll();
-        m.sizeEstimate = int(m.raw.size());
+        m.sizeEstimate = m.raw.size();
         // Gmail's internalDate stands in only where the Date header is missing or unreadable.
-        m.internalDateMs = QFileInfo(path).lastModified().toMSecsSinceEpoch();
+        m.internalDate = QFileInfo(path).lastModified().toMSecsSinceEpoch();
         db::FailedMessage refused;
         const std::optional<db::EmailRecord> mapped = mapper.map(m, &refused);
         if (!mapped) {

@@ -1,7 +1,7 @@
 #include "SyncCommand.h"
 
 #include "CliContext.h"
-#include "auth/AccessTokenProvider.h"
+#include "auth/StaticTokenProvider.h"
 #include "auth/TokenManager.h"
 #include "crypto/KeyProviderChain.h"
 #include "db/Database.h"
@@ -66,7 +66,7 @@ syncengine::TokenProviderFactory vaultTokens(const QString &keyFile, const QUrl 
     };
     auto holder = std::make_shared<VaultHolder>();
     return
-        [holder, keyFile, tokenUrl](const QString &tenantId) -> std::shared_ptr<auth::AccessTokenProvider> {
+        [holder, keyFile, tokenUrl](const QString &tenantId) -> std::shared_ptr<common::AccessTokenProvider> {
             std::lock_guard lock(holder->mutex);
             if (!holder->vault && holder->error.isEmpty()) {
                 QString error;

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "auth/AccessTokenProvider.h"
 #include "auth/CredentialStore.h"
+#include "common/AccessTokenProvider.h"
 #include "crypto/Vault.h"
 
 #include <QDateTime>
@@ -16,7 +16,7 @@
 
 namespace auth {
 
-// Access tokens for one tenant's Gmail integration (implements AccessTokenProvider).
+// Access tokens for one tenant's Gmail integration (implements common::AccessTokenProvider).
 //  * oauth: the refresh_token grant at the configured token URL (RFC 6749 §6; Google's form POST
 //    with client_id/client_secret); a new refresh_token in the answer replaces the stored one.
 //  * service_account: the JWT bearer grant (RFC 7523; developers.google.com/identity/protocols/oauth2/
@@ -28,7 +28,7 @@ namespace auth {
 // is permanent: no further token requests are made. A transient failure is remembered for
 // failureBackoff, so a burst of callers does not become a burst of token requests.
 // Each refresh reads the integration through CredentialStore on the calling thread's connection.
-class TokenManager final : public AccessTokenProvider {
+class TokenManager final : public common::AccessTokenProvider {
 public:
     struct Params {
         QString tenantId;

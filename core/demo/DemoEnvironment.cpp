@@ -189,7 +189,7 @@ syncengine::SyncOptions DemoEnvironment::syncOptions(syncengine::SyncOptions bas
     const QUrl tokenEndpoint = tokenUrl();
     const std::shared_ptr<crypto::Vault> vault = m_vault;
     base.tokenProviderFactory = [managers, tokenEndpoint, vault](
-                                    const QString &tenantId) -> std::shared_ptr<auth::AccessTokenProvider> {
+                                    const QString &tenantId) -> std::shared_ptr<common::AccessTokenProvider> {
         std::lock_guard lock(managers->mutex);
         auto &manager = managers->byTenant[tenantId];
         if (!manager) {

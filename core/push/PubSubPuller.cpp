@@ -1,6 +1,6 @@
 #include "push/PubSubPuller.h"
 
-#include "auth/AccessTokenProvider.h"
+#include "common/AccessTokenProvider.h"
 #include "log/LogEvent.h"
 
 #include <QJsonArray>
@@ -18,7 +18,7 @@ namespace push {
 
 using namespace std::chrono;
 
-PubSubPuller::PubSubPuller(Settings settings, std::shared_ptr<auth::AccessTokenProvider> tokens,
+PubSubPuller::PubSubPuller(Settings settings, std::shared_ptr<common::AccessTokenProvider> tokens,
                            std::function<void(qint64)> onEnqueued, QObject *parent)
     : QObject(parent)
     , m_settings(std::move(settings))

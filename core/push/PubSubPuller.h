@@ -14,7 +14,7 @@
 class QNetworkAccessManager;
 class QNetworkReply;
 
-namespace auth {
+namespace common {
 class AccessTokenProvider;
 }
 
@@ -41,7 +41,7 @@ public:
         std::chrono::milliseconds requestTimeout{90000};
     };
 
-    PubSubPuller(Settings settings, std::shared_ptr<auth::AccessTokenProvider> tokens,
+    PubSubPuller(Settings settings, std::shared_ptr<common::AccessTokenProvider> tokens,
                  std::function<void(qint64 jobId)> onEnqueued = {}, QObject *parent = nullptr);
     ~PubSubPuller() override;
 
@@ -67,7 +67,7 @@ private:
     void schedule(std::chrono::milliseconds delay);
 
     Settings m_settings;
-    std::shared_ptr<auth::AccessTokenProvider> m_tokens;
+    std::shared_ptr<common::AccessTokenProvider> m_tokens;
     NotificationHandler m_handler;
     QNetworkAccessManager *m_network;
     QTimer m_timer;

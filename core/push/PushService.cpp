@@ -60,7 +60,7 @@ bool PushService::start(QString *error) {
         }
     }
     if (!m_settings.puller.subscription.isEmpty()) {
-        std::shared_ptr<auth::AccessTokenProvider> tokens =
+        std::shared_ptr<common::AccessTokenProvider> tokens =
             m_settings.watch.tokenProviderFactory
                 ? m_settings.watch.tokenProviderFactory(m_settings.pubsubCredentialsTenant)
                 : nullptr;

@@ -1,6 +1,6 @@
 #include "push/WatchManager.h"
 
-#include "auth/AccessTokenProvider.h"
+#include "common/AccessTokenProvider.h"
 #include "db/Database.h"
 #include "db/TenantRepository.h"
 #include "gmail/GmailClient.h"

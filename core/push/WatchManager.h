@@ -51,7 +51,7 @@ private:
     // A Gmail client with the tenant's credentials (client empty: m_error says why). The provider is
     // kept beside the client, which only points at it.
     struct TenantClient {
-        std::shared_ptr<auth::AccessTokenProvider> tokens;
+        std::shared_ptr<common::AccessTokenProvider> tokens;
         std::unique_ptr<gmail::GmailClient> client;
     };
     TenantClient clientFor(const QString &tenantId);

@@ -1,6 +1,6 @@
 #include "sync/GmailMailSource.h"
 
-#include "auth/AccessTokenProvider.h"
+#include "common/AccessTokenProvider.h"
 #include "db/ProjectQuotaLedger.h"
 #include "gmail/QuotaPacerRegistry.h"
 
@@ -34,7 +34,7 @@ private:
 
 } // namespace
 
-GmailMailSource::GmailMailSource(const QUrl &baseUrl, std::shared_ptr<auth::AccessTokenProvider> tokens,
+GmailMailSource::GmailMailSource(const QUrl &baseUrl, std::shared_ptr<common::AccessTokenProvider> tokens,
                                  std::shared_ptr<gmail::QuotaPacer> pacer, const std::atomic_bool *stop,
                                  std::chrono::milliseconds backoffBase, const gmail::QuotaProfile &quota,
                                  std::shared_ptr<gmail::ProjectQuota> projectQuota)
@@ -79,18 +79,15 @@ std::optional<MessageIdPage> GmailMailSource::listMessages(const QString &query,
     return out;
 }
 
-std::optional<FetchResult> GmailMailSource::fetchRaw(const QStringList &ids, SourceError *error) {
+std::optional<SourceFetch> GmailMailSource::fetchRaw(const QStringList &ids, SourceError *error) {
     const QList<gmail::FetchResult> results = m_client.getMessagesRaw(ids);
-    FetchResult out;
+    SourceFetch out;
     out.messages.reserve(results.size());
     for (const gmail::FetchResult &r : results) {
         switch (r.status) {
-        case gmail::FetchResult::Status::Ok: {
-            const gmail::RawMessage &m = r.message;
-            out.messages.append(FetchedMessage{m.id, m.threadId, m.labelIds, qint64(m.historyId),
-                                               m.internalDate, int(m.sizeEstimate), m.snippet, m.raw});
+        case gmail::FetchResult::Status::Ok:
+            out.messages.append(r.message);
             break;
-        }
         case gmail::FetchResult::Status::NotFound:
             out.notFound.append(r.id);
             break;
@@ -121,8 +118,8 @@ std::optional<FetchResult> GmailMailSource::fetchRaw(const QStringList &ids, Sou
     return out;
 }
 
-std::optional<HistoryPage> GmailMailSource::listHistory(qint64 startHistoryId, const QString &pageToken,
-                                                        SourceError *error) {
+std::optional<SourceHistoryPage> GmailMailSource::listHistory(qint64 startHistoryId, const QString &pageToken,
+                                                              SourceError *error) {
     static const QStringList types{QStringLiteral("messageAdded"), QStringLiteral("messageDeleted"),
                                    QStringLiteral("labelAdded"), QStringLiteral("labelRemoved")};
     const auto page = m_client.listHistory(quint64(startHistoryId), types, pageToken);
@@ -130,7 +127,7 @@ std::optional<HistoryPage> GmailMailSource::listHistory(qint64 startHistoryId, c
         setError(error);
         return std::nullopt;
     }
-    HistoryPage out;
+    SourceHistoryPage out;
     out.historyTooOld = page->historyTooOld;
     out.nextPageToken = page->nextPageToken;
     out.historyId = qint64(page->historyId);
@@ -157,7 +154,7 @@ MailSourceFactory GmailMailSource::factory(const QUrl &baseUrl, TokenProviderFac
             db::ProjectQuotaLedger::forProject(project, quota.projectUnitsPerMinute));
     return [baseUrl, tokens = std::move(tokens), quota, projectQuota, stop, backoffBase](
                const QString &tenantId, const QString &, QString *error) -> std::unique_ptr<MailSource> {
-        std::shared_ptr<auth::AccessTokenProvider> provider = tokens ? tokens(tenantId) : nullptr;
+        std::shared_ptr<common::AccessTokenProvider> provider = tokens ? tokens(tenantId) : nullptr;
         if (!provider) {
             if (error)
                 *error = QStringLiteral(

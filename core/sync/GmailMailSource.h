@@ -13,7 +13,7 @@ namespace syncengine {
 class GmailMailSource final : public MailSource {
 public:
     GmailMailSource(
-        const QUrl &baseUrl, std::shared_ptr<auth::AccessTokenProvider> tokens,
+        const QUrl &baseUrl, std::shared_ptr<common::AccessTokenProvider> tokens,
         std::shared_ptr<gmail::QuotaPacer> pacer, const std::atomic_bool *stop,
         std::chrono::milliseconds backoffBase = std::chrono::milliseconds(1000),
         const gmail::QuotaProfile &quota = *gmail::QuotaProfile::fromName(gmail::QuotaProfile::defaultName()),
@@ -22,9 +22,9 @@ public:
     std::optional<MailboxProfile> profile(SourceError *error) override;
     std::optional<MessageIdPage> listMessages(const QString &query, const QString &pageToken, int maxResults,
                                               SourceError *error) override;
-    std::optional<FetchResult> fetchRaw(const QStringList &ids, SourceError *error) override;
-    std::optional<HistoryPage> listHistory(qint64 startHistoryId, const QString &pageToken,
-                                           SourceError *error) override;
+    std::optional<SourceFetch> fetchRaw(const QStringList &ids, SourceError *error) override;
+    std::optional<SourceHistoryPage> listHistory(qint64 startHistoryId, const QString &pageToken,
+                                                 SourceError *error) override;
     void cancel() override { m_client.cancel(); }
 
     gmail::GmailClient &client() { return m_client; }
@@ -41,7 +41,7 @@ public:
 private:
     void setError(SourceError *error) const;
 
-    std::shared_ptr<auth::AccessTokenProvider> m_tokens; // outlives m_client, which holds a raw pointer
+    std::shared_ptr<common::AccessTokenProvider> m_tokens; // outlives m_client, which holds a raw pointer
     gmail::GmailClient m_client;
 };
 

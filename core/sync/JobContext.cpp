@@ -147,7 +147,7 @@ StepOutcome JobContext::fetchChunk(const QStringList &chunk, StepWrite *write, c
              f.error});
         m_failedThisJob.insert(f.id);
     }
-    for (const FetchedMessage &m : std::as_const(result->messages)) {
+    for (const gmail::RawMessage &m : std::as_const(result->messages)) {
         write->fetchedIds.append(m.id);
         m_permanentFailures.remove(m.id); // fetched after all (--retry-failed): an ordinary message again
         m_crashSuspects.remove(m.id);
@@ -159,7 +159,7 @@ StepOutcome JobContext::fetchChunk(const QStringList &chunk, StepWrite *write, c
                   refused = &write->parseFailures, &accept] {
         QElapsedTimer parseTimer;
         parseTimer.start();
-        for (const FetchedMessage &m : messages) {
+        for (const gmail::RawMessage &m : messages) {
             db::FailedMessage failure;
             std::optional<db::EmailRecord> r = m_mapper.map(m, &failure);
             if (!r)

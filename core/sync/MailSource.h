@@ -1,6 +1,7 @@
 #pragma once
 
-#include <QByteArray>
+#include "gmail/GmailTypes.h"
+
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -9,8 +10,9 @@
 
 namespace syncengine {
 
-// What the sync kinds need from Gmail, in the engine's own terms. GmailMailSource implements it over
-// gmail::GmailClient (retries, batch, pacing live there); the kinds never see HTTP.
+// What the sync kinds need from Gmail, in the engine's own terms (a fetched message is Gmail's own
+// gmail::RawMessage). GmailMailSource implements it over gmail::GmailClient (retries, batch, pacing
+// live there); the kinds never see HTTP.
 
 struct SourceError {
     QString message;        // one line: what failed (never a token or message content)
@@ -29,17 +31,6 @@ struct MessageIdPage {
     qint64 resultSizeEstimate = 0;
 };
 
-struct FetchedMessage {
-    QString id;
-    QString threadId;
-    QStringList labelIds;
-    qint64 historyId = 0;
-    qint64 internalDateMs = 0;
-    int sizeEstimate = 0;
-    QString snippet;
-    QByteArray raw; // RFC 5322 bytes (format=raw, decoded)
-};
-
 // A message the source could not deliver after its own retries (server errors, timeouts, broken or
 // oversized answers): recorded as a failure of that message, not of the step.
 struct UndeliveredMessage {
@@ -48,8 +39,9 @@ struct UndeliveredMessage {
     bool tooLarge = false;
 };
 
-struct FetchResult {
-    QList<FetchedMessage> messages;
+// What fetchRaw delivered for a list of ids (gmail::GmailClient answers per id; this sorts them).
+struct SourceFetch {
+    QList<gmail::RawMessage> messages;
     QStringList notFound;             // vanished between list and get (404): skipped
     QList<UndeliveredMessage> failed; // still failing after the client's retries
 };
@@ -62,7 +54,8 @@ struct HistoryChange {
     QStringList labelIds; // for label changes: the labels added or removed
 };
 
-struct HistoryPage {
+// One page of users.history.list as the engine applies it (gmail::HistoryPage holds the raw records).
+struct SourceHistoryPage {
     QList<HistoryChange> changes;
     QString nextPageToken;
     qint64 historyId = 0;       // the mailbox's current history id
@@ -78,9 +71,9 @@ public:
                                                       int maxResults, SourceError *error) = 0;
     // format=raw through batch requests; every id ends up in messages, notFound or failed, or the whole
     // call fails (authentication, cancellation: nothing can succeed).
-    virtual std::optional<FetchResult> fetchRaw(const QStringList &ids, SourceError *error) = 0;
-    virtual std::optional<HistoryPage> listHistory(qint64 startHistoryId, const QString &pageToken,
-                                                   SourceError *error) = 0;
+    virtual std::optional<SourceFetch> fetchRaw(const QStringList &ids, SourceError *error) = 0;
+    virtual std::optional<SourceHistoryPage> listHistory(qint64 startHistoryId, const QString &pageToken,
+                                                         SourceError *error) = 0;
     // Cooperative cancellation of the request in flight (any thread).
     virtual void cancel() = 0;
 };

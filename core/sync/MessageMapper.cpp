@@ -11,9 +11,10 @@ namespace syncengine {
 MessageMapper::MessageMapper(const gmail::MessageParser &parser)
     : m_parser(parser) {}
 
-std::optional<db::EmailRecord> MessageMapper::map(const FetchedMessage &m, db::FailedMessage *failure) const {
+std::optional<db::EmailRecord> MessageMapper::map(const gmail::RawMessage &m,
+                                                  db::FailedMessage *failure) const {
     gmail::ParseContext context;
-    context.internalDate = QDateTime::fromMSecsSinceEpoch(m.internalDateMs, Qt::UTC);
+    context.internalDate = QDateTime::fromMSecsSinceEpoch(m.internalDate, Qt::UTC);
     context.labelIds = m.labelIds;
     const gmail::ParsedMessage p = m_parser.parse(m.raw, context);
     if (!p.fatalError.isEmpty()) {
@@ -29,7 +30,7 @@ std::optional<db::EmailRecord> MessageMapper::map(const FetchedMessage &m, db::F
     r.gmailMessageId = m.id;
     r.threadId = m.threadId;
     if (m.historyId > 0)
-        r.historyId = m.historyId;
+        r.historyId = qint64(m.historyId);
     r.subject = p.subject;
     r.fromName = p.fromName;
     r.fromAddress = p.fromAddress;
@@ -57,7 +58,7 @@ std::optional<db::EmailRecord> MessageMapper::map(const FetchedMessage &m, db::F
     r.attachmentsJson = QJsonDocument(attachments).toJson(QJsonDocument::Compact);
     r.priority = gmail::priorityName(p.priority);
     if (m.sizeEstimate > 0)
-        r.sizeEstimate = m.sizeEstimate;
+        r.sizeEstimate = int(m.sizeEstimate);
     r.parseWarnings = p.warnings;
     return r;
 }

@@ -16,7 +16,7 @@ namespace syncengine {
 class MessageMapper final {
 public:
     explicit MessageMapper(const gmail::MessageParser &parser);
-    std::optional<db::EmailRecord> map(const FetchedMessage &message,
+    std::optional<db::EmailRecord> map(const gmail::RawMessage &message,
                                        db::FailedMessage *failure = nullptr) const;
 
 private:

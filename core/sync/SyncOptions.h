@@ -8,7 +8,7 @@
 #include <functional>
 #include <memory>
 
-namespace auth {
+namespace common {
 class AccessTokenProvider;
 }
 
@@ -17,9 +17,9 @@ namespace syncengine {
 class MailSource;
 
 // Where a tenant's bearer token comes from (the credentials layer in production, a static sandbox token
-// in tests and the demo). Providers must be thread-safe (auth::AccessTokenProvider's contract).
+// in tests and the demo). Providers must be thread-safe (common::AccessTokenProvider's contract).
 using TokenProviderFactory =
-    std::function<std::shared_ptr<auth::AccessTokenProvider>(const QString &tenantId)>;
+    std::function<std::shared_ptr<common::AccessTokenProvider>(const QString &tenantId)>;
 
 // Builds the Gmail access for one job on the calling (worker) thread. The default, set by SyncEngine,
 // makes a GmailMailSource over gmail::GmailClient; tests never replace it (they use the real sandbox).

@@ -2,7 +2,7 @@
 // scripts exact fault sequences, plus a raw TCP server for dropped connections and silence.
 #include "FakeGmailServer.h"
 
-#include "auth/AccessTokenProvider.h"
+#include "common/AccessTokenProvider.h"
 #include "gmail/GmailClient.h"
 
 #include <QElapsedTimer>
@@ -26,7 +26,7 @@ using namespace std::chrono_literals;
 namespace {
 
 // Counts forced refreshes; the token changes on each refresh so tests can see which was sent.
-class CountingTokenProvider final : public auth::AccessTokenProvider {
+class CountingTokenProvider final : public common::AccessTokenProvider {
 public:
     std::optional<QString> accessToken(bool forceRefresh, QString *error, bool *permanent) override {
         if (permanentFailure) {

@@ -3,7 +3,7 @@
 // against the sandbox's per-user quota.
 #include "SandboxProcess.h"
 
-#include "auth/AccessTokenProvider.h"
+#include "auth/StaticTokenProvider.h"
 #include "gmail/GmailClient.h"
 #include "gmail/MessageParser.h"
 #include "gmail/QuotaPacerRegistry.h"

@@ -4,8 +4,8 @@
 // per interval however many unknown kids arrive, without delaying tokens whose key is known.
 #include "SyncTestDb.h"
 
-#include "auth/AccessTokenProvider.h"
 #include "auth/Jwt.h"
+#include "common/AccessTokenProvider.h"
 #include "push/PubSubPuller.h"
 #include "push/PushEndpoint.h"
 
@@ -77,7 +77,7 @@ private:
 };
 
 // A token provider that takes 2 s (as a refresh against a slow token endpoint would) and then fails.
-class SlowTokenProvider final : public auth::AccessTokenProvider {
+class SlowTokenProvider final : public common::AccessTokenProvider {
 public:
     std::optional<QString> accessToken(bool, QString *error, bool *) override {
         QThread::msleep(2000);

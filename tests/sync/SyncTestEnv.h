@@ -3,7 +3,7 @@
 #include "SandboxProcess.h"
 #include "SyncTestDb.h"
 
-#include "auth/AccessTokenProvider.h"
+#include "auth/StaticTokenProvider.h"
 #include "db/EmailRepository.h"
 #include "db/JobRepository.h"
 #include "db/TenantRepository.h"
@@ -42,7 +42,7 @@ public:
         options.heartbeatIntervalSeconds = 1;
         // One token per tenant, issued by the sandbox (POST /_sandbox/tokens) on the test's thread.
         options.tokenProviderFactory =
-            [this](const QString &tenantId) -> std::shared_ptr<auth::AccessTokenProvider> {
+            [this](const QString &tenantId) -> std::shared_ptr<common::AccessTokenProvider> {
             return std::make_shared<auth::StaticTokenProvider>(m_tokens.value(tenantId));
         };
         return true;

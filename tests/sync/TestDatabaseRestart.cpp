@@ -1,7 +1,7 @@
 #include "PrivateCluster.h"
 #include "SandboxProcess.h"
 
-#include "auth/AccessTokenProvider.h"
+#include "auth/StaticTokenProvider.h"
 #include "db/Database.h"
 #include "db/EmailRepository.h"
 #include "db/JobRepository.h"
@@ -75,7 +75,7 @@ private:
         syncengine::SyncOptions o;
         o.gmailApiUrl = m_sandbox->url();
         o.tokenProviderFactory =
-            [this](const QString &tenantId) -> std::shared_ptr<auth::AccessTokenProvider> {
+            [this](const QString &tenantId) -> std::shared_ptr<common::AccessTokenProvider> {
             return std::make_shared<auth::StaticTokenProvider>(m_tokens.value(tenantId));
         };
         o.retryBackoffBaseSeconds = 0;

@@ -64,7 +64,7 @@ private:
             const auto fetched = source.fetchRaw(ids.mid(i, 100), &error);
             if (!fetched || !fetched->failed.isEmpty() || !fetched->notFound.isEmpty())
                 return QStringLiteral("reference fetch failed: %1").arg(error.message);
-            for (const syncengine::FetchedMessage &m : fetched->messages) {
+            for (const gmail::RawMessage &m : fetched->messages) {
                 const db::EmailRecord want = mapper.map(m).value_or(db::EmailRecord{});
                 if (!stored.contains(m.id))
                     return QStringLiteral("missing %1").arg(m.id);

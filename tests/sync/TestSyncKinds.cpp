@@ -337,12 +337,12 @@ private Q_SLOTS:
                     }
                     return page;
                 }
-                std::optional<syncengine::FetchResult> fetchRaw(const QStringList &ids,
+                std::optional<syncengine::SourceFetch> fetchRaw(const QStringList &ids,
                                                                 syncengine::SourceError *e) override {
                     return m_inner->fetchRaw(ids, e);
                 }
-                std::optional<syncengine::HistoryPage> listHistory(qint64 s, const QString &p,
-                                                                   syncengine::SourceError *e) override {
+                std::optional<syncengine::SourceHistoryPage>
+                listHistory(qint64 s, const QString &p, syncengine::SourceError *e) override {
                     return m_inner->listHistory(s, p, e);
                 }
                 void cancel() override { m_inner->cancel(); }
