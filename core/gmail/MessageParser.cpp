@@ -509,54 +509,119 @@ qsizetype headerBlockEnd(const QByteArray &raw, qsizetype limit) {
 
 } // namespace
 
-MessageParser::MessageParser() {
-    GMimeRuntime::ensure();
+namespace {
+
+using ParserOptions = std::unique_ptr<GMimeParserOptions, decltype(&g_mime_parser_options_free)>;
+
+// Bounds, checked before anything is copied or handed to GMime: why the message cannot be stored, or
+// an empty string.
+QString boundsError(const QByteArray &raw) {
+    if (raw.isEmpty())
+        return QStringLiteral("message is empty (0 bytes): nothing to store");
+    if (raw.size() > MessageParser::MaxMessageBytes)
+        return QStringLiteral("message is %1 MiB, over the parser's limit of %2 MiB")
+            .arg(raw.size() / (1024 * 1024))
+            .arg(MessageParser::MaxMessageBytes / (1024 * 1024));
+    const bool emptyHeaderBlock = raw.startsWith('\n') || raw.startsWith("\r\n");
+    if (raw.size() > MessageParser::MaxHeaderBlockBytes && !emptyHeaderBlock &&
+        headerBlockEnd(raw, MessageParser::MaxHeaderBlockBytes + 3) < 0)
+        return QStringLiteral("message header block is over the parser's limit of %1 KiB")
+            .arg(MessageParser::MaxHeaderBlockBytes / 1024);
+    return {};
 }
 
-ParsedMessage MessageParser::parse(const QByteArray &raw, const ParseContext &context) const {
-    ParsedMessage out;
-    const auto unstorable = [&out, &context](const QString &error) {
-        out.fatalError = error;
-        out.warnings.append(error); // also on the row, should a caller store it anyway
-        out.sentAt = context.internalDate;
-        if (context.labelIds.contains(QStringLiteral("IMPORTANT")))
-            out.priority = Priority::High;
-        return out;
-    };
-    // Bounds, checked before anything is copied or handed to GMime.
-    if (raw.isEmpty())
-        return unstorable(QStringLiteral("message is empty (0 bytes): nothing to store"));
-    if (raw.size() > MaxMessageBytes)
-        return unstorable(QStringLiteral("message is %1 MiB, over the parser's limit of %2 MiB")
-                              .arg(raw.size() / (1024 * 1024))
-                              .arg(MaxMessageBytes / (1024 * 1024)));
-    const bool emptyHeaderBlock = raw.startsWith('\n') || raw.startsWith("\r\n");
-    if (raw.size() > MaxHeaderBlockBytes && !emptyHeaderBlock &&
-        headerBlockEnd(raw, MaxHeaderBlockBytes + 3) < 0)
-        return unstorable(QStringLiteral("message header block is over the parser's limit of %1 KiB")
-                              .arg(MaxHeaderBlockBytes / 1024));
+// What Gmail knows when the message itself tells nothing: internalDate as the date, IMPORTANT.
+void applyGmailFallbacks(ParsedMessage *out, const ParseContext &context) {
+    out->sentAt = context.internalDate;
+    if (context.labelIds.contains(QStringLiteral("IMPORTANT")))
+        out->priority = Priority::High;
+}
 
-    // Own options per call: GMime's defaults are process-global, ours must not leak across threads.
-    std::unique_ptr<GMimeParserOptions, decltype(&g_mime_parser_options_free)> options(
-        g_mime_parser_options_new(), &g_mime_parser_options_free);
+// Own options per call: GMime's defaults are process-global, ours must not leak across threads.
+// hint (prepareHeaderCharsets) must outlive the options.
+ParserOptions parserOptions(const QByteArray &hint, QStringList *warnings) {
+    ParserOptions options(g_mime_parser_options_new(), &g_mime_parser_options_free);
     g_mime_parser_options_set_rfc2047_compliance_mode(options.get(), GMIME_RFC_COMPLIANCE_LOOSE);
     g_mime_parser_options_set_parameter_compliance_mode(options.get(), GMIME_RFC_COMPLIANCE_LOOSE);
     g_mime_parser_options_set_address_compliance_mode(options.get(), GMIME_RFC_COMPLIANCE_LOOSE);
     g_mime_parser_options_set_allow_addresses_without_domain(options.get(), TRUE);
     // Raw 8-bit header text: UTF-8 when it is valid UTF-8, else the charset the message declares for its
     // body (legacy clients write headers in it), else windows-1252.
-    const QByteArray hint = prepareHeaderCharsets(raw);
     const char *withHint[] = {"UTF-8", hint.constData(), "windows-1252", nullptr};
     const char *withoutHint[] = {"UTF-8", "windows-1252", nullptr};
     g_mime_parser_options_set_fallback_charsets(options.get(), hint.isEmpty() ? withoutHint : withHint);
-    g_mime_parser_options_set_warning_callback(options.get(), &onParserWarning, &out.warnings);
+    g_mime_parser_options_set_warning_callback(options.get(), &onParserWarning, warnings);
+    return options;
+}
+
+// From, To, Cc, Bcc and Reply-To.
+void readAddresses(GMimeMessage *message, GMimeParserOptions *options, ParsedMessage *out) {
+    std::vector<GPtr<InternetAddressList>> reparsed; // owns lists the InternetAddress pointers point into
+    const auto addresses = [&](GMimeAddressType type, const char *name, QStringList *list,
+                               QList<InternetAddress *> *mailboxes = nullptr) {
+        headerAddresses(message, options, type, name, list, mailboxes, &reparsed);
+    };
+    QStringList from;
+    QList<InternetAddress *> fromMailboxes;
+    addresses(GMIME_ADDRESS_TYPE_FROM, "From", &from, &fromMailboxes);
+    if (!fromMailboxes.isEmpty()) {
+        out->fromName = clean(internet_address_get_name(fromMailboxes.first()));
+        out->fromAddress =
+            clean(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(fromMailboxes.first())));
+    } else if (g_mime_object_get_header(GMIME_OBJECT(message), "From")) {
+        addWarning(&out->warnings, QStringLiteral("unreadable From header"));
+    }
+    addresses(GMIME_ADDRESS_TYPE_TO, "To", &out->to);
+    addresses(GMIME_ADDRESS_TYPE_CC, "Cc", &out->cc);
+    addresses(GMIME_ADDRESS_TYPE_BCC, "Bcc", &out->bcc);
+    QStringList replyTo;
+    addresses(GMIME_ADDRESS_TYPE_REPLY_TO, "Reply-To", &replyTo);
+    out->replyTo = replyTo.join(QStringLiteral(", "));
+}
+
+// Message-ID, In-Reply-To and References (the thread view's links).
+void readMessageIds(GMimeMessage *message, GMimeParserOptions *options, ParsedMessage *out) {
+    GMimeObject *root = GMIME_OBJECT(message);
+    const QString messageId = clean(g_mime_message_get_message_id(message));
+    if (!messageId.isEmpty())
+        out->messageIdHeader = QLatin1Char('<') + messageId + QLatin1Char('>');
+    out->inReplyTo = msgIdList(options, g_mime_object_get_header(root, "In-Reply-To"));
+    out->references = msgIdList(options, g_mime_object_get_header(root, "References"));
+}
+
+void readDate(GMimeMessage *message, const ParseContext &context, ParsedMessage *out) {
+    if (GDateTime *date = g_mime_message_get_date(message)) {
+        out->sentAt = toQDateTime(date);
+        return;
+    }
+    addWarning(&out->warnings, g_mime_object_get_header(GMIME_OBJECT(message), "Date")
+                                   ? QStringLiteral("unreadable Date header; internalDate used")
+                                   : QStringLiteral("no Date header; internalDate used"));
+    out->sentAt = context.internalDate;
+}
+
+} // namespace
+
+MessageParser::MessageParser() {
+    GMimeRuntime::ensure();
+}
+
+ParsedMessage MessageParser::parse(const QByteArray &raw, const ParseContext &context) const {
+    ParsedMessage out;
+    if (const QString error = boundsError(raw); !error.isEmpty()) {
+        out.fatalError = error;
+        out.warnings.append(error); // also on the row, should a caller store it anyway
+        applyGmailFallbacks(&out, context);
+        return out;
+    }
+    const QByteArray hint = prepareHeaderCharsets(raw);
+    const ParserOptions options = parserOptions(hint, &out.warnings);
 
     QByteArray bytes = raw; // shared, not copied, unless NUL bytes have to go
     if (raw.contains('\0')) {
         addWarning(&out.warnings, QStringLiteral("NUL bytes removed"));
         bytes.replace('\0', QByteArray()); // PostgreSQL text cannot hold NUL; GMime would stop at them
     }
-
     GPtr<GMimeStream> stream(
         g_mime_stream_mem_new_with_buffer(bytes.constData(), static_cast<gsize>(bytes.size())));
     GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
@@ -564,57 +629,20 @@ ParsedMessage MessageParser::parse(const QByteArray &raw, const ParseContext &co
     GPtr<GMimeMessage> message(g_mime_parser_construct_message(parser.get(), options.get()));
     if (!message) {
         addWarning(&out.warnings, QStringLiteral("not a MIME message; nothing could be read"));
-        out.sentAt = context.internalDate;
-        if (context.labelIds.contains(QStringLiteral("IMPORTANT")))
-            out.priority = Priority::High;
+        applyGmailFallbacks(&out, context);
         return out;
     }
-    GMimeObject *root = GMIME_OBJECT(message.get());
-
     out.subject = decodedSubject(message.get(), options.get(), &out.warnings);
-
-    std::vector<GPtr<InternetAddressList>> reparsed; // owns lists the InternetAddress pointers point into
-    const auto addresses = [&](GMimeAddressType type, const char *name, QStringList *list,
-                               QList<InternetAddress *> *mailboxes = nullptr) {
-        headerAddresses(message.get(), options.get(), type, name, list, mailboxes, &reparsed);
-    };
-    QStringList from;
-    QList<InternetAddress *> fromMailboxes;
-    addresses(GMIME_ADDRESS_TYPE_FROM, "From", &from, &fromMailboxes);
-    if (!fromMailboxes.isEmpty()) {
-        out.fromName = clean(internet_address_get_name(fromMailboxes.first()));
-        out.fromAddress =
-            clean(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(fromMailboxes.first())));
-    } else if (g_mime_object_get_header(root, "From")) {
-        addWarning(&out.warnings, QStringLiteral("unreadable From header"));
-    }
-    addresses(GMIME_ADDRESS_TYPE_TO, "To", &out.to);
-    addresses(GMIME_ADDRESS_TYPE_CC, "Cc", &out.cc);
-    addresses(GMIME_ADDRESS_TYPE_BCC, "Bcc", &out.bcc);
-    QStringList replyTo;
-    addresses(GMIME_ADDRESS_TYPE_REPLY_TO, "Reply-To", &replyTo);
-    out.replyTo = replyTo.join(QStringLiteral(", "));
-
-    const QString messageId = clean(g_mime_message_get_message_id(message.get()));
-    if (!messageId.isEmpty())
-        out.messageIdHeader = QLatin1Char('<') + messageId + QLatin1Char('>');
-    out.inReplyTo = msgIdList(options.get(), g_mime_object_get_header(root, "In-Reply-To"));
-    out.references = msgIdList(options.get(), g_mime_object_get_header(root, "References"));
-
-    if (GDateTime *date = g_mime_message_get_date(message.get())) {
-        out.sentAt = toQDateTime(date);
-    } else {
-        addWarning(&out.warnings, g_mime_object_get_header(root, "Date")
-                                      ? QStringLiteral("unreadable Date header; internalDate used")
-                                      : QStringLiteral("no Date header; internalDate used"));
-        out.sentAt = context.internalDate;
-    }
+    readAddresses(message.get(), options.get(), &out);
+    readMessageIds(message.get(), options.get(), &out);
+    readDate(message.get(), context, &out);
 
     Walker walker(context, &out);
     walker.walk(g_mime_message_get_mime_part(message.get()), QString(), 0);
 
-    out.priority =
-        context.labelIds.contains(QStringLiteral("IMPORTANT")) ? Priority::High : headerPriority(root);
+    out.priority = context.labelIds.contains(QStringLiteral("IMPORTANT"))
+                       ? Priority::High
+                       : headerPriority(GMIME_OBJECT(message.get()));
     return out;
 }
 
