@@ -77,34 +77,23 @@ bool TokenManager::fresh(const QDateTime &now) const {
            now.secsTo(m_expiresAt) > qint64(m_params.refreshMargin.count());
 }
 
+namespace {
+
+std::nullopt_t failWith(QString *error, bool *permanent, const QString &message, bool isPermanent) {
+    if (error)
+        *error = message;
+    if (permanent)
+        *permanent = isPermanent;
+    return std::nullopt;
+}
+
+} // namespace
+
 std::optional<QString> TokenManager::accessToken(bool forceRefresh, QString *error, bool *permanent) {
-    auto failWith = [&](const QString &message, bool isPermanent) -> std::optional<QString> {
-        if (error)
-            *error = message;
-        if (permanent)
-            *permanent = isPermanent;
-        return std::nullopt;
-    };
     std::unique_lock lock(m_mutex);
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    if (m_permanent) {
-        if (m_refreshing || m_failedAt.msecsTo(now) < m_params.permanentRecheck.count())
-            return failWith(m_lastError, true);
-        // Has an admin stored new keys (`integration set`) since? One row read, no token request.
-        const QByteArray envelope = m_failedEnvelope;
-        m_failedAt = now;
-        lock.unlock();
-        const bool replaced = keysReplacedSince(envelope);
-        lock.lock();
-        if (m_permanent) {
-            if (!replaced)
-                return failWith(m_lastError, true);
-            m_permanent = false;
-            m_lastError.clear();
-            m_failedAt = QDateTime();
-            forceRefresh = true; // the cached token belongs to the old keys
-        }
-    }
+    if (m_permanent && stillPermanent(lock, now, &forceRefresh))
+        return failWith(error, permanent, m_lastError, true);
     if (!forceRefresh && fresh(now))
         return m_token;
     if (forceRefresh && fresh(now) && m_tokenFromRequest && m_obtainedAt.msecsTo(now) < ForcedReuseMs)
@@ -115,18 +104,52 @@ std::optional<QString> TokenManager::accessToken(bool forceRefresh, QString *err
         m_refreshed.wait(lock, [&] { return m_generation != generation; });
         if (m_lastError.isEmpty() && !m_token.isEmpty())
             return m_token;
-        return failWith(m_lastError, m_permanent);
+        return failWith(error, permanent, m_lastError, m_permanent);
     }
     if (m_failedAt.isValid() && m_failedAt.msecsTo(now) < m_params.failureBackoff.count() &&
         !m_lastError.isEmpty())
-        return !forceRefresh && usable(now) ? std::optional<QString>(m_token) : failWith(m_lastError, false);
+        return !forceRefresh && usable(now) ? std::optional<QString>(m_token)
+                                            : failWith(error, permanent, m_lastError, false);
 
     m_refreshing = true;
     lock.unlock();
-    Outcome outcome = refresh(forceRefresh);
+    const Outcome outcome = refresh(forceRefresh);
     lock.lock();
     m_refreshing = false;
     ++m_generation;
+    remember(outcome);
+    m_refreshed.notify_all();
+    if (!outcome.error.isEmpty()) {
+        // A transient failure inside the refresh margin: the current token still works for a while.
+        if (!outcome.permanent && !forceRefresh && usable(now))
+            return m_token;
+        return failWith(error, permanent, outcome.error, outcome.permanent);
+    }
+    return m_token;
+}
+
+bool TokenManager::stillPermanent(std::unique_lock<std::mutex> &lock, const QDateTime &now,
+                                  bool *forceRefresh) {
+    if (m_refreshing || m_failedAt.msecsTo(now) < m_params.permanentRecheck.count())
+        return true;
+    // Has an admin stored new keys (`integration set`) since? One row read, no token request.
+    const QByteArray envelope = m_failedEnvelope;
+    m_failedAt = now;
+    lock.unlock();
+    const bool replaced = keysReplacedSince(envelope);
+    lock.lock();
+    if (!m_permanent)
+        return false; // another thread cleared it meanwhile
+    if (!replaced)
+        return true;
+    m_permanent = false;
+    m_lastError.clear();
+    m_failedAt = QDateTime();
+    *forceRefresh = true; // the cached token belongs to the old keys
+    return false;
+}
+
+void TokenManager::remember(const Outcome &outcome) {
     if (!outcome.token.isEmpty())
         logging::Redactor::registerSecret(outcome.token);
     if (outcome.error.isEmpty()) {
@@ -136,25 +159,17 @@ std::optional<QString> TokenManager::accessToken(bool forceRefresh, QString *err
         m_tokenFromRequest = outcome.fromRequest;
         m_lastError.clear();
         m_failedAt = QDateTime();
-    } else {
-        if (!outcome.token.isEmpty()) { // a still-valid stored token to serve while the endpoint fails
-            m_token = outcome.token;
-            m_expiresAt = outcome.expiresAt;
-            m_tokenFromRequest = false;
-        }
-        m_lastError = outcome.error;
-        m_permanent = outcome.permanent;
-        m_failedEnvelope = outcome.envelope;
-        m_failedAt = QDateTime::currentDateTimeUtc();
+        return;
     }
-    m_refreshed.notify_all();
-    if (!outcome.error.isEmpty()) {
-        // A transient failure inside the refresh margin: the current token still works for a while.
-        if (!outcome.permanent && !forceRefresh && usable(now))
-            return m_token;
-        return failWith(outcome.error, outcome.permanent);
+    if (!outcome.token.isEmpty()) { // a still-valid stored token to serve while the endpoint fails
+        m_token = outcome.token;
+        m_expiresAt = outcome.expiresAt;
+        m_tokenFromRequest = false;
     }
-    return m_token;
+    m_lastError = outcome.error;
+    m_permanent = outcome.permanent;
+    m_failedEnvelope = outcome.envelope;
+    m_failedAt = QDateTime::currentDateTimeUtc();
 }
 
 TokenManager::Outcome TokenManager::refresh(bool force) {

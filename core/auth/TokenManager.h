@@ -74,6 +74,10 @@ private:
     bool fresh(const QDateTime &now) const;  // more than refreshMargin left
     bool usable(const QDateTime &now) const; // not yet expired (30 s to spare)
     bool keysReplacedSince(const QByteArray &envelope) const;
+    // After a permanent failure (m_permanent, lock held): true while it stands; false when an admin has
+    // stored new keys since (then *forceRefresh) or another thread cleared it. May unlock to read the row.
+    bool stillPermanent(std::unique_lock<std::mutex> &lock, const QDateTime &now, bool *forceRefresh);
+    void remember(const Outcome &outcome); // a refresh's result, lock held
 
     Params m_params;
     const crypto::Vault m_vault;

@@ -139,11 +139,24 @@ std::optional<MasterKey> SecretManagerKeyProvider::fetch(QString *error) {
         return failWith(QStringLiteral("project and secret are required"));
     if (!m_params.token)
         return failWith(QStringLiteral("no access token source configured"));
-    QString tokenError;
-    const auto token = m_params.token(&tokenError);
+    QString reason;
+    const auto token = m_params.token(&reason);
     if (!token)
-        return failWith(QStringLiteral("cannot get an access token: ") + tokenError);
+        return failWith(QStringLiteral("cannot get an access token: ") + reason);
+    const std::optional<QJsonObject> json = access(*token, &reason);
+    if (!json)
+        return failWith(reason);
+    std::optional<QByteArray> data = payloadData(*json, &reason);
+    if (!data)
+        return failWith(reason);
+    auto key = MasterKey::fromKeyMaterial(*data, &reason);
+    OPENSSL_cleanse(data->data(), data->size());
+    if (!key)
+        return failWith(QStringLiteral("the secret's payload: ") + reason);
+    return key;
+}
 
+QUrl SecretManagerKeyProvider::accessUrl() const {
     QUrl url = m_params.baseUrl;
     QString path = url.path();
     if (path.endsWith(QLatin1Char('/')))
@@ -153,9 +166,12 @@ std::optional<MasterKey> SecretManagerKeyProvider::fetch(QString *error) {
                      QString::fromLatin1(QUrl::toPercentEncoding(m_params.secret)),
                      QString::fromLatin1(QUrl::toPercentEncoding(m_params.version)));
     url.setPath(path, QUrl::StrictMode);
+    return url;
+}
 
-    QNetworkRequest request(url);
-    request.setRawHeader("Authorization", "Bearer " + token->toUtf8());
+std::optional<QJsonObject> SecretManagerKeyProvider::access(const QString &token, QString *reason) {
+    QNetworkRequest request(accessUrl());
+    request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
     request.setRawHeader("Accept", "application/json");
     request.setTransferTimeout(int(m_params.timeout.count()));
     QNetworkAccessManager network;
@@ -172,24 +188,31 @@ std::optional<MasterKey> SecretManagerKeyProvider::fetch(QString *error) {
 
     const QJsonObject json = QJsonDocument::fromJson(body).object();
     OPENSSL_cleanse(body.data(), body.size());
-    if (status != 200) {
-        if (status == 0)
-            return failWith(QStringLiteral("request failed: ") + networkErrorText);
-        // Google's error body: {"error": {"code", "message", "status"}} — safe to show.
-        const QString message =
-            json.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString();
-        return failWith(QStringLiteral("HTTP %1%2")
-                            .arg(status)
-                            .arg(message.isEmpty() ? QString() : QStringLiteral(": ") + message));
+    if (status == 200)
+        return json;
+    if (status == 0) {
+        *reason = QStringLiteral("request failed: ") + networkErrorText;
+        return std::nullopt;
     }
+    // Google's error body: {"error": {"code", "message", "status"}} — safe to show.
+    const QString message =
+        json.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString();
+    *reason = QStringLiteral("HTTP %1%2")
+                  .arg(status)
+                  .arg(message.isEmpty() ? QString() : QStringLiteral(": ") + message);
+    return std::nullopt;
+}
+
+std::optional<QByteArray> SecretManagerKeyProvider::payloadData(const QJsonObject &json, QString *reason) {
     const QJsonObject payload = json.value(QStringLiteral("payload")).toObject();
     QByteArray encoded = payload.value(QStringLiteral("data")).toString().toLatin1();
     auto decoded = QByteArray::fromBase64Encoding(encoded, QByteArray::AbortOnBase64DecodingErrors);
     OPENSSL_cleanse(encoded.data(), encoded.size());
-    if (!decoded || decoded.decoded.isEmpty())
-        return failWith(QStringLiteral("the response has no base64 payload.data"));
+    if (!decoded || decoded.decoded.isEmpty()) {
+        *reason = QStringLiteral("the response has no base64 payload.data");
+        return std::nullopt;
+    }
     QByteArray data = std::move(*decoded);
-
     const QJsonValue crcValue = payload.value(QStringLiteral("dataCrc32c"));
     if (!crcValue.isUndefined()) {
         // int64 fields are JSON strings in Google's REST mapping.
@@ -198,16 +221,11 @@ std::optional<MasterKey> SecretManagerKeyProvider::fetch(QString *error) {
             crcValue.isString() ? crcValue.toString().toULongLong(&ok) : qulonglong(crcValue.toDouble(-1));
         if ((crcValue.isString() && !ok) || expected != crc32c(data)) {
             OPENSSL_cleanse(data.data(), data.size());
-            return failWith(
-                QStringLiteral("payload.dataCrc32c does not match the data (corrupted in transit)"));
+            *reason = QStringLiteral("payload.dataCrc32c does not match the data (corrupted in transit)");
+            return std::nullopt;
         }
     }
-    QString reason;
-    auto key = MasterKey::fromKeyMaterial(data, &reason);
-    OPENSSL_cleanse(data.data(), data.size());
-    if (!key)
-        return failWith(QStringLiteral("the secret's payload: ") + reason);
-    return key;
+    return data;
 }
 
 } // namespace crypto

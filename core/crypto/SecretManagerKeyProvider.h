@@ -3,6 +3,7 @@
 #include "crypto/MasterKeyProvider.h"
 
 #include <QDateTime>
+#include <QJsonObject>
 #include <QMutex>
 #include <QUrl>
 
@@ -61,6 +62,11 @@ public:
 
 private:
     std::optional<MasterKey> fetch(QString *error);
+    QUrl accessUrl() const; // secretmanager v1 projects.secrets.versions.access
+    // The 200 answer's JSON, or nullopt with *reason (HTTP status and Google's message, never the body).
+    std::optional<QJsonObject> access(const QString &token, QString *reason);
+    // payload.data, base64-decoded and checked against payload.dataCrc32c when that is present.
+    static std::optional<QByteArray> payloadData(const QJsonObject &json, QString *reason);
 
     Params m_params;
     QString m_configError;

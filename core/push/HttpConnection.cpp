@@ -97,35 +97,71 @@ void HttpConnection::process() {
     }
 }
 
+namespace {
+
+// RFC 9112 §2.2: lines end in CRLF; a bare CR or LF (or a NUL) is refused.
+bool hasBadLineEnd(const QByteArray &head) {
+    for (qsizetype i = 0; i < head.size(); ++i) {
+        const char c = head.at(i);
+        if (c == '\0' || (c == '\n' && (i == 0 || head.at(i - 1) != '\r')) ||
+            (c == '\r' && (i + 1 == head.size() || head.at(i + 1) != '\n')))
+            return true;
+    }
+    return false;
+}
+
+// RFC 9112 §6.3: a list of identical values may be taken as one; anything else is invalid.
+bool readContentLength(const QByteArray &value, QByteArray *length, bool *hasLength) {
+    for (const QByteArray &item : value.split(',')) {
+        const QByteArray v = item.trimmed();
+        if (v.isEmpty() || v.size() > 18 || (*hasLength && v != *length))
+            return false;
+        for (const char c : v)
+            if (c < '0' || c > '9')
+                return false;
+        *length = v;
+        *hasLength = true;
+    }
+    return true;
+}
+
+} // namespace
+
 int HttpConnection::parseHead(const QByteArray &head) {
     m_request.method.clear();
     m_request.path.clear();
     m_request.headers.clear();
     m_request.body.clear();
     m_contentLength = 0;
-    // RFC 9112 §2.2: lines end in CRLF; a bare CR or LF (or a NUL) is refused.
-    for (qsizetype i = 0; i < head.size(); ++i) {
-        const char c = head.at(i);
-        if (c == '\0' || (c == '\n' && (i == 0 || head.at(i - 1) != '\r')) ||
-            (c == '\r' && (i + 1 == head.size() || head.at(i + 1) != '\n')))
-            return 400;
-    }
+    if (hasBadLineEnd(head))
+        return 400;
     QList<QByteArray> lines = head.chopped(2).split('\n');
     for (QByteArray &line : lines)
         if (line.endsWith('\r'))
             line.chop(1);
+    bool http11 = false;
+    if (const int status = parseRequestLine(lines.first(), &http11))
+        return status;
+    if (const int status = parseFields(lines))
+        return status;
+    return checkFields(http11);
+}
 
+int HttpConnection::parseRequestLine(const QByteArray &line, bool *http11) {
     // RFC 9112 §3: request-line = method SP request-target SP HTTP-version.
-    const QList<QByteArray> parts = lines.first().split(' ');
+    const QList<QByteArray> parts = line.split(' ');
     if (parts.size() != 3 || !isToken(parts[0]) || !parts[1].startsWith('/'))
         return 400;
     if (parts[2] != "HTTP/1.1" && parts[2] != "HTTP/1.0")
         return parts[2].startsWith("HTTP/") ? 505 : 400;
-    const bool http11 = parts[2] == "HTTP/1.1";
+    *http11 = parts[2] == "HTTP/1.1";
     m_request.method = parts[0];
     m_request.path = parts[1];
-    m_keepAlive = http11; // HTTP/1.0: one request per connection
+    m_keepAlive = *http11; // HTTP/1.0: one request per connection
+    return 0;
+}
 
+int HttpConnection::parseFields(const QList<QByteArray> &lines) {
     if (lines.size() - 1 > m_listener->m_limits.maxHeaderFields)
         return 431;
     for (qsizetype i = 1; i < lines.size(); ++i) {
@@ -136,7 +172,10 @@ int HttpConnection::parseHead(const QByteArray &head) {
             return 400;
         m_request.headers.append({line.left(colon).toLower(), line.mid(colon + 1).trimmed()});
     }
+    return 0;
+}
 
+int HttpConnection::checkFields(bool http11) {
     int hosts = 0;
     QByteArray length;
     bool hasLength = false;
@@ -149,18 +188,8 @@ int HttpConnection::parseHead(const QByteArray &head) {
         } else if (name == "transfer-encoding") {
             // RFC 9112 §6.1: a transfer coding the server does not take → 501. Pub/Sub sends Content-Length.
             return 501;
-        } else if (name == "content-length") {
-            // RFC 9112 §6.3: a list of identical values may be taken as one; anything else is invalid.
-            for (const QByteArray &item : value.split(',')) {
-                const QByteArray v = item.trimmed();
-                if (v.isEmpty() || v.size() > 18 || (hasLength && v != length))
-                    return 400;
-                for (const char c : v)
-                    if (c < '0' || c > '9')
-                        return 400;
-                length = v;
-                hasLength = true;
-            }
+        } else if (name == "content-length" && !readContentLength(value, &length, &hasLength)) {
+            return 400;
         }
     }
     if (http11 && hosts != 1) // RFC 9112 §3.2: exactly one Host in HTTP/1.1

@@ -30,6 +30,9 @@ private:
     void process();
     // 0 when the head is acceptable, else the status to refuse it with.
     int parseHead(const QByteArray &head);
+    int parseRequestLine(const QByteArray &line, bool *http11); // method, path, keep-alive
+    int parseFields(const QList<QByteArray> &lines);            // the header fields after the request line
+    int checkFields(bool http11);                               // Host, Connection, Content-Length …
     // Rate, routing and the body limit once the head is parsed; false when refused.
     bool checkRequest();
     void dispatch();
