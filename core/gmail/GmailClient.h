@@ -6,6 +6,7 @@
 #include "gmail/GmailTransport.h"
 #include "gmail/GmailTypes.h"
 
+#include <QJsonObject>
 #include <QObject>
 
 #include <atomic>
