@@ -293,7 +293,7 @@ void JobTableModel::refresh() {
 }
 
 void JobTableModel::setJobs(QList<db::JobRecord> jobs) {
-    QHash<qint64, syncengine::ProgressEvent> live;
+    QHash<qint64, syncengine::ProgressUpdate> live;
     for (db::JobRecord &j : jobs) {
         const auto event = m_live.constFind(j.id);
         if (j.status != QLatin1String("running") || event == m_live.cend())
@@ -334,7 +334,7 @@ void JobTableModel::setJobs(QList<db::JobRecord> jobs) {
     Q_EMIT refreshed();
 }
 
-void JobTableModel::applyProgress(const syncengine::ProgressEvent &event) {
+void JobTableModel::applyProgress(const syncengine::ProgressUpdate &event) {
     m_live.insert(event.jobId, event);
     for (int row = 0; row < m_jobs.size(); ++row) {
         db::JobRecord &j = m_jobs[row];

@@ -3,7 +3,7 @@
 #include "jobs/JobKind.h"
 
 #include "db/AdminQueries.h"
-#include "sync/ProgressListener.h"
+#include "sync/ProgressUpdate.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
@@ -56,7 +56,7 @@ public:
 
 public Q_SLOTS:
     void refresh();
-    void applyProgress(const syncengine::ProgressEvent &event);
+    void applyProgress(const syncengine::ProgressUpdate &event);
 
 Q_SIGNALS:
     void refreshed();
@@ -69,7 +69,7 @@ private:
 
     DbExecutor *m_executor;
     QList<db::JobRecord> m_jobs;
-    QHash<qint64, syncengine::ProgressEvent> m_live; // see TenantTableModel::m_live
+    QHash<qint64, syncengine::ProgressUpdate> m_live; // see TenantTableModel::m_live
     db::JobFilter m_filter;
     QHash<qint64, QString> m_knownStatus; // job id → status last seen (across filters)
     bool m_loadedOnce = false;

@@ -263,7 +263,7 @@ void TenantTableModel::refresh() {
 }
 
 void TenantTableModel::setTenants(QList<db::TenantOverview> tenants) {
-    QHash<qint64, syncengine::ProgressEvent> live;
+    QHash<qint64, syncengine::ProgressUpdate> live;
     for (db::TenantOverview &t : tenants) {
         const auto event = m_live.constFind(t.runningJobId);
         if (t.runningJobId <= 0 || event == m_live.cend())
@@ -293,7 +293,7 @@ void TenantTableModel::setTenants(QList<db::TenantOverview> tenants) {
     Q_EMIT refreshed();
 }
 
-void TenantTableModel::applyProgress(const syncengine::ProgressEvent &event) {
+void TenantTableModel::applyProgress(const syncengine::ProgressUpdate &event) {
     const int row = rowOf(event.tenantId);
     if (row < 0) {
         Q_EMIT unknownJobSeen();

@@ -2,7 +2,7 @@
 
 #include "db/AdminQueries.h"
 #include "db/TenantRepository.h"
-#include "sync/ProgressListener.h"
+#include "sync/ProgressUpdate.h"
 #include "sync/SyncOptions.h"
 
 #include <QAbstractTableModel>
@@ -67,7 +67,7 @@ public:
 
 public Q_SLOTS:
     void refresh();
-    void applyProgress(const syncengine::ProgressEvent &event);
+    void applyProgress(const syncengine::ProgressUpdate &event);
 
 Q_SIGNALS:
     void refreshed();
@@ -82,7 +82,7 @@ private:
     QList<db::TenantOverview> m_tenants;
     // The newest event per running job: the row's processed_count only moves at checkpoints, the events
     // in between, so a reload must not move a bar backwards.
-    QHash<qint64, syncengine::ProgressEvent> m_live;
+    QHash<qint64, syncengine::ProgressUpdate> m_live;
     // The engine's: a lock whose holder is silent this long is free (SyncOptions, heartbeats every 3 s).
     int m_staleAfterSeconds = syncengine::SyncOptions().leaseStaleAfterSeconds;
     bool m_loading = false;
