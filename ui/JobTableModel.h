@@ -65,6 +65,11 @@ Q_SIGNALS:
     void jobFailed(const db::JobRecord &job);
 
 private:
+    // data() by role: the column's text and sort key, a counter column's number, the delegate's roles.
+    QVariant displayText(const db::JobRecord &j, int column) const;
+    QVariant sortKey(const db::JobRecord &j, int column) const;
+    static std::optional<qint64> counter(const db::JobRecord &j, int column);
+    static QVariant progressData(const db::JobRecord &j, int column, int role);
     void setJobs(QList<db::JobRecord> jobs);
 
     DbExecutor *m_executor;

@@ -78,7 +78,12 @@ Q_SIGNALS:
 
 private:
     void createActions();
+    void createMenusAndToolBar();
     void createTenantsPage();
+    void createCentralWidget(); // the database banner above the tabs
+    void createStatusBar();
+    void connectModels(); // live progress, refresh timers, load failures
+    void tenantsRefreshed();
     void updateActions();
     void updateStatusBar();
     void enqueue(const jobs::JobParams &params, bool force);
@@ -119,6 +124,7 @@ private:
     QAction *m_connectAction = nullptr;
     QAction *m_reconnectAction = nullptr;
     QAction *m_deactivateAction = nullptr;
+    QAction *m_quitAction = nullptr;
 };
 
 } // namespace ui

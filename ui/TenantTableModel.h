@@ -59,8 +59,8 @@ public:
     int rowOf(const QString &tenantId) const;
     void setStaleAfterSeconds(int seconds) { m_staleAfterSeconds = seconds; }
 
-    static SyncStateInfo stateOf(const db::TenantOverview &tenant, int staleAfterSeconds);
-    static QString describeState(const db::TenantOverview &tenant, int staleAfterSeconds);
+    static SyncStateInfo stateOf(const db::TenantOverview &t, int staleAfterSeconds);
+    static QString describeState(const db::TenantOverview &t, int staleAfterSeconds);
     static QString formatAge(qint64 seconds);
     // The "Failed items" tooltip: how many, and how many of them are permanent.
     static QString failedTooltip(const db::TenantOverview &tenant);
@@ -76,6 +76,12 @@ Q_SIGNALS:
     void unknownJobSeen();
 
 private:
+    // data() by role: the column's text, tooltip and sort key; the roles the delegates and tests read.
+    QVariant displayText(const db::TenantOverview &t, int column) const;
+    static QString integrationText(const db::TenantOverview &t);
+    QVariant toolTip(const db::TenantOverview &t, int column) const;
+    QVariant sortKey(const db::TenantOverview &t, int column) const;
+    QVariant stateData(const db::TenantOverview &t, int column, int role) const;
     void setTenants(QList<db::TenantOverview> tenants);
 
     DbExecutor *m_executor;
