@@ -807,6 +807,22 @@
         <translation>Einstellungen</translation>
     </message>
     <message>
+        <source>Database</source>
+        <translation>Datenbank</translation>
+    </message>
+    <message>
+        <source>Google OAuth client</source>
+        <translation>Google-OAuth-Client</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>Synchronisation</translation>
+    </message>
+    <message>
+        <source>Gmail quota</source>
+        <translation>Gmail-Kontingent</translation>
+    </message>
+    <message>
         <source>System keychain</source>
         <translation>Schlüsselbund des Systems</translation>
     </message>

@@ -209,6 +209,39 @@ struct Walker {
     // The attributes of an allowed element, canonical; false when the element itself must go
     // (an <img> without an acceptable source).
     bool attributes(const QByteArray &tag, const GumboVector &attrs, QString *rendered) {
+        const bool isImg = tag == "img";
+        bool hasSource = false;
+        for (unsigned i = 0; i < attrs.length; ++i) {
+            const auto *a = static_cast<const GumboAttribute *>(attrs.data[i]);
+            const QByteArray name(a->name); // gumbo lower-cases HTML attribute names
+            const QString raw = attributeValue(a);
+            QString value;
+            if (name == "style") {
+                int dropped = 0;
+                value = HtmlSanitizer::sanitizeStyle(raw, &dropped);
+                result.blockedRemote += dropped;
+            } else if (name == "href" && tag == "a") {
+                if (HtmlSanitizer::isSafeLink(raw))
+                    value = QUrl(*cleanUrl(raw), QUrl::TolerantMode).toString(QUrl::FullyEncoded);
+            } else if (name == "src" && isImg) {
+                value = imageSource(raw);
+                hasSource = !value.isNull();
+            } else if (name == "background") {
+                ++result.blockedRemote; // an image fetched by QTextDocument: never
+            } else {
+                value = plainAttribute(tag, name, raw);
+            }
+            // Everything else is dropped: on* handlers, srcset, formaction, xlink:href, class, id, …
+            if (value.isEmpty())
+                continue;
+            *rendered +=
+                QStringLiteral(" %1=\"%2\"").arg(QLatin1String(name), escape(value, EscapeFor::Attribute));
+        }
+        return !isImg || hasSource;
+    }
+
+    // An attribute that is plain text or a simple value of a known shape; empty: dropped.
+    static QString plainAttribute(const QByteArray &tag, const QByteArray &name, const QString &raw) {
         static const QRegularExpression number(QStringLiteral("^[0-9]{1,4}%?$"));
         static const QRegularExpression small(QStringLiteral("^[0-9]{1,3}$"));
         static const QRegularExpression colour(QStringLiteral("^(#[0-9A-Fa-f]{3,8}|[A-Za-z]{1,20})$"));
@@ -220,83 +253,63 @@ struct Walker {
         static const QRegularExpression fontSize(QStringLiteral("^[+-]?[1-7]$"));
         static const QRegularExpression listType(QStringLiteral("^(1|a|A|i|I|disc|circle|square)$"));
         static const QRegularExpression anchorName(QStringLiteral("^[A-Za-z0-9_.:-]{1,100}$"));
-
-        bool isImg = tag == "img";
-        bool hasSource = false;
-        for (unsigned i = 0; i < attrs.length; ++i) {
-            const auto *a = static_cast<const GumboAttribute *>(attrs.data[i]);
-            const QByteArray name(a->name); // gumbo lower-cases HTML attribute names
-            const QString raw = attributeValue(a);
-            QString value;
-            if (name == "title" || (name == "alt" && isImg)) {
-                value = raw;
-            } else if (name == "width" || name == "height") {
-                value = simpleValue(raw, number);
-            } else if (name == "colspan" || name == "rowspan" || name == "border" || name == "cellpadding" ||
-                       name == "cellspacing" || name == "start") {
-                value = simpleValue(raw, small);
-            } else if (name == "bgcolor" || (name == "color" && tag == "font")) {
-                value = simpleValue(raw, colour);
-            } else if (name == "align" || name == "valign") {
-                value = simpleValue(raw, align).toLower();
-            } else if (name == "dir") {
-                value = simpleValue(raw, dir).toLower();
-            } else if (name == "lang") {
-                value = simpleValue(raw, lang);
-            } else if (name == "face" && tag == "font") {
-                value = simpleValue(raw, face);
-            } else if (name == "size" && tag == "font") {
-                value = simpleValue(raw, fontSize);
-            } else if (name == "type" && (tag == "ol" || tag == "ul" || tag == "li")) {
-                value = simpleValue(raw, listType);
-            } else if (name == "name" && tag == "a") {
-                value = simpleValue(raw, anchorName);
-            } else if (name == "style") {
-                int dropped = 0;
-                value = HtmlSanitizer::sanitizeStyle(raw, &dropped);
-                result.blockedRemote += dropped;
-            } else if (name == "href" && tag == "a") {
-                if (HtmlSanitizer::isSafeLink(raw))
-                    value = QUrl(*cleanUrl(raw), QUrl::TolerantMode).toString(QUrl::FullyEncoded);
-            } else if (name == "src" && isImg) {
-                value = HtmlSanitizer::canonicalDataImage(raw);
-                if (value.isNull()) {
-                    const QString remote = HtmlSanitizer::canonicalRemoteUrl(raw);
-                    const QString cleaned = cleanUrl(raw).value_or(QString());
-                    if (!remote.isNull() || cleaned.startsWith(QLatin1String("//"))) {
-                        if (!remote.isNull() && options.allowRemoteImages) {
-                            value = remote;
-                            result.remoteImageUrls += remote;
-                        } else {
-                            ++result.blockedRemote;
-                            ++result.blockedRemoteImages;
-                        }
-                    }
-                    // cid: the product stores attachment metadata only (EmailRecord::attachmentsJson has
-                    // no content), so an inline part cannot be resolved: the image is not shown.
-                }
-                hasSource = !value.isNull();
-            } else if (name == "background") {
-                ++result.blockedRemote; // an image fetched by QTextDocument: never
-            }
-            // Everything else is dropped: on* handlers, srcset, formaction, xlink:href, class, id, …
-            if (value.isEmpty())
-                continue;
-            *rendered +=
-                QStringLiteral(" %1=\"%2\"").arg(QLatin1String(name), escape(value, EscapeFor::Attribute));
-        }
-        return !isImg || hasSource;
+        if (name == "title" || (name == "alt" && tag == "img"))
+            return raw;
+        if (name == "width" || name == "height")
+            return simpleValue(raw, number);
+        if (name == "colspan" || name == "rowspan" || name == "border" || name == "cellpadding" ||
+            name == "cellspacing" || name == "start")
+            return simpleValue(raw, small);
+        if (name == "bgcolor" || (name == "color" && tag == "font"))
+            return simpleValue(raw, colour);
+        if (name == "align" || name == "valign")
+            return simpleValue(raw, align).toLower();
+        if (name == "dir")
+            return simpleValue(raw, dir).toLower();
+        if (name == "lang")
+            return simpleValue(raw, lang);
+        if (name == "face" && tag == "font")
+            return simpleValue(raw, face);
+        if (name == "size" && tag == "font")
+            return simpleValue(raw, fontSize);
+        if (name == "type" && (tag == "ol" || tag == "ul" || tag == "li"))
+            return simpleValue(raw, listType);
+        if (name == "name" && tag == "a")
+            return simpleValue(raw, anchorName);
+        return {};
     }
 
+    // An <img src>: a data: image in canonical form, or an allowed remote URL (recorded); null: not shown.
+    QString imageSource(const QString &raw) {
+        QString value = HtmlSanitizer::canonicalDataImage(raw);
+        if (!value.isNull())
+            return value;
+        const QString remote = HtmlSanitizer::canonicalRemoteUrl(raw);
+        const QString cleaned = cleanUrl(raw).value_or(QString());
+        if (!remote.isNull() || cleaned.startsWith(QLatin1String("//"))) {
+            if (!remote.isNull() && options.allowRemoteImages) {
+                value = remote;
+                result.remoteImageUrls += remote;
+            } else {
+                ++result.blockedRemote;
+                ++result.blockedRemoteImages;
+            }
+        }
+        // cid: the product stores attachment metadata only (EmailRecord::attachmentsJson has no content), so
+        // an inline part cannot be resolved: the image is not shown.
+        return value;
+    }
+
+    struct Frame {
+        const GumboNode *node;
+        unsigned next;
+        QByteArray close; // end tag written after the children (empty: none)
+    };
+
+    // Depth-first over the tree with an explicit stack (a deeply nested message must not overflow ours).
     void run(const GumboNode *root) {
-        struct Frame {
-            const GumboNode *node;
-            unsigned next;
-            QByteArray close; // end tag written after the children (empty: none)
-        };
         std::vector<Frame> stack;
         stack.push_back({root, 0, {}});
-        int depth = 0; // elements open in the output
         while (!stack.empty()) {
             Frame &frame = stack.back();
             const GumboVector &children = frame.node->v.element.children;
@@ -319,55 +332,66 @@ struct Walker {
             case GUMBO_NODE_DOCUMENT:
             case GUMBO_NODE_TEMPLATE:
                 break;
-            case GUMBO_NODE_ELEMENT: {
-                const GumboElement &e = child->v.element;
-                if (e.tag_namespace != GUMBO_NAMESPACE_HTML)
-                    break; // <svg>, <math> and everything inside them
-                const QByteArray tag =
-                    e.tag == GUMBO_TAG_UNKNOWN ? QByteArray() : QByteArray(gumbo_normalized_tagname(e.tag));
-                if (droppedWithContent().contains(tag)) {
-                    if (tag == "script")
-                        ++result.removedScripts;
-                    else if (tag == "link" || tag == "base")
-                        ++result.blockedRemote;
-                    else if (tag == "style" && child->v.element.children.length > 0) {
-                        QString css;
-                        for (unsigned i = 0; i < e.children.length; ++i) {
-                            const auto *t = static_cast<const GumboNode *>(e.children.data[i]);
-                            if (t->type == GUMBO_NODE_TEXT || t->type == GUMBO_NODE_WHITESPACE)
-                                css += fromUtf8(t->v.text.text);
-                        }
-                        if (cssLooksRemote(css))
-                            ++result.blockedRemote;
-                    }
-                    break;
-                }
-                QByteArray close;
-                if (allowedElements().contains(tag) && depth < kMaxDepth) {
-                    QString attrs;
-                    if (!attributes(tag, e.attributes, &attrs))
-                        break; // an image we will not show
-                    out += QLatin1Char('<') + QLatin1String(tag) + attrs + QLatin1Char('>');
-                    if (voidElements().contains(tag))
-                        break;
-                    close = tag;
-                } else if (unwrappedToDiv().contains(tag) && depth < kMaxDepth) {
-                    out += QLatin1String("<div>");
-                    close = "div";
-                } else {
-                    // Unknown or disallowed container (html, body, button, label, custom tags…): its
-                    // content stays, the tag goes.
-                    if (voidElements().contains(tag))
-                        break;
-                }
-                if (!close.isEmpty())
-                    ++depth;
-                stack.push_back({child, 0, close}); // `frame` may dangle from here on
+            case GUMBO_NODE_ELEMENT:
+                element(child, stack); // `frame` may dangle from here on
                 break;
-            }
             }
         }
     }
+
+    // Writes an element's start tag (or nothing) and pushes it when its children are to be walked.
+    void element(const GumboNode *node, std::vector<Frame> &stack) {
+        const GumboElement &e = node->v.element;
+        if (e.tag_namespace != GUMBO_NAMESPACE_HTML)
+            return; // <svg>, <math> and everything inside them
+        const QByteArray tag =
+            e.tag == GUMBO_TAG_UNKNOWN ? QByteArray() : QByteArray(gumbo_normalized_tagname(e.tag));
+        if (droppedWithContent().contains(tag)) {
+            countDropped(tag, e);
+            return;
+        }
+        QByteArray close;
+        if (allowedElements().contains(tag) && depth < kMaxDepth) {
+            QString attrs;
+            if (!attributes(tag, e.attributes, &attrs))
+                return; // an image we will not show
+            out += QLatin1Char('<') + QLatin1String(tag) + attrs + QLatin1Char('>');
+            if (voidElements().contains(tag))
+                return;
+            close = tag;
+        } else if (unwrappedToDiv().contains(tag) && depth < kMaxDepth) {
+            out += QLatin1String("<div>");
+            close = "div";
+        } else if (voidElements().contains(tag)) {
+            // Unknown or disallowed (html, body, button, label, custom tags…): the tag goes, the content
+            // stays; a void one has none.
+            return;
+        }
+        if (!close.isEmpty())
+            ++depth;
+        stack.push_back({node, 0, close});
+    }
+
+    // What an element dropped with its content counts as: a script, a remote load (<link>, <base>, a
+    // <style> that fetches).
+    void countDropped(const QByteArray &tag, const GumboElement &e) {
+        if (tag == "script") {
+            ++result.removedScripts;
+        } else if (tag == "link" || tag == "base") {
+            ++result.blockedRemote;
+        } else if (tag == "style" && e.children.length > 0) {
+            QString css;
+            for (unsigned i = 0; i < e.children.length; ++i) {
+                const auto *t = static_cast<const GumboNode *>(e.children.data[i]);
+                if (t->type == GUMBO_NODE_TEXT || t->type == GUMBO_NODE_WHITESPACE)
+                    css += fromUtf8(t->v.text.text);
+            }
+            if (cssLooksRemote(css))
+                ++result.blockedRemote;
+        }
+    }
+
+    int depth = 0; // elements open in the output
 };
 
 } // namespace

@@ -136,93 +136,106 @@ QVariant JobTableModel::data(const QModelIndex &index, int role) const {
     const db::SyncJob *j = job(index.row());
     if (!j)
         return {};
-    const bool running = j->status == QLatin1String("running");
+    const int column = index.column();
     switch (role) {
-    case JobIdRole:
-        return j->id;
-    case ProgressRole:
-        if (index.column() == Progress && running && j->progressTotal && *j->progressTotal > 0)
-            return int(qBound(qint64(0), j->processed * 100 / *j->progressTotal, qint64(100)));
-        return -1;
-    case RateRole:
-        return running ? j->messagesPerSecond : 0.0;
-    case EtaRole:
-        if (running && j->progressTotal && j->messagesPerSecond > 0)
-            return qint64(double(qMax<qint64>(0, *j->progressTotal - j->processed)) / j->messagesPerSecond);
-        return qint64(-1);
+    case Qt::DisplayRole:
+        return displayText(*j, column);
     case Qt::ToolTipRole:
-        if (index.column() == Failed && j->failed > 0)
+        if (column == Failed && j->failed > 0)
             return tr("%n message(s) could not be stored; the job details list them", nullptr,
                       int(j->failed));
         return j->errorMessage.isEmpty() ? QVariant() : QVariant(j->errorMessage);
-    case Qt::ForegroundRole:
-        return index.column() == Failed && j->failed > 0 ? QVariant(QColor(0xc5, 0x22, 0x1f)) : QVariant();
-    case Qt::TextAlignmentRole:
-        return index.column() >= Processed && index.column() <= Failed
-                   ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
-                   : QVariant();
     case SortRole:
-        switch (index.column()) {
-        case Id:
-            return j->id;
-        case Started:
-            return j->startedAt;
-        case Duration:
-            return durationSeconds(*j);
-        case Processed:
-            return j->processed;
-        case Inserted:
-            return j->inserted;
-        case Updated:
-            return j->updated;
-        case Deleted:
-            return j->deleted;
-        case Skipped:
-            return j->skipped;
-        case Failed:
-            return j->failed;
-        default:
-            return data(index, Qt::DisplayRole);
-        }
-    case Qt::DisplayRole: {
-        const QLocale locale;
-        switch (index.column()) {
-        case Id:
-            return j->id;
-        case Tenant:
-            return j->tenantId;
-        case Kind:
-            return j->force ? tr("%1 (forced)").arg(kindText(j->kind)) : kindText(j->kind);
-        case Status:
-            return statusText(j->status);
-        case Started:
-            return j->startedAt.isValid() ? locale.toString(j->startedAt.toLocalTime(), QLocale::ShortFormat)
-                                          : QString();
-        case Duration: {
-            const qint64 s = durationSeconds(*j);
-            return s < 0 ? QString() : TenantTableModel::formatAge(s);
-        }
-        case Progress:
-            if (running)
-                return j->phase;
-            return {};
-        case Processed:
-            return locale.toString(j->processed);
-        case Inserted:
-            return locale.toString(j->inserted);
-        case Updated:
-            return locale.toString(j->updated);
-        case Deleted:
-            return locale.toString(j->deleted);
-        case Skipped:
-            return locale.toString(j->skipped);
-        case Failed:
-            return locale.toString(j->failed);
-        case HistoryIds:
-            return historyIds(*j);
-        }
-        return {};
+        return sortKey(*j, column);
+    case Qt::ForegroundRole:
+        return column == Failed && j->failed > 0 ? QVariant(QColor(0xc5, 0x22, 0x1f)) : QVariant();
+    case Qt::TextAlignmentRole:
+        return column >= Processed && column <= Failed ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
+                                                       : QVariant();
+    default:
+        return progressData(*j, column, role);
     }
+}
+
+QVariant JobTableModel::displayText(const db::SyncJob &j, int column) const {
+    const QLocale locale;
+    if (const auto count = counter(j, column))
+        return locale.toString(*count);
+    switch (column) {
+    case Id:
+        return j.id;
+    case Tenant:
+        return j.tenantId;
+    case Kind:
+        return j.force ? tr("%1 (forced)").arg(kindText(j.kind)) : kindText(j.kind);
+    case Status:
+        return statusText(j.status);
+    case Started:
+        return j.startedAt.isValid() ? locale.toString(j.startedAt.toLocalTime(), QLocale::ShortFormat)
+                                     : QString();
+    case Duration: {
+        const qint64 s = durationSeconds(j);
+        return s < 0 ? QString() : TenantTableModel::formatAge(s);
+    }
+    case Progress:
+        if (j.status == QLatin1String("running"))
+            return j.phase;
+        return {};
+    case HistoryIds:
+        return historyIds(j);
+    }
+    return {};
+}
+
+QVariant JobTableModel::sortKey(const db::SyncJob &j, int column) const {
+    if (const auto count = counter(j, column))
+        return *count;
+    switch (column) {
+    case Id:
+        return j.id;
+    case Started:
+        return j.startedAt;
+    case Duration:
+        return durationSeconds(j);
+    default:
+        return displayText(j, column);
+    }
+}
+
+std::optional<qint64> JobTableModel::counter(const db::SyncJob &j, int column) {
+    switch (column) {
+    case Processed:
+        return j.processed;
+    case Inserted:
+        return j.inserted;
+    case Updated:
+        return j.updated;
+    case Deleted:
+        return j.deleted;
+    case Skipped:
+        return j.skipped;
+    case Failed:
+        return j.failed;
+    default:
+        return std::nullopt;
+    }
+}
+
+QVariant JobTableModel::progressData(const db::SyncJob &j, int column, int role) {
+    const bool running = j.status == QLatin1String("running");
+    switch (role) {
+    case JobIdRole:
+        return j.id;
+    case ProgressRole:
+        if (column == Progress && running && j.progressTotal && *j.progressTotal > 0)
+            return int(qBound(qint64(0), j.processed * 100 / *j.progressTotal, qint64(100)));
+        return -1;
+    case RateRole:
+        return running ? j.messagesPerSecond : 0.0;
+    case EtaRole:
+        if (running && j.progressTotal && j.messagesPerSecond > 0)
+            return qint64(double(qMax<qint64>(0, *j.progressTotal - j.processed)) / j.messagesPerSecond);
+        return qint64(-1);
     default:
         return {};
     }
@@ -295,7 +308,7 @@ void JobTableModel::refresh() {
 }
 
 void JobTableModel::setJobs(QList<db::SyncJob> jobs) {
-    QHash<qint64, syncengine::ProgressEvent> live;
+    QHash<qint64, syncengine::ProgressUpdate> live;
     for (db::SyncJob &j : jobs) {
         const auto event = m_live.constFind(j.id);
         if (j.status != QLatin1String("running") || event == m_live.cend())
@@ -336,7 +349,7 @@ void JobTableModel::setJobs(QList<db::SyncJob> jobs) {
     Q_EMIT refreshed();
 }
 
-void JobTableModel::applyProgress(const syncengine::ProgressEvent &event) {
+void JobTableModel::applyProgress(const syncengine::ProgressUpdate &event) {
     m_live.insert(event.jobId, event);
     for (int row = 0; row < m_jobs.size(); ++row) {
         db::SyncJob &j = m_jobs[row];

@@ -3,7 +3,7 @@
 #include "jobs/JobKind.h"
 
 #include "db/JobRepository.h"
-#include "sync/ProgressListener.h"
+#include "sync/ProgressUpdate.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
@@ -56,7 +56,7 @@ public:
 
 public Q_SLOTS:
     void refresh();
-    void applyProgress(const syncengine::ProgressEvent &event);
+    void applyProgress(const syncengine::ProgressUpdate &event);
 
 Q_SIGNALS:
     void refreshed();
@@ -65,11 +65,16 @@ Q_SIGNALS:
     void jobFailed(const db::SyncJob &job);
 
 private:
+    // data() by role: the column's text and sort key, a counter column's number, the delegate's roles.
+    QVariant displayText(const db::SyncJob &j, int column) const;
+    QVariant sortKey(const db::SyncJob &j, int column) const;
+    static std::optional<qint64> counter(const db::SyncJob &j, int column);
+    static QVariant progressData(const db::SyncJob &j, int column, int role);
     void setJobs(QList<db::SyncJob> jobs);
 
     DbExecutor *m_executor;
     QList<db::SyncJob> m_jobs;
-    QHash<qint64, syncengine::ProgressEvent> m_live; // see TenantTableModel::m_live
+    QHash<qint64, syncengine::ProgressUpdate> m_live; // see TenantTableModel::m_live
     db::JobFilter m_filter;
     QHash<qint64, QString> m_knownStatus; // job id → status last seen (across filters)
     bool m_loadedOnce = false;

@@ -33,17 +33,44 @@ JobsPage::JobsPage(JobTableModel *model, DbExecutor *executor, QWidget *parent)
     , m_charts(new JobCharts(executor, this)) {
     m_status->setObjectName(QStringLiteral("jobStatusFilter"));
     m_onlySelected->setObjectName(QStringLiteral("jobTenantFilter"));
-    m_view->setObjectName(QStringLiteral("jobView"));
-    m_detail->setObjectName(QStringLiteral("jobDetail"));
-    m_failureBox->setObjectName(QStringLiteral("jobFailures"));
-    m_failureLabel->setObjectName(QStringLiteral("jobFailureLabel"));
-    m_failureView->setObjectName(QStringLiteral("jobFailureView"));
     m_status->addItem(tr("All statuses"), QString());
     for (const char *status : {"queued", "running", "succeeded", "failed", "cancelled"})
         m_status->addItem(JobTableModel::statusText(QLatin1String(status)), QLatin1String(status));
+    setUpJobView();
+    auto *filters = new QHBoxLayout;
+    filters->addWidget(new QLabel(tr("Status:"), this));
+    filters->addWidget(m_status);
+    filters->addWidget(m_onlySelected);
+    filters->addStretch();
+    auto *tabs = new QTabWidget(this);
+    m_bottomTabs = tabs;
+    tabs->addTab(createDetailPane(), tr("Details"));
+    tabs->addTab(m_charts, tr("Charts"));
+    auto *splitter = new QSplitter(Qt::Vertical, this);
+    splitter->addWidget(m_view);
+    splitter->addWidget(tabs);
+    splitter->setStretchFactor(0, 3);
+    splitter->setStretchFactor(1, 2);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(filters);
+    layout->addWidget(splitter, 1);
 
+    connect(m_status, &QComboBox::currentIndexChanged, this, &JobsPage::applyFilter);
+    connect(m_onlySelected, &QCheckBox::toggled, this, &JobsPage::applyFilter);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &JobsPage::showDetail);
+    connect(model, &JobTableModel::refreshed, this, &JobsPage::showDetail);
+    connect(m_failureModel, &JobFailureModel::loaded, this, &JobsPage::showFailures);
+    connect(m_failureModel, &JobFailureModel::loadFailed, this, [this](const QString &error) {
+        m_failureLabel->setText(tr("The failed messages of this job could not be loaded: %1").arg(error));
+        m_failureBox->setVisible(true);
+        m_detailJobFailed = -2; // the next refresh tries again
+    });
+}
+
+void JobsPage::setUpJobView() {
+    m_view->setObjectName(QStringLiteral("jobView"));
     auto *proxy = new QSortFilterProxyModel(this);
-    proxy->setSourceModel(model);
+    proxy->setSourceModel(m_model);
     proxy->setSortRole(JobTableModel::SortRole);
     m_view->setModel(proxy);
     m_view->setSortingEnabled(true);
@@ -59,9 +86,15 @@ JobsPage::JobsPage(JobTableModel *model, DbExecutor *executor, QWidget *parent)
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_view->horizontalHeader()->setSectionResizeMode(JobTableModel::Progress, QHeaderView::Fixed);
     m_view->setColumnWidth(JobTableModel::Progress, 230);
+}
+
+QWidget *JobsPage::createDetailPane() {
+    m_detail->setObjectName(QStringLiteral("jobDetail"));
     m_detail->setReadOnly(true);
     m_detail->setPlaceholderText(tr("Select a job to see its parameters, checkpoint and full error."));
-
+    m_failureBox->setObjectName(QStringLiteral("jobFailures"));
+    m_failureLabel->setObjectName(QStringLiteral("jobFailureLabel"));
+    m_failureView->setObjectName(QStringLiteral("jobFailureView"));
     m_failureView->setModel(m_failureModel);
     m_failureView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_failureView->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -84,35 +117,7 @@ JobsPage::JobsPage(JobTableModel *model, DbExecutor *executor, QWidget *parent)
     details->addWidget(m_failureBox);
     details->setStretchFactor(0, 1);
     details->setStretchFactor(1, 1);
-
-    auto *filters = new QHBoxLayout;
-    filters->addWidget(new QLabel(tr("Status:"), this));
-    filters->addWidget(m_status);
-    filters->addWidget(m_onlySelected);
-    filters->addStretch();
-    auto *tabs = new QTabWidget(this);
-    m_bottomTabs = tabs;
-    tabs->addTab(details, tr("Details"));
-    tabs->addTab(m_charts, tr("Charts"));
-    auto *splitter = new QSplitter(Qt::Vertical, this);
-    splitter->addWidget(m_view);
-    splitter->addWidget(tabs);
-    splitter->setStretchFactor(0, 3);
-    splitter->setStretchFactor(1, 2);
-    auto *layout = new QVBoxLayout(this);
-    layout->addLayout(filters);
-    layout->addWidget(splitter, 1);
-
-    connect(m_status, &QComboBox::currentIndexChanged, this, &JobsPage::applyFilter);
-    connect(m_onlySelected, &QCheckBox::toggled, this, &JobsPage::applyFilter);
-    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &JobsPage::showDetail);
-    connect(model, &JobTableModel::refreshed, this, &JobsPage::showDetail);
-    connect(m_failureModel, &JobFailureModel::loaded, this, &JobsPage::showFailures);
-    connect(m_failureModel, &JobFailureModel::loadFailed, this, [this](const QString &error) {
-        m_failureLabel->setText(tr("The failed messages of this job could not be loaded: %1").arg(error));
-        m_failureBox->setVisible(true);
-        m_detailJobFailed = -2; // the next refresh tries again
-    });
+    return details;
 }
 
 void JobsPage::setSelectedTenant(const QString &tenantId) {

@@ -33,6 +33,9 @@ public:
     void showBottomTab(int index);
 
 private:
+    void setUpJobView();
+    // The selected job's detail text above the messages it could not store.
+    QWidget *createDetailPane();
     void applyFilter();
     void showDetail();
     void showFailures();

@@ -81,10 +81,21 @@ MainWindow::MainWindow(QWidget *parent)
     m_tabs->setObjectName(QStringLiteral("tabs"));
 
     createActions();
+    createMenusAndToolBar();
     createTenantsPage();
     updateActions();
     m_tabs->addTab(m_jobsPage, tr("&Jobs"));
     m_tabs->addTab(m_threads, tr("&Mail"));
+    createCentralWidget();
+    createStatusBar();
+    m_tray->setToolTip(tr("Gmail Sync Admin"));
+    if (QSystemTrayIcon::isSystemTrayAvailable())
+        m_tray->show();
+    connectModels();
+    resize(1280, 820);
+}
+
+void MainWindow::createCentralWidget() {
     // Above the tabs: what the operator must know first when the database is gone.
     m_databaseBanner->setObjectName(QStringLiteral("databaseBanner"));
     m_databaseBanner->setWordWrap(true);
@@ -98,7 +109,9 @@ MainWindow::MainWindow(QWidget *parent)
     centralLayout->addWidget(m_databaseBanner);
     centralLayout->addWidget(m_tabs, 1);
     setCentralWidget(central);
+}
 
+void MainWindow::createStatusBar() {
     m_connection->setObjectName(QStringLiteral("connectionStatus"));
     m_overallProgress->setObjectName(QStringLiteral("overallProgress"));
     m_overallProgress->setMaximumWidth(220);
@@ -108,11 +121,9 @@ MainWindow::MainWindow(QWidget *parent)
     statusBar()->addPermanentWidget(m_rateLabel);
     statusBar()->addPermanentWidget(m_overallProgress);
     m_connection->setText(tr("Not connected"));
+}
 
-    m_tray->setToolTip(tr("Gmail Sync Admin"));
-    if (QSystemTrayIcon::isSystemTrayAvailable())
-        m_tray->show();
-
+void MainWindow::connectModels() {
     m_refreshTimer->setInterval(kRefreshMs);
     connect(m_refreshTimer, &QTimer::timeout, this, &MainWindow::refresh);
     // Progress of a job the models do not know yet (it just started): reload soon, once.
@@ -127,19 +138,7 @@ MainWindow::MainWindow(QWidget *parent)
         m_connection->setText(tr("Live updates unavailable: %1").arg(error));
     });
     connect(m_tenantModel, &TenantTableModel::unknownJobSeen, m_reloadSoon, qOverload<>(&QTimer::start));
-    connect(m_tenantModel, &TenantTableModel::refreshed, this, [this] {
-        m_connection->setText(tr("Connected to %1").arg(db::Database::defaultSettings().redactedUrl()));
-        QList<QPair<QString, QString>> tenants;
-        for (int row = 0; row < m_tenantModel->rowCount(); ++row) {
-            const db::TenantOverview *t = m_tenantModel->tenant(row);
-            tenants.append({t->id, t->displayName.isEmpty()
-                                       ? t->id
-                                       : QStringLiteral("%1 (%2)").arg(t->displayName, t->id)});
-        }
-        m_threads->setTenants(tenants);
-        updateActions();
-        updateStatusBar();
-    });
+    connect(m_tenantModel, &TenantTableModel::refreshed, this, &MainWindow::tenantsRefreshed);
     connect(m_tenantModel, &TenantTableModel::loadFailed, this, [this](const QString &error) {
         m_connection->setText(tr("Database unavailable: %1").arg(error));
         probeDatabase(); // a failed load may be an outage: say so now, not at the next probe
@@ -147,8 +146,19 @@ MainWindow::MainWindow(QWidget *parent)
     m_probeTimer->setInterval(kProbeMs);
     connect(m_probeTimer, &QTimer::timeout, this, &MainWindow::probeDatabase);
     connect(m_jobModel, &JobTableModel::jobFailed, this, &MainWindow::notifyFailure);
+}
 
-    resize(1280, 820);
+void MainWindow::tenantsRefreshed() {
+    m_connection->setText(tr("Connected to %1").arg(db::Database::defaultSettings().redactedUrl()));
+    QList<QPair<QString, QString>> tenants;
+    for (int row = 0; row < m_tenantModel->rowCount(); ++row) {
+        const db::TenantOverview *t = m_tenantModel->tenant(row);
+        tenants.append(
+            {t->id, t->displayName.isEmpty() ? t->id : QStringLiteral("%1 (%2)").arg(t->displayName, t->id)});
+    }
+    m_threads->setTenants(tenants);
+    updateActions();
+    updateStatusBar();
 }
 
 MainWindow::~MainWindow() = default;
@@ -210,13 +220,15 @@ void MainWindow::createActions() {
     m_deactivateAction = make(tr("&Deactivate…"), QStringLiteral("deactivateAction"), QKeySequence(),
                               &MainWindow::deactivateSelected);
     m_deactivateAction->setToolTip(tr("Stop syncing the selected tenant until its mailbox is reconnected"));
-    auto *quit = make(tr("&Quit"), QStringLiteral("quitAction"), QKeySequence::Quit, &QWidget::close);
+    m_quitAction = make(tr("&Quit"), QStringLiteral("quitAction"), QKeySequence::Quit, &QWidget::close);
+}
 
+void MainWindow::createMenusAndToolBar() {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(m_refreshAction);
     file->addAction(m_settingsAction);
     file->addSeparator();
-    file->addAction(quit);
+    file->addAction(m_quitAction);
     QMenu *tenant = menuBar()->addMenu(tr("&Tenant"));
     tenant->addAction(m_connectAction);
     tenant->addAction(m_reconnectAction);

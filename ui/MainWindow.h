@@ -79,7 +79,12 @@ Q_SIGNALS:
 
 private:
     void createActions();
+    void createMenusAndToolBar();
     void createTenantsPage();
+    void createCentralWidget(); // the database banner above the tabs
+    void createStatusBar();
+    void connectModels(); // live progress, refresh timers, load failures
+    void tenantsRefreshed();
     void updateActions();
     void updateStatusBar();
     void enqueue(const jobs::JobParams &params, bool force);
@@ -120,6 +125,7 @@ private:
     QAction *m_connectAction = nullptr;
     QAction *m_reconnectAction = nullptr;
     QAction *m_deactivateAction = nullptr;
+    QAction *m_quitAction = nullptr;
 };
 
 } // namespace ui

@@ -19,7 +19,7 @@ public:
     void start();
 
 Q_SIGNALS:
-    void progress(const syncengine::ProgressEvent &event);
+    void progress(const syncengine::ProgressUpdate &event);
     void listening();
     void failed(const QString &error);
 

@@ -8,6 +8,7 @@
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -49,6 +50,29 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, DbExecutor *executor
     , m_quotaResult(new QLabel(this))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this)) {
     setWindowTitle(tr("Settings"));
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(createDatabaseGroup());
+    layout->addWidget(createOAuthGroup());
+    layout->addWidget(createSyncGroup(settings));
+    layout->addWidget(createQuotaGroup(settings));
+    layout->addWidget(m_buttons);
+
+    connect(m_test, &QPushButton::clicked, this, &SettingsDialog::testConnection);
+    connect(m_url, &QLineEdit::textChanged, this, &SettingsDialog::validate);
+    connect(m_quotaCosts, &QLineEdit::textChanged, this, &SettingsDialog::validate);
+    connect(m_quotaProfile, &QComboBox::currentIndexChanged, this, &SettingsDialog::validate);
+    connect(m_quotaUser, &QSpinBox::valueChanged, this, &SettingsDialog::validate);
+    connect(m_quotaProject, &QSpinBox::valueChanged, this, &SettingsDialog::validate);
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::acceptAfterStoringSecret);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_keychain, &crypto::KeychainSecret::readFinished, this, &SettingsDialog::onSecretRead);
+    connect(m_keychain, &crypto::KeychainSecret::writeFinished, this, &SettingsDialog::onSecretWritten);
+    m_keychain->read();
+    validate();
+    resize(560, sizeHint().height());
+}
+
+QGroupBox *SettingsDialog::createDatabaseGroup() {
     m_url->setObjectName(QStringLiteral("databaseUrl"));
     m_test->setObjectName(QStringLiteral("testButton"));
     m_testResult->setObjectName(QStringLiteral("testResult"));
@@ -56,6 +80,21 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, DbExecutor *executor
     m_url->setPlaceholderText(QStringLiteral("postgresql://gmail_sync@db.example.com/gmail_sync"));
     m_testResult->setWordWrap(true);
     m_testResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto *group = new QGroupBox(tr("Database"), this);
+    auto *urlRow = new QHBoxLayout;
+    urlRow->addWidget(m_url, 1);
+    urlRow->addWidget(m_test);
+    auto *form = new QFormLayout(group);
+    // A row holding a layout gets no buddy on its own; without one the "&" would show.
+    auto *urlLabel = new QLabel(tr("&Database URL:"), group);
+    urlLabel->setBuddy(m_url);
+    form->addRow(urlLabel, urlRow);
+    form->addRow(QString(), m_testResult);
+    return group;
+}
+
+QGroupBox *SettingsDialog::createOAuthGroup() {
     m_clientId->setPlaceholderText(QStringLiteral("1234567890-abc.apps.googleusercontent.com"));
     m_clientId->setObjectName(QStringLiteral("oauthClientId"));
     m_clientSecret->setObjectName(QStringLiteral("oauthClientSecret"));
@@ -65,6 +104,19 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, DbExecutor *executor
     m_secretResult->setWordWrap(true);
     m_secretResult->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
+    auto *group = new QGroupBox(tr("Google OAuth client"), this);
+    auto *form = new QFormLayout(group);
+    form->addRow(tr("OAuth &client id:"), m_clientId);
+    form->addRow(tr("OAuth client s&ecret:"), m_clientSecret);
+    auto *secretNote =
+        new QLabel(tr("The client secret is kept in the system keychain, never in settings."), group);
+    secretNote->setWordWrap(true);
+    form->addRow(QString(), secretNote);
+    form->addRow(QString(), m_secretResult);
+    return group;
+}
+
+QGroupBox *SettingsDialog::createSyncGroup(const AppSettings &settings) {
     // Names of crypto::KeyProviderChain's sources (GMAIL_SYNC_KEY_SOURCES); empty: its standard order.
     m_keyProvider->addItem(tr("Automatic (key file, environment, Secret Manager, keychain)"), QString());
     m_keyProvider->addItem(tr("System keychain"), QStringLiteral("keychain"));
@@ -81,6 +133,17 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, DbExecutor *executor
     m_language->addItem(QStringLiteral("English"), QStringLiteral("en"));
     m_language->addItem(QStringLiteral("Deutsch"), QStringLiteral("de"));
     m_language->setCurrentIndex(qMax(0, m_language->findData(settings.language)));
+
+    auto *group = new QGroupBox(tr("Sync"), this);
+    auto *form = new QFormLayout(group);
+    form->addRow(tr("&Master key from:"), m_keyProvider);
+    form->addRow(tr("&Worker threads:"), m_workers);
+    form->addRow(tr("&Initial sync reaches back:"), m_window);
+    form->addRow(tr("&Language:"), m_language);
+    return group;
+}
+
+QGroupBox *SettingsDialog::createQuotaGroup(const AppSettings &settings) {
     // Gmail's quota regimes (developers.google.com/workspace/gmail/api/reference/quota): which one
     // applies depends on when the Cloud project first used the API.
     m_quotaProfile->setObjectName(QStringLiteral("quotaProfile"));
@@ -104,78 +167,47 @@ SettingsDialog::SettingsDialog(const AppSettings &settings, DbExecutor *executor
     m_quotaResult->setObjectName(QStringLiteral("quotaResult"));
     m_quotaResult->setWordWrap(true);
 
-    auto *urlRow = new QHBoxLayout;
-    urlRow->addWidget(m_url, 1);
-    urlRow->addWidget(m_test);
-    auto *form = new QFormLayout;
-    // A row holding a layout gets no buddy on its own; without one the "&" would show.
-    auto *urlLabel = new QLabel(tr("&Database URL:"), this);
-    urlLabel->setBuddy(m_url);
-    form->addRow(urlLabel, urlRow);
-    form->addRow(QString(), m_testResult);
-    form->addRow(tr("OAuth &client id:"), m_clientId);
-    form->addRow(tr("OAuth client s&ecret:"), m_clientSecret);
-    auto *secretNote =
-        new QLabel(tr("The client secret is kept in the system keychain, never in settings."), this);
-    secretNote->setWordWrap(true);
-    form->addRow(QString(), secretNote);
-    form->addRow(QString(), m_secretResult);
-    form->addRow(tr("&Master key from:"), m_keyProvider);
-    form->addRow(tr("&Worker threads:"), m_workers);
-    form->addRow(tr("&Initial sync reaches back:"), m_window);
-    form->addRow(tr("&Language:"), m_language);
+    auto *group = new QGroupBox(tr("Gmail quota"), this);
+    auto *form = new QFormLayout(group);
     form->addRow(tr("Gmail &quota profile:"), m_quotaProfile);
     form->addRow(tr("Per-&user limit:"), m_quotaUser);
     form->addRow(tr("Per-&project limit:"), m_quotaProject);
     form->addRow(tr("Method &costs:"), m_quotaCosts);
     form->addRow(QString(), m_quotaResult);
-    auto *layout = new QVBoxLayout(this);
-    layout->addLayout(form);
-    layout->addWidget(m_buttons);
+    return group;
+}
 
-    connect(m_test, &QPushButton::clicked, this, &SettingsDialog::testConnection);
-    connect(m_url, &QLineEdit::textChanged, this, &SettingsDialog::validate);
-    connect(m_quotaCosts, &QLineEdit::textChanged, this, &SettingsDialog::validate);
-    connect(m_quotaProfile, &QComboBox::currentIndexChanged, this, &SettingsDialog::validate);
-    connect(m_quotaUser, &QSpinBox::valueChanged, this, &SettingsDialog::validate);
-    connect(m_quotaProject, &QSpinBox::valueChanged, this, &SettingsDialog::validate);
-    connect(m_buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::acceptAfterStoringSecret);
-    connect(m_keychain, &crypto::KeychainSecret::readFinished, this,
-            [this](bool ok, const QString &value, const QString &error) {
-                m_clientSecret->setPlaceholderText(QString());
-                if (!ok) {
-                    m_secretResult->setStyleSheet(QStringLiteral("color: #b00020;"));
-                    m_secretResult->setText(tr("The client secret cannot be read: %1").arg(error));
-                } else {
-                    m_storedSecret = value;
-                    if (m_clientSecret->text().isEmpty()) // the operator may have typed meanwhile
-                        m_clientSecret->setText(value);
-                }
-                Q_EMIT secretLoaded(ok);
-            });
-    connect(m_keychain, &crypto::KeychainSecret::writeFinished, this, [this](bool ok, const QString &error) {
-        m_buttons->setEnabled(true);
-        if (!ok) {
-            // Nothing is written anywhere else: the operator fixes the keychain or clears the field.
-            const QString message =
-                m_clientSecret->text().isEmpty()
-                    ? tr("The client secret was not removed from the keychain: %1.").arg(error)
-                    : tr("The client secret was not saved: %1. It is never stored in the settings file; "
-                         "clear the field to save the other settings without it.")
-                          .arg(error);
-            m_secretResult->setStyleSheet(QStringLiteral("color: #b00020;"));
-            m_secretResult->setText(message);
-            Q_EMIT secretStored(false, message);
-            return;
-        }
-        m_storedSecret = m_clientSecret->text();
-        Q_EMIT secretStored(true, QString());
-        accept();
-    });
-    m_keychain->read();
-    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    validate();
-    resize(560, sizeHint().height());
+void SettingsDialog::onSecretRead(bool ok, const QString &value, const QString &error) {
+    m_clientSecret->setPlaceholderText(QString());
+    if (!ok) {
+        m_secretResult->setStyleSheet(QStringLiteral("color: #b00020;"));
+        m_secretResult->setText(tr("The client secret cannot be read: %1").arg(error));
+    } else {
+        m_storedSecret = value;
+        if (m_clientSecret->text().isEmpty()) // the operator may have typed meanwhile
+            m_clientSecret->setText(value);
+    }
+    Q_EMIT secretLoaded(ok);
+}
+
+void SettingsDialog::onSecretWritten(bool ok, const QString &error) {
+    m_buttons->setEnabled(true);
+    if (!ok) {
+        // Nothing is written anywhere else: the operator fixes the keychain or clears the field.
+        const QString message =
+            m_clientSecret->text().isEmpty()
+                ? tr("The client secret was not removed from the keychain: %1.").arg(error)
+                : tr("The client secret was not saved: %1. It is never stored in the settings file; "
+                     "clear the field to save the other settings without it.")
+                      .arg(error);
+        m_secretResult->setStyleSheet(QStringLiteral("color: #b00020;"));
+        m_secretResult->setText(message);
+        Q_EMIT secretStored(false, message);
+        return;
+    }
+    m_storedSecret = m_clientSecret->text();
+    Q_EMIT secretStored(true, QString());
+    accept();
 }
 
 AppSettings SettingsDialog::settings() const {

@@ -6,6 +6,7 @@
 
 class QComboBox;
 class QDialogButtonBox;
+class QGroupBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -40,6 +41,13 @@ Q_SIGNALS:
     void secretStored(bool ok, const QString &message);
 
 private:
+    // One group box each: the connection (with "Test"), the OAuth client, the engine, Gmail's quota.
+    QGroupBox *createDatabaseGroup();
+    QGroupBox *createOAuthGroup();
+    QGroupBox *createSyncGroup(const AppSettings &settings);
+    QGroupBox *createQuotaGroup(const AppSettings &settings);
+    void onSecretRead(bool ok, const QString &value, const QString &error);
+    void onSecretWritten(bool ok, const QString &error);
     void validate();
     void acceptAfterStoringSecret();
 

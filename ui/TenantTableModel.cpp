@@ -24,6 +24,10 @@ qint64 secondsBetween(const QDateTime &from, const QDateTime &to) {
     return qMax<qint64>(0, from.secsTo(to));
 }
 
+QString formatDate(const QDateTime &dt) {
+    return dt.isValid() ? QLocale().toString(dt.toLocalTime(), QLocale::ShortFormat) : QString();
+}
+
 } // namespace
 
 TenantTableModel::TenantTableModel(DbExecutor *executor, QObject *parent)
@@ -121,93 +125,112 @@ QVariant TenantTableModel::data(const QModelIndex &index, int role) const {
     const db::TenantOverview *t = tenant(index.row());
     if (!t || index.column() < 0 || index.column() >= ColumnCount)
         return {};
-    const QLocale locale;
-    auto formatDate = [&locale](const QDateTime &dt) {
-        return dt.isValid() ? locale.toString(dt.toLocalTime(), QLocale::ShortFormat) : QString();
-    };
+    const int column = index.column();
     switch (role) {
-    case TenantIdRole:
-        return t->id;
-    case LockHolderRole:
-        return t->syncLockedBy;
-    case StateKindRole:
-        return int(stateOf(*t, m_staleAfterSeconds).kind);
-    case ProgressRole:
-        return index.column() == SyncState ? stateOf(*t, m_staleAfterSeconds).percent : -1;
-    case RateRole:
-        return t->runningJobId > 0 ? t->rate : 0.0;
-    case EtaRole:
-        if (t->runningJobId > 0 && t->total && t->rate > 0)
-            return qint64(double(qMax<qint64>(0, *t->total - t->processed)) / t->rate);
-        return qint64(-1);
+    case Qt::DisplayRole:
+        return displayText(*t, column);
     case Qt::ToolTipRole:
-        if (index.column() == Integration && !t->integrationReason.isEmpty())
-            return t->integrationReason;
-        if (index.column() == SyncState) {
-            if (!t->syncLockedBy.isEmpty())
-                return tr("Lease held by %1 since %2; last heartbeat %3")
-                    .arg(t->syncLockedBy, formatDate(t->syncLockedAt), formatDate(t->syncHeartbeatAt));
-            if (t->lastJobStatus == QLatin1String("failed"))
-                return t->lastJobError;
-        }
-        if (index.column() == Failed)
-            return failedTooltip(*t);
-        return {};
+        return toolTip(*t, column);
+    case SortRole:
+        return sortKey(*t, column);
     case Qt::DecorationRole:
-        if (index.column() == Failed && t->failedItems > 0)
+        if (column == Failed && t->failedItems > 0)
             return QApplication::style()->standardIcon(QStyle::SP_MessageBoxWarning);
         return {};
     case Qt::ForegroundRole:
-        if (index.column() == Failed && t->failedItems > 0)
+        if (column == Failed && t->failedItems > 0)
             return QColor(0xc5, 0x22, 0x1f);
         return {};
     case Qt::TextAlignmentRole:
-        return index.column() == Emails || index.column() == Failed
-                   ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
-                   : QVariant();
-    case SortRole:
-        switch (index.column()) {
-        case Emails:
-            return t->emailCount;
-        case Failed:
-            return t->failedItems;
-        case LastSync:
-            return t->lastSyncAt;
-        case WatchExpires:
-            return t->watchExpiresAt;
-        case SyncState:
-            return int(stateOf(*t, m_staleAfterSeconds).kind) * 1000 +
-                   stateOf(*t, m_staleAfterSeconds).percent;
-        default:
-            return data(index, Qt::DisplayRole);
-        }
-    case Qt::DisplayRole:
-        switch (index.column()) {
-        case Name:
-            return t->displayName.isEmpty() ? t->id : t->displayName;
-        case Address:
-            return t->gmailAddress;
-        case Integration:
-            if (t->integrationStatus.isEmpty())
-                return tr("Not connected");
-            if (t->integrationStatus == QLatin1String("active"))
-                return t->authType == QLatin1String("service_account") ? tr("Active (service account)")
-                                                                       : tr("Active (OAuth)");
-            if (t->integrationStatus == QLatin1String("needs_reauth"))
-                return tr("Needs re-authorization");
-            return tr("Inactive");
-        case SyncState:
-            return describeState(*t, m_staleAfterSeconds);
-        case Emails:
-            return locale.toString(t->emailCount);
-        case Failed:
-            return locale.toString(t->failedItems);
-        case LastSync:
-            return t->lastSyncAt.isValid() ? formatDate(t->lastSyncAt) : tr("Never");
-        case WatchExpires:
-            return t->watchExpiresAt.isValid() ? formatDate(t->watchExpiresAt) : tr("No watch");
-        }
-        return {};
+        return column == Emails || column == Failed ? QVariant(Qt::AlignRight | Qt::AlignVCenter)
+                                                    : QVariant();
+    default:
+        return stateData(*t, column, role);
+    }
+}
+
+QVariant TenantTableModel::displayText(const db::TenantOverview &t, int column) const {
+    const QLocale locale;
+    switch (column) {
+    case Name:
+        return t.displayName.isEmpty() ? t.id : t.displayName;
+    case Address:
+        return t.gmailAddress;
+    case Integration:
+        return integrationText(t);
+    case SyncState:
+        return describeState(t, m_staleAfterSeconds);
+    case Emails:
+        return locale.toString(t.emailCount);
+    case Failed:
+        return locale.toString(t.failedItems);
+    case LastSync:
+        return t.lastSyncAt.isValid() ? formatDate(t.lastSyncAt) : tr("Never");
+    case WatchExpires:
+        return t.watchExpiresAt.isValid() ? formatDate(t.watchExpiresAt) : tr("No watch");
+    }
+    return {};
+}
+
+QString TenantTableModel::integrationText(const db::TenantOverview &t) {
+    if (t.integrationStatus.isEmpty())
+        return tr("Not connected");
+    if (t.integrationStatus == QLatin1String("active"))
+        return t.authType == QLatin1String("service_account") ? tr("Active (service account)")
+                                                              : tr("Active (OAuth)");
+    if (t.integrationStatus == QLatin1String("needs_reauth"))
+        return tr("Needs re-authorization");
+    return tr("Inactive");
+}
+
+QVariant TenantTableModel::toolTip(const db::TenantOverview &t, int column) const {
+    if (column == Integration && !t.integrationReason.isEmpty())
+        return t.integrationReason;
+    if (column == SyncState) {
+        if (!t.syncLockedBy.isEmpty())
+            return tr("Lease held by %1 since %2; last heartbeat %3")
+                .arg(t.syncLockedBy, formatDate(t.syncLockedAt), formatDate(t.syncHeartbeatAt));
+        if (t.lastJobStatus == QLatin1String("failed"))
+            return t.lastJobError;
+    }
+    if (column == Failed)
+        return failedTooltip(t);
+    return {};
+}
+
+QVariant TenantTableModel::sortKey(const db::TenantOverview &t, int column) const {
+    switch (column) {
+    case Emails:
+        return t.emailCount;
+    case Failed:
+        return t.failedItems;
+    case LastSync:
+        return t.lastSyncAt;
+    case WatchExpires:
+        return t.watchExpiresAt;
+    case SyncState:
+        return int(stateOf(t, m_staleAfterSeconds).kind) * 1000 + stateOf(t, m_staleAfterSeconds).percent;
+    default:
+        return displayText(t, column);
+    }
+}
+
+QVariant TenantTableModel::stateData(const db::TenantOverview &t, int column, int role) const {
+    switch (role) {
+    case TenantIdRole:
+        return t.id;
+    case LockHolderRole:
+        return t.syncLockedBy;
+    case StateKindRole:
+        return int(stateOf(t, m_staleAfterSeconds).kind);
+    case ProgressRole:
+        return column == SyncState ? stateOf(t, m_staleAfterSeconds).percent : -1;
+    case RateRole:
+        return t.runningJobId > 0 ? t.rate : 0.0;
+    case EtaRole:
+        if (t.runningJobId > 0 && t.total && t.rate > 0)
+            return qint64(double(qMax<qint64>(0, *t.total - t.processed)) / t.rate);
+        return qint64(-1);
     default:
         return {};
     }
@@ -264,7 +287,7 @@ void TenantTableModel::refresh() {
 }
 
 void TenantTableModel::setTenants(QList<db::TenantOverview> tenants) {
-    QHash<qint64, syncengine::ProgressEvent> live;
+    QHash<qint64, syncengine::ProgressUpdate> live;
     for (db::TenantOverview &t : tenants) {
         const auto event = m_live.constFind(t.runningJobId);
         if (t.runningJobId <= 0 || event == m_live.cend())
@@ -294,7 +317,7 @@ void TenantTableModel::setTenants(QList<db::TenantOverview> tenants) {
     Q_EMIT refreshed();
 }
 
-void TenantTableModel::applyProgress(const syncengine::ProgressEvent &event) {
+void TenantTableModel::applyProgress(const syncengine::ProgressUpdate &event) {
     const int row = rowOf(event.tenantId);
     if (row < 0) {
         Q_EMIT unknownJobSeen();

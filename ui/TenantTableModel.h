@@ -2,7 +2,7 @@
 
 #include "db/Tenant.h"
 #include "db/TenantRepository.h"
-#include "sync/ProgressListener.h"
+#include "sync/ProgressUpdate.h"
 #include "sync/SyncOptions.h"
 
 #include <QAbstractTableModel>
@@ -59,15 +59,15 @@ public:
     int rowOf(const QString &tenantId) const;
     void setStaleAfterSeconds(int seconds) { m_staleAfterSeconds = seconds; }
 
-    static SyncStateInfo stateOf(const db::TenantOverview &tenant, int staleAfterSeconds);
-    static QString describeState(const db::TenantOverview &tenant, int staleAfterSeconds);
+    static SyncStateInfo stateOf(const db::TenantOverview &t, int staleAfterSeconds);
+    static QString describeState(const db::TenantOverview &t, int staleAfterSeconds);
     static QString formatAge(qint64 seconds);
     // The "Failed items" tooltip: how many, and how many of them are permanent.
     static QString failedTooltip(const db::TenantOverview &tenant);
 
 public Q_SLOTS:
     void refresh();
-    void applyProgress(const syncengine::ProgressEvent &event);
+    void applyProgress(const syncengine::ProgressUpdate &event);
 
 Q_SIGNALS:
     void refreshed();
@@ -76,13 +76,19 @@ Q_SIGNALS:
     void unknownJobSeen();
 
 private:
+    // data() by role: the column's text, tooltip and sort key; the roles the delegates and tests read.
+    QVariant displayText(const db::TenantOverview &t, int column) const;
+    static QString integrationText(const db::TenantOverview &t);
+    QVariant toolTip(const db::TenantOverview &t, int column) const;
+    QVariant sortKey(const db::TenantOverview &t, int column) const;
+    QVariant stateData(const db::TenantOverview &t, int column, int role) const;
     void setTenants(QList<db::TenantOverview> tenants);
 
     DbExecutor *m_executor;
     QList<db::TenantOverview> m_tenants;
     // The newest event per running job: the row's processed_count only moves at checkpoints, the events
     // in between, so a reload must not move a bar backwards.
-    QHash<qint64, syncengine::ProgressEvent> m_live;
+    QHash<qint64, syncengine::ProgressUpdate> m_live;
     // The engine's: a lock whose holder is silent this long is free (SyncOptions, heartbeats every 3 s).
     int m_staleAfterSeconds = syncengine::SyncOptions().leaseStaleAfterSeconds;
     bool m_loading = false;

@@ -46,28 +46,11 @@ ThreadView::ThreadView(QWidget *parent)
 
 QString ThreadView::renderHtml(const QList<db::ThreadMessage> &messages, int *blockedRemote,
                                const QSet<int> &remoteAllowed, QStringList *remoteImageUrls) {
-    const QLocale locale;
     int blocked = 0;
     QString html = QStringLiteral("<html><body>");
     for (qsizetype index = 0; index < messages.size(); ++index) {
         const db::ThreadMessage &m = messages.at(index);
-        html +=
-            QStringLiteral("<table width=\"100%\" cellspacing=\"0\" cellpadding=\"4\" bgcolor=\"#eef2f7\">");
-        auto row = [&html](const QString &label, const QString &value) {
-            if (value.isEmpty())
-                return;
-            html += QStringLiteral("<tr><td width=\"80\"><b>%1</b></td><td>%2</td></tr>")
-                        .arg(label.toHtmlEscaped(), value.toHtmlEscaped());
-        };
-        row(tr("From"), formatAddress(m.fromName, m.fromAddress));
-        row(tr("To"), m.to.join(QStringLiteral(", ")));
-        row(tr("Cc"), m.cc.join(QStringLiteral(", ")));
-        row(tr("Reply-To"), m.replyTo);
-        const QDateTime date = m.sentAt.isValid() ? m.sentAt : m.internalDate;
-        row(tr("Date"), locale.toString(date.toLocalTime(), QLocale::LongFormat));
-        row(tr("Subject"), m.subject);
-        row(tr("Labels"), m.labels.join(QStringLiteral(", ")));
-        html += QStringLiteral("</table>");
+        html += headerTable(m);
         if (!m.bodyHtml.isNull()) {
             HtmlSanitizer::Options options;
             options.allowRemoteImages = remoteAllowed.contains(int(index));
@@ -75,36 +58,65 @@ QString ThreadView::renderHtml(const QList<db::ThreadMessage> &messages, int *bl
             blocked += clean.blockedRemote;
             if (remoteImageUrls)
                 *remoteImageUrls += clean.remoteImageUrls;
-            if (clean.blockedRemote > 0) {
-                html += QStringLiteral("<p><i>%1</i>")
-                            .arg(tr("Remote content (%n item(s)) was blocked.", nullptr, clean.blockedRemote)
-                                     .toHtmlEscaped());
-                // The only link in the document that is not the message's own: an application action.
-                if (clean.blockedRemoteImages > 0)
-                    html += QStringLiteral(" <a href=\"%1:show-remote-images?message=%2\">%3</a>")
-                                .arg(QLatin1String(SafeTextBrowser::kActionScheme))
-                                .arg(index)
-                                .arg(tr("Show remote images").toHtmlEscaped());
-                html += QStringLiteral("</p>");
-            }
+            html += blockedNotice(clean.blockedRemote, clean.blockedRemoteImages, int(index));
             html += QStringLiteral("<div>%1</div>").arg(clean.html);
         } else {
             html += QStringLiteral("<pre style=\"white-space: pre-wrap\">%1</pre>")
                         .arg(m.bodyText.toHtmlEscaped());
         }
-        if (!m.attachments.isEmpty()) {
-            html += QStringLiteral("<p><b>%1</b></p><ul>").arg(tr("Attachments").toHtmlEscaped());
-            for (const db::AttachmentInfo &a : m.attachments)
-                html += QStringLiteral("<li>%1 (%2, %3)</li>")
-                            .arg(a.filename.toHtmlEscaped(), a.mimeType.toHtmlEscaped(), formatSize(a.size));
-            html += QStringLiteral("</ul>");
-        }
+        html += attachmentList(m);
         html += QStringLiteral("<hr/>");
     }
     html += QStringLiteral("</body></html>");
     if (blockedRemote)
         *blockedRemote = blocked;
     return html;
+}
+
+QString ThreadView::headerTable(const db::ThreadMessage &m) {
+    const QLocale locale;
+    QString html =
+        QStringLiteral("<table width=\"100%\" cellspacing=\"0\" cellpadding=\"4\" bgcolor=\"#eef2f7\">");
+    auto row = [&html](const QString &label, const QString &value) {
+        if (value.isEmpty())
+            return;
+        html += QStringLiteral("<tr><td width=\"80\"><b>%1</b></td><td>%2</td></tr>")
+                    .arg(label.toHtmlEscaped(), value.toHtmlEscaped());
+    };
+    row(tr("From"), formatAddress(m.fromName, m.fromAddress));
+    row(tr("To"), m.to.join(QStringLiteral(", ")));
+    row(tr("Cc"), m.cc.join(QStringLiteral(", ")));
+    row(tr("Reply-To"), m.replyTo);
+    const QDateTime date = m.sentAt.isValid() ? m.sentAt : m.internalDate;
+    row(tr("Date"), locale.toString(date.toLocalTime(), QLocale::LongFormat));
+    row(tr("Subject"), m.subject);
+    row(tr("Labels"), m.labels.join(QStringLiteral(", ")));
+    return html + QStringLiteral("</table>");
+}
+
+QString ThreadView::blockedNotice(int blockedRemote, int blockedRemoteImages, int index) {
+    if (blockedRemote <= 0)
+        return {};
+    QString html =
+        QStringLiteral("<p><i>%1</i>")
+            .arg(tr("Remote content (%n item(s)) was blocked.", nullptr, blockedRemote).toHtmlEscaped());
+    // The only link in the document that is not the message's own: an application action.
+    if (blockedRemoteImages > 0)
+        html += QStringLiteral(" <a href=\"%1:show-remote-images?message=%2\">%3</a>")
+                    .arg(QLatin1String(SafeTextBrowser::kActionScheme))
+                    .arg(index)
+                    .arg(tr("Show remote images").toHtmlEscaped());
+    return html + QStringLiteral("</p>");
+}
+
+QString ThreadView::attachmentList(const db::ThreadMessage &m) {
+    if (m.attachments.isEmpty())
+        return {};
+    QString html = QStringLiteral("<p><b>%1</b></p><ul>").arg(tr("Attachments").toHtmlEscaped());
+    for (const db::AttachmentInfo &a : m.attachments)
+        html += QStringLiteral("<li>%1 (%2, %3)</li>")
+                    .arg(a.filename.toHtmlEscaped(), a.mimeType.toHtmlEscaped(), formatSize(a.size));
+    return html + QStringLiteral("</ul>");
 }
 
 void ThreadView::showThread(const QString &subject, const QList<db::ThreadMessage> &messages) {

@@ -35,6 +35,11 @@ public:
                               const QSet<int> &remoteAllowed = {}, QStringList *remoteImageUrls = nullptr);
 
 private:
+    // One message's parts of the document: the header table, the "remote content blocked" line (with its
+    // "Show remote images" action), the attachment list.
+    static QString headerTable(const db::ThreadMessage &m);
+    static QString blockedNotice(int blockedRemote, int blockedRemoteImages, int index);
+    static QString attachmentList(const db::ThreadMessage &m);
     void render();
     void onAction(const QUrl &url);
 

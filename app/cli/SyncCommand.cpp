@@ -47,9 +47,9 @@ QString describeProgress(const syncengine::ProgressUpdate &u) {
     QString line = QStringLiteral("%1: %2")
                        .arg(u.phase.isEmpty() ? QStringLiteral("starting") : u.phase)
                        .arg(u.processed);
-    if (u.estimatedTotal >= 0)
-        line += QStringLiteral("/~%1").arg(u.estimatedTotal);
-    return line + QStringLiteral(" messages, %1 msg/s").arg(u.messagesPerSecond, 0, 'f', 1);
+    if (u.total)
+        line += QStringLiteral("/~%1").arg(*u.total);
+    return line + QStringLiteral(" messages, %1 msg/s").arg(u.rate, 0, 'f', 1);
 }
 
 } // namespace

@@ -67,8 +67,8 @@ int WorkerCommand::run(CliContext &context, const QStringList &args) {
     std::signal(SIGINT, onStopSignal);
     engine.start();
 
-    // ==== push (owner: push): --listen push endpoint, Pub/Sub pull, watch renewal; settings from the
-    // environment (push::PushService::fromEnvironment).
+    // Push: --listen push endpoint, Pub/Sub pull, watch renewal; settings from the environment
+    // (push::PushService::fromEnvironment).
     push::PushService::Settings pushSettings;
     if (parser.isSet(listen)) {
         pushSettings.listenHost = QHostAddress();
@@ -89,7 +89,6 @@ int WorkerCommand::run(CliContext &context, const QStringList &args) {
     }
     if (pushService.port() != 0)
         context.err() << "gmail-sync worker: push endpoint on port " << pushService.port() << Qt::endl;
-    // ==== end push
 
     logging::LogEvent(logging::Level::Info, "worker running").count("threads", threads).write();
     context.err() << "gmail-sync worker: " << threads << " threads ("

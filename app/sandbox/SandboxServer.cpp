@@ -2,22 +2,18 @@
 
 #include "BatchHandler.h"
 #include "GoogleError.h"
-
-#include <QHttpServerRequest>
-#include <QHttpServerResponder>
-#include <QPointer>
-#include <QTcpServer>
-#include <QTcpSocket>
-#include <QTimer>
-
-// ==== oauth: includes of the OAuth / Pub/Sub / Secret Manager services go here.
 #include "OAuthService.h"
 #include "PubSubService.h"
 #include "SecretManagerService.h"
 #include "ServiceAccountRegistry.h"
 
 #include <QDateTime>
-// ==== end oauth
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QPointer>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTimer>
 
 namespace sandbox {
 
@@ -81,11 +77,7 @@ SandboxServer::SandboxServer(QObject *parent)
         dispatch(request, std::move(responder));
     });
 
-    // ==== oauth: construct the OAuth / Pub/Sub / Secret Manager services and register their routes here:
-    // route them on m_http (QHttpServer::route), keep them alive in m_services, add stats with
-    // addStatsSource(), e.g.
-    //   auto oauth = std::make_shared<OAuthService>(*this); oauth->registerRoutes(m_http);
-    //   m_services.push_back(oauth);
+    // The OAuth / Pub/Sub / Secret Manager services: routed on m_http, kept alive in m_services, with stats.
     auto accounts = std::make_shared<ServiceAccountRegistry>();
     auto oauth = std::make_shared<OAuthService>(m_tokens, m_store, *accounts);
     auto pubsub = std::make_shared<PubSubService>(m_tokens, *accounts, [this](const QString &email) {
@@ -106,7 +98,6 @@ SandboxServer::SandboxServer(QObject *parent)
     addStatsSource(
         QStringLiteral("pubsub"), [pubsub] { return pubsub->stats(); }, [pubsub] { pubsub->resetStats(); });
     m_services.insert(m_services.end(), {accounts, oauth, pubsub, secrets});
-    // ==== end oauth
 }
 
 SandboxServer::~SandboxServer() = default;

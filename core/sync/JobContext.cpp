@@ -394,8 +394,9 @@ void JobContext::report(bool force) {
     u.phase = m_phase;
     const qint64 submitted = m_stepInFlight ? m_stepInFlight->fetched : 0; // fetched, being committed
     u.processed = m_job.processed + submitted + m_inFlight;
-    u.estimatedTotal = m_estimatedTotal;
-    u.messagesPerSecond = double(m_processedThisRun + submitted + m_inFlight) / seconds;
+    if (m_estimatedTotal >= 0)
+        u.total = m_estimatedTotal;
+    u.rate = double(m_processedThisRun + submitted + m_inFlight) / seconds;
     if (m_progress)
         m_progress(u);
     if (!force && m_lastReport.isValid() && m_lastReport.elapsed() < 1000)
@@ -405,12 +406,7 @@ void JobContext::report(bool force) {
     // A lost connection (server restart) is reopened here: nothing else uses this thread's connection
     // regularly while the job runs (heartbeats have a thread and connection of their own).
     if (!db::Database::runWithReconnect(
-            [&] {
-                return m_jobs.progress(m_job.id, m_job.tenantId, m_phase, u.processed,
-                                       u.estimatedTotal >= 0 ? std::optional<qint64>(u.estimatedTotal)
-                                                             : std::nullopt,
-                                       u.messagesPerSecond);
-            },
+            [&] { return m_jobs.progress(m_job.id, m_job.tenantId, m_phase, u.processed, u.total, u.rate); },
             {.stop = &m_stop})) {
         logging::LogEvent(logging::Level::Warning, "cannot record progress")
             .job(m_job.id)

@@ -10,6 +10,7 @@
 #include "sync/MailSource.h"
 #include "sync/MessageMapper.h"
 #include "sync/PipelineStage.h"
+#include "sync/ProgressUpdate.h"
 #include "sync/StepOutcome.h"
 #include "sync/SyncOptions.h"
 
@@ -23,15 +24,6 @@
 
 namespace syncengine {
 
-// Progress as the engine reports it (signals, job row, NOTIFY gsa_sync_progress).
-struct ProgressUpdate {
-    qint64 jobId = 0;
-    QString tenantId;
-    QString phase;
-    qint64 processed = 0;
-    qint64 estimatedTotal = -1; // -1: unknown
-    double messagesPerSecond = 0;
-};
 using ProgressCallback = std::function<void(const ProgressUpdate &)>;
 
 // What one step writes; committed in one transaction together with the job's checkpoint, so a stop or a

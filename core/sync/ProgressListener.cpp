@@ -2,36 +2,10 @@
 
 #include "db/Database.h"
 
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QSqlDriver>
 #include <QSqlQuery>
 
 namespace syncengine {
-
-std::optional<ProgressEvent> ProgressEvent::fromJson(const QByteArray &payload) {
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(payload, &error);
-    if (error.error != QJsonParseError::NoError || !doc.isObject())
-        return std::nullopt;
-    const QJsonObject o = doc.object();
-    if (!o.value(QLatin1String("jobId")).isDouble() && !o.value(QLatin1String("jobId")).isString())
-        return std::nullopt;
-    ProgressEvent e;
-    // Numbers may arrive as JSON numbers or as strings of digits (bigint through json_build_object is a
-    // number, through to_json(text) a string); accept both.
-    e.jobId = o.value(QLatin1String("jobId")).toVariant().toLongLong();
-    e.tenantId = o.value(QLatin1String("tenantId")).toString();
-    e.phase = o.value(QLatin1String("phase")).toString();
-    e.processed = o.value(QLatin1String("processed")).toVariant().toLongLong();
-    const QJsonValue total = o.value(QLatin1String("total"));
-    if (!total.isNull() && !total.isUndefined())
-        e.total = total.toVariant().toLongLong();
-    e.rate = o.value(QLatin1String("rate")).toVariant().toDouble();
-    if (e.jobId <= 0)
-        return std::nullopt;
-    return e;
-}
 
 ProgressListener::ProgressListener(QObject *parent)
     : QObject(parent)
@@ -81,8 +55,8 @@ void ProgressListener::onNotification(const QString &name, QSqlDriver::Notificat
                                       const QVariant &payload) {
     if (name != channel())
         return;
-    if (const auto event = ProgressEvent::fromJson(payload.toString().toUtf8()))
-        Q_EMIT progress(*event);
+    if (const auto update = ProgressUpdate::fromJson(payload.toString().toUtf8()))
+        Q_EMIT progress(*update);
 }
 
 void ProgressListener::ping() {

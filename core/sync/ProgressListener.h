@@ -1,27 +1,13 @@
 #pragma once
 
+#include "sync/ProgressUpdate.h"
+
 #include <QObject>
 #include <QSqlDriver>
 #include <QString>
 #include <QTimer>
 
-#include <optional>
-
 namespace syncengine {
-
-// One progress report of a running sync job, as sent on the NOTIFY channel (docs/ARCHITECTURE.md, "Wire
-// contracts"): {"jobId","tenantId","phase","processed","total","rate"}.
-struct ProgressEvent {
-    qint64 jobId = 0;
-    QString tenantId;
-    QString phase;
-    qint64 processed = 0;
-    std::optional<qint64> total; // unknown until the job has listed its messages
-    double rate = 0;             // messages per second
-
-    // nullopt for a payload that is not such an object (a malformed NOTIFY must not reach the models).
-    static std::optional<ProgressEvent> fromJson(const QByteArray &payload);
-};
 
 // LISTENs on `gsa_sync_progress` through the QSqlDriver notification API on the connection of the thread
 // it lives in (db::Database::connection()), and re-emits each payload as a typed signal. Move it to a
@@ -43,7 +29,7 @@ public Q_SLOTS:
     void stop();
 
 Q_SIGNALS:
-    void progress(const syncengine::ProgressEvent &event);
+    void progress(const syncengine::ProgressUpdate &update);
     void listening();
     void failed(const QString &error);
 

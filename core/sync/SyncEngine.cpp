@@ -65,7 +65,7 @@ QStringList SyncEngine::workerIds() const {
 
 void SyncEngine::reportProgress(const ProgressUpdate &u) {
     // Emitted on the worker thread; receivers on other threads get it queued (AutoConnection).
-    Q_EMIT progress(u.jobId, u.tenantId, u.phase, u.processed, u.estimatedTotal, u.messagesPerSecond);
+    Q_EMIT progress(u.jobId, u.tenantId, u.phase, u.processed, u.total.value_or(-1), u.rate);
 }
 
 void SyncEngine::reportFinished(qint64 jobId, const QString &tenantId, const QString &result,

@@ -8,7 +8,7 @@ using crypto::MasterKey;
 
 // Runs against a real Secret Service: CTest starts this binary inside a private D-Bus session with
 // an unlocked gnome-keyring (tests/support/with-keyring.sh). The `unreachable` function is run
-// separately with DBUS_SESSION_BUS_ADDRESS pointing nowhere (see tests/crypto/CMakeLists.txt).
+// separately with DBUS_SESSION_BUS_ADDRESS pointing nowhere (NO_SESSION_BUS in tests/crypto/CMakeLists.txt).
 class TestKeychainKeyProvider final : public QObject {
     Q_OBJECT
 

@@ -226,7 +226,7 @@ private Q_SLOTS:
         QFETCH(QByteArray, payload);
         QFETCH(bool, valid);
         QFETCH(qint64, processed);
-        const auto event = syncengine::ProgressEvent::fromJson(payload);
+        const auto event = syncengine::ProgressUpdate::fromJson(payload);
         QCOMPARE(event.has_value(), valid);
         if (event)
             QCOMPARE(event->processed, processed);
