@@ -1,6 +1,6 @@
 #include "AppSettings.h"
 #include "ConnectWizard.h"
-#include "DemoData.h"
+#include "demo/DemoSeeder.h"
 #include "DemoSession.h"
 #include "HistoricalSyncDialog.h"
 #include "JobTableModel.h"
@@ -223,7 +223,7 @@ int main(int argc, char *argv[]) {
     }
     if (parser.isSet(seedOption)) {
         QString error;
-        if (!configured || !ui::DemoData::seed(&error)) {
+        if (!configured || !demo::DemoSeeder::seed(&error)) {
             std::fprintf(stderr, "seeding demo data failed: %s\n",
                          qPrintable(configured ? error : QStringLiteral("no database given")));
             return 1;

@@ -1,4 +1,4 @@
-#include "DemoData.h"
+#include "demo/DemoSeeder.h"
 
 #include "db/Database.h"
 #include "db/EmailRepository.h"
@@ -10,7 +10,7 @@
 
 #include <QJsonObject>
 
-namespace ui {
+namespace demo {
 
 namespace {
 
@@ -35,122 +35,8 @@ db::EmailRecord message(const QString &id, const QString &thread, const QString 
     return r;
 }
 
-} // namespace
-
-bool DemoData::seed(QString *error) {
-    auto failed = [error](const QString &what) {
-        if (error)
-            *error = what;
-        return false;
-    };
-    QSqlDatabase conn = db::Database::connection();
-    db::Migrator migrator(conn);
-    if (!migrator.migrate())
-        return failed(migrator.errorString());
-    db::TenantRepository tenants(conn);
-    db::IntegrationRepository integrations(conn);
-    db::JobRepository jobs(conn);
-    db::EmailRepository emails(conn);
-
-    struct T {
-        const char *id, *name, *address;
-    };
-    const QList<T> all{{"acme", "ACME Corp", "ops@acme.example"},
-                       {"globex", "Globex", "mail@globex.example"},
-                       {"initech", "Initech", "tps@initech.example"},
-                       {"umbrella", "Umbrella", "it@umbrella.example"},
-                       {"hooli", "Hooli", "admin@hooli.example"}};
-    for (const T &t : all) {
-        db::Tenant tenant;
-        tenant.id = QLatin1String(t.id);
-        tenant.displayName = QLatin1String(t.name);
-        tenant.gmailAddress = QLatin1String(t.address);
-        if (!tenants.add(tenant))
-            return failed(tenants.errorString());
-        // Demo rows only: the "keys" are a placeholder, never real credentials.
-        if (QLatin1String(t.id) != QLatin1String("hooli") &&
-            !integrations.upsert(tenant.id, db::IntegrationRepository::Gmail,
-                                 QLatin1String(t.id) == QLatin1String("globex")
-                                     ? QStringLiteral("service_account")
-                                     : QStringLiteral("oauth"),
-                                 QByteArrayLiteral("demo-placeholder"), QStringLiteral("demo")))
-            return failed(integrations.errorString());
-    }
-    if (!integrations.setStatus(QStringLiteral("umbrella"), db::IntegrationRepository::Gmail,
-                                QStringLiteral("needs_reauth"),
-                                QStringLiteral("invalid_grant: token revoked by the user")))
-        return failed(integrations.errorString());
-
-    // Finished history for the charts: a few jobs per tenant, run now (durations vary by kind).
-    const QString worker = QStringLiteral("demo-host:4242:1");
-    auto runJob = [&](const QString &tenant, const ::jobs::JobParams &params, qint64 processed, bool fail,
-                      const QList<db::FailedMessage> &failures = {}) -> bool {
-        const auto id = jobs.enqueue(tenant, params, true);
-        if (!id)
-            return false;
-        std::optional<db::SyncJob> job;
-        db::ClaimOptions options;
-        options.workerId = worker;
-        options.onlyJobId = *id;
-        if (!jobs.claimNext(options, &job) || !job)
-            return false;
-        db::JobCounts counts;
-        counts.processed = processed;
-        counts.inserted = processed * 9 / 10;
-        counts.updated = processed / 10;
-        counts.failed = failures.size();
-        if (!jobs.checkpoint(*id, worker, {{QStringLiteral("page"), 3}}, counts))
-            return false;
-        db::MessageFailureRepository failed(conn);
-        if (!failed.record(tenant, *id, failures, db::MessageFailureRepository::kDefaultMaxAttempts))
-            return false;
-        if (fail) {
-            bool final = false;
-            return jobs.failStep(
-                *id, worker, QStringLiteral("Gmail answered 403 userRateLimitExceeded 6 times"),
-                QStringLiteral("GET /gmail/v1/users/me/messages/18c2f…: 403 userRateLimitExceeded\n"
-                               "retried with backoff 2 s, 4 s, 8 s, 16 s, 32 s"),
-                true, 0, 1, &final);
-        }
-        return jobs.succeed(*id, worker);
-    };
-    if (!runJob(QStringLiteral("acme"), ::jobs::InitialParams{}, 41250, false) ||
-        !runJob(QStringLiteral("acme"), ::jobs::IncrementalParams{}, 312, false,
-                {{QStringLiteral("18c2f4e07b1d9a03"), db::MessageFailure::Kind::Fetch,
-                  QStringLiteral("Gmail answered 500 backendError (6 attempts)")},
-                 {QStringLiteral("18c2f51a9c0e7b44"), db::MessageFailure::Kind::TooLarge,
-                  QStringLiteral("the message is 41 MB, over the size cap")}}) ||
-        !runJob(QStringLiteral("globex"), ::jobs::InitialParams{}, 18800, false) ||
-        !runJob(QStringLiteral("initech"),
-                ::jobs::HistoricalParams{QDate(2024, 1, 1), QDate(2024, 3, 31), false}, 5200, false) ||
-        !runJob(QStringLiteral("umbrella"), ::jobs::IncrementalParams{}, 40, true))
-        return failed(jobs.errorString());
-
-    // One sync running with progress, one tenant with a stuck lease, one job queued.
-    const auto lease = tenants.tryAcquireLease(QStringLiteral("globex"), worker);
-    if (!lease || !lease->acquired)
-        return failed(tenants.errorString());
-    const auto running = jobs.enqueue(QStringLiteral("globex"), ::jobs::IncrementalParams{}, true);
-    std::optional<db::SyncJob> claimed;
-    db::ClaimOptions options;
-    options.workerId = worker;
-    options.onlyJobId = running.value_or(0);
-    db::JobCounts runningCounts;
-    runningCounts.processed = 2840;
-    runningCounts.inserted = 2790;
-    runningCounts.updated = 50;
-    if (!running || !jobs.claimNext(options, &claimed) || !claimed ||
-        !jobs.checkpoint(*running, worker, {{QStringLiteral("page"), 29}}, runningCounts) ||
-        !jobs.progress(*running, QStringLiteral("globex"), QStringLiteral("fetching"), 2840, 6500, 47.5))
-        return failed(jobs.errorString());
-    const auto stuck = tenants.tryAcquireLease(QStringLiteral("initech"), QStringLiteral("old-host:917:2"));
-    if (!stuck || !stuck->acquired)
-        return failed(tenants.errorString());
-    if (!jobs.enqueue(QStringLiteral("hooli"), ::jobs::InitialParams{}, false))
-        return failed(jobs.errorString());
-
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    const QList<db::EmailRecord> acme{
+QList<db::EmailRecord> acmeMail(const QDateTime &now) {
+    QList<db::EmailRecord> acme{
         message(QStringLiteral("m1"), QStringLiteral("t1"), QStringLiteral("Quarterly report Q3"),
                 QStringLiteral("Dana Scully"), QStringLiteral("dana@acme.example"),
                 {QStringLiteral("ops@acme.example")}, now.addDays(-2),
@@ -181,26 +67,192 @@ bool DemoData::seed(QString *error) {
                 now.addDays(-9), {QStringLiteral("INBOX"), QStringLiteral("STARRED")}, QString(),
                 QStringLiteral("Welcome to ACME. Your onboarding starts Monday.")),
     };
-    auto withAttachment = acme;
-    withAttachment[0].attachmentsJson = QByteArrayLiteral(
+    acme[0].attachmentsJson = QByteArrayLiteral(
         R"([{"filename":"Q3-report.pdf","mimeType":"application/pdf","size":482133,"attachmentId":"a1"}])");
-    withAttachment[3].attachmentsJson = QByteArrayLiteral(
+    acme[3].attachmentsJson = QByteArrayLiteral(
         R"([{"filename":"invoice-2024-117.pdf","mimeType":"application/pdf","size":90412,"attachmentId":"a2"}])");
-    if (!emails.upsert(QStringLiteral("acme"), withAttachment))
-        return failed(emails.errorString());
-    if (!emails.upsert(
+    return acme;
+}
+
+// The repositories on one connection and the first error, so each seeding step reads as a list.
+class Seeding final {
+public:
+    explicit Seeding(QSqlDatabase conn)
+        : m_conn(conn)
+        , m_tenants(conn)
+        , m_integrations(conn)
+        , m_jobs(conn)
+        , m_emails(conn) {}
+
+    bool tenants();
+    bool history();
+    bool activity();
+    bool mail();
+    QString error() const { return m_error; }
+
+private:
+    bool failed(const QString &error) {
+        m_error = error;
+        return false;
+    }
+    bool finishedJob(const QString &tenant, const ::jobs::JobParams &params, qint64 processed, bool fail,
+                     const QList<db::FailedMessage> &failures = {});
+    bool runningJob();
+
+    const QString m_worker = QStringLiteral("demo-host:4242:1");
+    QSqlDatabase m_conn;
+    db::TenantRepository m_tenants;
+    db::IntegrationRepository m_integrations;
+    db::JobRepository m_jobs;
+    db::EmailRepository m_emails;
+    QString m_error;
+};
+
+bool Seeding::tenants() {
+    struct T {
+        const char *id, *name, *address;
+    };
+    const QList<T> all{{"acme", "ACME Corp", "ops@acme.example"},
+                       {"globex", "Globex", "mail@globex.example"},
+                       {"initech", "Initech", "tps@initech.example"},
+                       {"umbrella", "Umbrella", "it@umbrella.example"},
+                       {"hooli", "Hooli", "admin@hooli.example"}};
+    for (const T &t : all) {
+        db::Tenant tenant;
+        tenant.id = QLatin1String(t.id);
+        tenant.displayName = QLatin1String(t.name);
+        tenant.gmailAddress = QLatin1String(t.address);
+        if (!m_tenants.add(tenant))
+            return failed(m_tenants.errorString());
+        // Demo rows only: the "keys" are a placeholder, never real credentials.
+        if (tenant.id != QLatin1String("hooli") &&
+            !m_integrations.upsert(tenant.id, db::IntegrationRepository::Gmail,
+                                   tenant.id == QLatin1String("globex") ? QStringLiteral("service_account")
+                                                                        : QStringLiteral("oauth"),
+                                   QByteArrayLiteral("demo-placeholder"), QStringLiteral("demo")))
+            return failed(m_integrations.errorString());
+    }
+    if (!m_integrations.setStatus(QStringLiteral("umbrella"), db::IntegrationRepository::Gmail,
+                                  QStringLiteral("needs_reauth"),
+                                  QStringLiteral("invalid_grant: token revoked by the user")))
+        return failed(m_integrations.errorString());
+    return true;
+}
+
+// A job claimed, checkpointed and finished now (succeeded, or failed after retries).
+bool Seeding::finishedJob(const QString &tenant, const ::jobs::JobParams &params, qint64 processed, bool fail,
+                          const QList<db::FailedMessage> &failures) {
+    const auto id = m_jobs.enqueue(tenant, params, true);
+    if (!id)
+        return false;
+    std::optional<db::SyncJob> job;
+    db::ClaimOptions options;
+    options.workerId = m_worker;
+    options.onlyJobId = *id;
+    if (!m_jobs.claimNext(options, &job) || !job)
+        return false;
+    db::JobCounts counts;
+    counts.processed = processed;
+    counts.inserted = processed * 9 / 10;
+    counts.updated = processed / 10;
+    counts.failed = failures.size();
+    if (!m_jobs.checkpoint(*id, m_worker, {{QStringLiteral("page"), 3}}, counts))
+        return false;
+    db::MessageFailureRepository failedMessages(m_conn);
+    if (!failedMessages.record(tenant, *id, failures, db::MessageFailureRepository::kDefaultMaxAttempts))
+        return false;
+    if (fail) {
+        bool final = false;
+        return m_jobs.failStep(
+            *id, m_worker, QStringLiteral("Gmail answered 403 userRateLimitExceeded 6 times"),
+            QStringLiteral("GET /gmail/v1/users/me/messages/18c2f…: 403 userRateLimitExceeded\n"
+                           "retried with backoff 2 s, 4 s, 8 s, 16 s, 32 s"),
+            true, 0, 1, &final);
+    }
+    return m_jobs.succeed(*id, m_worker);
+}
+
+// Finished history for the charts: a few jobs per tenant, run now (durations vary by kind).
+bool Seeding::history() {
+    if (!finishedJob(QStringLiteral("acme"), ::jobs::InitialParams{}, 41250, false) ||
+        !finishedJob(QStringLiteral("acme"), ::jobs::IncrementalParams{}, 312, false,
+                     {{QStringLiteral("18c2f4e07b1d9a03"), db::MessageFailure::Kind::Fetch,
+                       QStringLiteral("Gmail answered 500 backendError (6 attempts)")},
+                      {QStringLiteral("18c2f51a9c0e7b44"), db::MessageFailure::Kind::TooLarge,
+                       QStringLiteral("the message is 41 MB, over the size cap")}}) ||
+        !finishedJob(QStringLiteral("globex"), ::jobs::InitialParams{}, 18800, false) ||
+        !finishedJob(QStringLiteral("initech"),
+                     ::jobs::HistoricalParams{QDate(2024, 1, 1), QDate(2024, 3, 31), false}, 5200, false) ||
+        !finishedJob(QStringLiteral("umbrella"), ::jobs::IncrementalParams{}, 40, true))
+        return failed(m_jobs.errorString());
+    return true;
+}
+
+bool Seeding::runningJob() {
+    const auto running = m_jobs.enqueue(QStringLiteral("globex"), ::jobs::IncrementalParams{}, true);
+    std::optional<db::SyncJob> claimed;
+    db::ClaimOptions options;
+    options.workerId = m_worker;
+    options.onlyJobId = running.value_or(0);
+    db::JobCounts counts;
+    counts.processed = 2840;
+    counts.inserted = 2790;
+    counts.updated = 50;
+    return running && m_jobs.claimNext(options, &claimed) && claimed &&
+           m_jobs.checkpoint(*running, m_worker, {{QStringLiteral("page"), 29}}, counts) &&
+           m_jobs.progress(*running, QStringLiteral("globex"), QStringLiteral("fetching"), 2840, 6500, 47.5);
+}
+
+// One sync running with progress, one tenant with a stuck lease, one job queued.
+bool Seeding::activity() {
+    const auto lease = m_tenants.tryAcquireLease(QStringLiteral("globex"), m_worker);
+    if (!lease || !lease->acquired)
+        return failed(m_tenants.errorString());
+    if (!runningJob())
+        return failed(m_jobs.errorString());
+    const auto stuck = m_tenants.tryAcquireLease(QStringLiteral("initech"), QStringLiteral("old-host:917:2"));
+    if (!stuck || !stuck->acquired)
+        return failed(m_tenants.errorString());
+    if (!m_jobs.enqueue(QStringLiteral("hooli"), ::jobs::InitialParams{}, false))
+        return failed(m_jobs.errorString());
+    return true;
+}
+
+bool Seeding::mail() {
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (!m_emails.upsert(QStringLiteral("acme"), acmeMail(now)))
+        return failed(m_emails.errorString());
+    if (!m_emails.upsert(
             QStringLiteral("globex"),
             {message(QStringLiteral("m6"), QStringLiteral("g1"), QStringLiteral("Shipping schedule"),
                      QStringLiteral("Hank Scorpio"), QStringLiteral("hank@globex.example"),
                      {QStringLiteral("mail@globex.example")}, now.addDays(-4), {QStringLiteral("INBOX")},
                      QString(), QStringLiteral("The new shipping schedule starts next week."))}))
-        return failed(emails.errorString());
-    if (!tenants.recordSuccessfulSync(QStringLiteral("acme"), 1005) ||
-        !tenants.recordSuccessfulSync(QStringLiteral("globex"), 1006) ||
-        !tenants.setWatch(QStringLiteral("acme"), QStringLiteral("projects/demo/topics/gmail"),
-                          now.addDays(6)))
-        return failed(tenants.errorString());
+        return failed(m_emails.errorString());
+    if (!m_tenants.recordSuccessfulSync(QStringLiteral("acme"), 1005) ||
+        !m_tenants.recordSuccessfulSync(QStringLiteral("globex"), 1006) ||
+        !m_tenants.setWatch(QStringLiteral("acme"), QStringLiteral("projects/demo/topics/gmail"),
+                            now.addDays(6)))
+        return failed(m_tenants.errorString());
     return true;
 }
 
-} // namespace ui
+} // namespace
+
+bool DemoSeeder::seed(QString *error) {
+    QSqlDatabase conn = db::Database::connection();
+    db::Migrator migrator(conn);
+    if (!migrator.migrate()) {
+        if (error)
+            *error = migrator.errorString();
+        return false;
+    }
+    Seeding seeding(conn);
+    if (seeding.tenants() && seeding.history() && seeding.activity() && seeding.mail())
+        return true;
+    if (error)
+        *error = seeding.error();
+    return false;
+}
+
+} // namespace demo

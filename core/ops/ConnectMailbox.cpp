@@ -83,6 +83,12 @@ ConnectMailbox::Result ConnectMailbox::storeKeys(const QString &tenantId,
 ConnectMailbox::Result ConnectMailbox::withKeys(const db::Tenant &tenant,
                                                 auth::CredentialStore::AuthType type,
                                                 QByteArray &keys) const {
+    // Checked first: keys that cannot work leave no new tenant behind.
+    QString error;
+    if (!auth::CredentialStore::validate(type, keys, &error)) {
+        wipe(keys);
+        return failure(error);
+    }
     const Result tenantResult = ensureTenant(tenant);
     if (!tenantResult.ok) {
         wipe(keys);
