@@ -1,11 +1,8 @@
 #include "ConnectWizard.h"
 
 #include "DbExecutor.h"
-#include "auth/CredentialStore.h"
 #include "auth/OAuthLoopbackFlow.h"
-#include "crypto/KeyProviderChain.h"
 #include "crypto/KeychainSecret.h"
-#include "db/Database.h"
 #include "db/TenantRepository.h"
 
 #include <QAbstractButton>
@@ -16,8 +13,6 @@
 #include <QFormLayout>
 #include <QGuiApplication>
 #include <QHBoxLayout>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -34,12 +29,6 @@ namespace {
 
 constexpr qint64 kMaxKeysFileSize = 64 * 1024; // a key file is a few KB
 
-struct StoreResult {
-    bool ok = false;
-    QString error;
-    QString keyId;
-};
-
 QLabel *errorLabel(QWidget *parent, const QString &name) {
     auto *label = new QLabel(parent);
     label->setObjectName(name);
@@ -51,37 +40,6 @@ QLabel *errorLabel(QWidget *parent, const QString &name) {
 QUrl envUrl(const char *name, const char *fallback) {
     const QString value = qEnvironmentVariable(name);
     return QUrl(value.isEmpty() ? QString::fromLatin1(fallback) : value);
-}
-
-// Runs on the DbExecutor's thread: the tenant (created if new; an existing one must have the same address),
-// then the keys sealed with the master-key chain.
-StoreResult storeOnWorker(const db::Tenant &tenant, auth::CredentialStore::AuthType type, QByteArray &keys) {
-    StoreResult r;
-    QSqlDatabase conn = db::Database::connection();
-    db::TenantRepository tenants(conn);
-    const auto existing = tenants.find(tenant.id);
-    if (!existing && !tenants.isNotFound()) {
-        r.error = tenants.errorString();
-    } else if (existing && existing->gmailAddress.compare(tenant.gmailAddress, Qt::CaseInsensitive) != 0) {
-        r.error = QStringLiteral("tenant %1 already exists with the address %2")
-                      .arg(tenant.id, existing->gmailAddress);
-    } else if (!existing && !tenants.add(tenant)) {
-        r.error = tenants.errorString();
-    } else {
-        auto providers = crypto::KeyProviderChain::standard(QString());
-        QString error;
-        const auto vault = providers->vault({}, &error);
-        if (!vault) {
-            r.error = QStringLiteral("cannot get the master key: %1").arg(error);
-        } else {
-            auth::CredentialStore store(*vault, conn);
-            r.ok = store.store(tenant.id, type, keys);
-            r.error = store.errorString();
-            r.keyId = vault->currentKeyId();
-        }
-    }
-    OPENSSL_cleanse(keys.data(), size_t(keys.size()));
-    return r;
 }
 
 } // namespace
@@ -113,41 +71,60 @@ ConnectWizard::ConnectWizard(DbExecutor *executor, QWidget *parent)
     , m_opener([](const QUrl &url) { QDesktopServices::openUrl(url); }) {
     setWindowTitle(tr("Connect a Gmail mailbox"));
     setWizardStyle(QWizard::ClassicStyle);
-    m_id->setObjectName(QStringLiteral("tenantId"));
-    m_name->setObjectName(QStringLiteral("displayName"));
-    m_address->setObjectName(QStringLiteral("gmailAddress"));
-    m_serviceAccount->setObjectName(QStringLiteral("authServiceAccount"));
-    m_oauth->setObjectName(QStringLiteral("authOAuth"));
-    m_browser->setObjectName(QStringLiteral("authBrowser"));
-    m_keysFile->setObjectName(QStringLiteral("keysFile"));
-    m_clientId->setObjectName(QStringLiteral("oauthClientId"));
-    m_clientSecret->setObjectName(QStringLiteral("oauthClientSecret"));
+    setUpFields();
+    addPage(createTenantPage());
+    addPage(createKeysPage());
+    setPage(BrowserPage, createBrowserPage());
+    m_tick.setInterval(1000);
+    connect(&m_tick, &QTimer::timeout, this, &ConnectWizard::updateCountdown);
+    resize(640, 440);
+}
+
+// Object names are what the tests (and screenshots) find the fields by.
+void ConnectWizard::setUpFields() {
+    const std::initializer_list<std::pair<QWidget *, const char *>> names{
+        {m_id, "tenantId"},
+        {m_name, "displayName"},
+        {m_address, "gmailAddress"},
+        {m_serviceAccount, "authServiceAccount"},
+        {m_oauth, "authOAuth"},
+        {m_browser, "authBrowser"},
+        {m_keysFile, "keysFile"},
+        {m_clientId, "oauthClientId"},
+        {m_clientSecret, "oauthClientSecret"},
+        {m_authUrl, "authorizationUrl"},
+        {m_copy, "copyUrl"},
+        {m_cancelFlow, "cancelSignIn"},
+        {m_retry, "retrySignIn"},
+        {m_countdown, "countdown"},
+        {m_browserStatus, "browserStatus"}};
+    for (const auto &[widget, name] : names)
+        widget->setObjectName(QLatin1String(name));
     m_clientSecret->setEchoMode(QLineEdit::Password);
-    m_authUrl->setObjectName(QStringLiteral("authorizationUrl"));
     m_authUrl->setReadOnly(true);
-    m_copy->setObjectName(QStringLiteral("copyUrl"));
-    m_cancelFlow->setObjectName(QStringLiteral("cancelSignIn"));
-    m_retry->setObjectName(QStringLiteral("retrySignIn"));
-    m_countdown->setObjectName(QStringLiteral("countdown"));
-    m_browserStatus->setObjectName(QStringLiteral("browserStatus"));
     m_browserStatus->setWordWrap(true);
     m_id->setPlaceholderText(QStringLiteral("acme"));
     m_address->setPlaceholderText(QStringLiteral("ops@acme.example"));
     m_serviceAccount->setChecked(true);
+}
 
-    auto *tenantPage = new QWizardPage;
-    tenantPage->setTitle(tr("Tenant"));
-    tenantPage->setSubTitle(tr("Who is this mailbox for?"));
-    auto *tenantForm = new QFormLayout(tenantPage);
-    tenantForm->addRow(tr("Tenant &id:"), m_id);
-    tenantForm->addRow(tr("Display &name:"), m_name);
-    tenantForm->addRow(tr("Gmail &address:"), m_address);
-    tenantForm->addRow(m_tenantError);
-    addPage(tenantPage);
+QWizardPage *ConnectWizard::createTenantPage() {
+    auto *page = new QWizardPage;
+    page->setTitle(tr("Tenant"));
+    page->setSubTitle(tr("Who is this mailbox for?"));
+    auto *form = new QFormLayout(page);
+    form->addRow(tr("Tenant &id:"), m_id);
+    form->addRow(tr("Display &name:"), m_name);
+    form->addRow(tr("Gmail &address:"), m_address);
+    form->addRow(m_tenantError);
+    m_tenantError->setParent(page);
+    return page;
+}
 
-    auto *keysPage = new QWizardPage;
-    keysPage->setTitle(tr("Credentials"));
-    keysPage->setSubTitle(tr("They are encrypted with the master key before they reach the database."));
+QWizardPage *ConnectWizard::createKeysPage() {
+    auto *page = new QWizardPage;
+    page->setTitle(tr("Credentials"));
+    page->setSubTitle(tr("They are encrypted with the master key before they reach the database."));
     auto *browse = new QPushButton(tr("&Browse…"));
     connect(browse, &QPushButton::clicked, this, [this] {
         const QString path =
@@ -162,41 +139,42 @@ ConnectWizard::ConnectWizard(DbExecutor *executor, QWidget *parent)
         new QLabel(tr("Service account: the JSON key file from the Google Cloud console. OAuth: a JSON file "
                       "{\"clientId\", \"clientSecret\", \"refreshToken\"}."));
     hint->setWordWrap(true);
-    auto *keysLayout = new QVBoxLayout(keysPage);
-    keysLayout->addWidget(m_serviceAccount);
-    keysLayout->addWidget(m_oauth);
-    keysLayout->addWidget(m_browser);
-    keysLayout->addSpacing(8);
     auto *fileLabel = new QLabel(tr("&Keys file:"));
     fileLabel->setBuddy(m_keysFile);
-    keysLayout->addWidget(fileLabel);
-    keysLayout->addLayout(fileRow);
-    keysLayout->addWidget(hint);
     auto *clientForm = new QFormLayout;
     clientForm->addRow(tr("OAuth &client id:"), m_clientId);
     clientForm->addRow(tr("Client s&ecret:"), m_clientSecret);
-    keysLayout->addLayout(clientForm);
-    keysLayout->addWidget(m_keysError);
-    keysLayout->addStretch();
-    addPage(keysPage);
-    m_tenantError->setParent(tenantPage);
-    m_keysError->setParent(keysPage);
-    const auto switchMode = [this, fileLabel, browse, hint, keysPage, clientForm] {
+    auto *layout = new QVBoxLayout(page);
+    for (QWidget *w : std::initializer_list<QWidget *>{m_serviceAccount, m_oauth, m_browser})
+        layout->addWidget(w);
+    layout->addSpacing(8);
+    layout->addWidget(fileLabel);
+    layout->addLayout(fileRow);
+    layout->addWidget(hint);
+    layout->addLayout(clientForm);
+    layout->addWidget(m_keysError);
+    layout->addStretch();
+    m_keysError->setParent(page);
+    // A keys file, or the client id and secret for the browser.
+    const auto switchMode = [this, fileLabel, browse, hint, page, clientForm] {
         const bool browser = m_browser->isChecked();
         for (QWidget *w : std::initializer_list<QWidget *>{fileLabel, m_keysFile, browse, hint})
             w->setVisible(!browser);
         clientForm->setRowVisible(m_clientId, browser);
         clientForm->setRowVisible(m_clientSecret, browser);
-        Q_EMIT keysPage->completeChanged(); // Next or Finish, from nextId()
+        Q_EMIT page->completeChanged(); // Next or Finish, from nextId()
     };
     connect(m_browser, &QRadioButton::toggled, this, switchMode);
     switchMode();
+    return page;
+}
 
-    auto *browserPage = new QWizardPage;
-    browserPage->setTitle(tr("Sign in with Google"));
-    browserPage->setSubTitle(tr("Your browser opens Google's consent page. Sign in as the tenant's address "
-                                "and allow read-only access to Gmail."));
-    browserPage->setFinalPage(true);
+QWizardPage *ConnectWizard::createBrowserPage() {
+    auto *page = new QWizardPage;
+    page->setTitle(tr("Sign in with Google"));
+    page->setSubTitle(tr("Your browser opens Google's consent page. Sign in as the tenant's address "
+                         "and allow read-only access to Gmail."));
+    page->setFinalPage(true);
     auto *urlRow = new QHBoxLayout;
     urlRow->addWidget(m_authUrl, 1);
     urlRow->addWidget(m_copy);
@@ -204,14 +182,13 @@ ConnectWizard::ConnectWizard(DbExecutor *executor, QWidget *parent)
     buttons->addWidget(m_cancelFlow);
     buttons->addWidget(m_retry);
     buttons->addStretch();
-    auto *browserLayout = new QVBoxLayout(browserPage);
-    browserLayout->addWidget(new QLabel(tr("If no browser opened, copy this address into one:")));
-    browserLayout->addLayout(urlRow);
-    browserLayout->addWidget(m_countdown);
-    browserLayout->addWidget(m_browserStatus);
-    browserLayout->addLayout(buttons);
-    browserLayout->addStretch();
-    setPage(BrowserPage, browserPage);
+    auto *layout = new QVBoxLayout(page);
+    layout->addWidget(new QLabel(tr("If no browser opened, copy this address into one:")));
+    layout->addLayout(urlRow);
+    layout->addWidget(m_countdown);
+    layout->addWidget(m_browserStatus);
+    layout->addLayout(buttons);
+    layout->addStretch();
     connect(m_copy, &QPushButton::clicked, this,
             [this] { QGuiApplication::clipboard()->setText(m_authUrl->text()); });
     connect(m_cancelFlow, &QPushButton::clicked, this, [this] {
@@ -219,9 +196,7 @@ ConnectWizard::ConnectWizard(DbExecutor *executor, QWidget *parent)
             m_flow->cancel();
     });
     connect(m_retry, &QPushButton::clicked, this, &ConnectWizard::startFlow);
-    m_tick.setInterval(1000);
-    connect(&m_tick, &QTimer::timeout, this, &ConnectWizard::updateCountdown);
-    resize(640, 440);
+    return page;
 }
 
 ConnectWizard::~ConnectWizard() {
@@ -332,13 +307,7 @@ void ConnectWizard::stopFlow() {
     }
 }
 
-void ConnectWizard::startFlow() {
-    stopFlow();
-    m_authUrl->clear();
-    m_countdown->clear();
-    m_retry->setEnabled(false);
-    m_cancelFlow->setEnabled(true);
-    setBrowserStatus(tr("Starting…"), false);
+auth::OAuthLoopbackFlow::Params ConnectWizard::flowParams() const {
     auth::OAuthLoopbackFlow::Params params;
     params.authorizationUrl = m_endpoints.authorizationUrl;
     params.tokenUrl = m_endpoints.tokenUrl;
@@ -347,55 +316,58 @@ void ConnectWizard::startFlow() {
     params.clientSecret = m_clientSecret->text();
     params.loginHint = m_address->text().trimmed();
     params.timeoutSeconds = m_timeoutSeconds;
-    m_flow = new auth::OAuthLoopbackFlow(params, this);
-    connect(m_flow, &auth::OAuthLoopbackFlow::authorizationUrlReady, this, [this](const QUrl &url) {
-        m_authUrl->setText(url.toString(QUrl::FullyEncoded));
-        m_authUrl->setCursorPosition(0);
-        m_deadline = QDateTime::currentDateTimeUtc().addSecs(m_timeoutSeconds);
-        updateCountdown();
-        m_tick.start();
-        setBrowserStatus(tr("Waiting for the browser…"), false);
-        m_opener(url);
-    });
-    connect(m_flow, &auth::OAuthLoopbackFlow::failed, this, [this](const QString &message, bool denied) {
-        m_tick.stop();
-        m_countdown->clear();
-        m_cancelFlow->setEnabled(false);
-        m_retry->setEnabled(true);
-        setBrowserStatus(denied ? tr("Access was denied in the browser; nothing was stored. Try again and "
-                                     "choose Allow, or cancel.")
-                                : tr("Not connected: %1. Try again, or cancel.").arg(message),
-                         true);
-        Q_EMIT failed(message);
-    });
-    connect(m_flow, &auth::OAuthLoopbackFlow::succeeded, this,
-            [this, params](const auth::OAuthLoopbackFlow::Result &result) {
-                m_tick.stop();
-                m_countdown->clear();
-                m_cancelFlow->setEnabled(false);
-                const QString address = m_address->text().trimmed();
-                if (address.compare(result.email, Qt::CaseInsensitive) != 0) {
-                    m_retry->setEnabled(true);
-                    const QString error = tr("The browser signed in as %1, but the tenant's address is %2; "
-                                             "nothing was stored. Try again with the right account.")
-                                              .arg(result.email, address);
-                    setBrowserStatus(error, true);
-                    Q_EMIT failed(error);
-                    return;
-                }
-                setBrowserStatus(tr("Signed in as %1. Storing…").arg(result.email), false);
-                // As `gmail-sync connect` stores it (app/cli/ConnectCommand.cpp).
-                const QJsonObject keys{
-                    {QStringLiteral("clientId"), params.clientId},
-                    {QStringLiteral("clientSecret"), params.clientSecret},
-                    {QStringLiteral("refreshToken"), result.refreshToken},
-                    {QStringLiteral("accessToken"), result.accessToken},
-                    {QStringLiteral("expiresAt"), result.accessTokenExpiresAt.toString(Qt::ISODate)}};
-                store(int(auth::CredentialStore::AuthType::OAuth),
-                      QJsonDocument(keys).toJson(QJsonDocument::Compact), true);
-            });
+    return params;
+}
+
+void ConnectWizard::startFlow() {
+    stopFlow();
+    m_authUrl->clear();
+    m_countdown->clear();
+    m_retry->setEnabled(false);
+    m_cancelFlow->setEnabled(true);
+    setBrowserStatus(tr("Starting…"), false);
+    m_flow = new auth::OAuthLoopbackFlow(flowParams(), this);
+    connect(m_flow, &auth::OAuthLoopbackFlow::authorizationUrlReady, this,
+            &ConnectWizard::onAuthorizationUrl);
+    connect(m_flow, &auth::OAuthLoopbackFlow::failed, this, &ConnectWizard::onFlowFailed);
+    connect(m_flow, &auth::OAuthLoopbackFlow::succeeded, this, &ConnectWizard::onFlowSucceeded);
     // From the event loop: a failure to listen is reported after the connections above exist.
     QTimer::singleShot(0, m_flow, &auth::OAuthLoopbackFlow::start);
+}
+
+void ConnectWizard::onAuthorizationUrl(const QUrl &url) {
+    m_authUrl->setText(url.toString(QUrl::FullyEncoded));
+    m_authUrl->setCursorPosition(0);
+    m_deadline = QDateTime::currentDateTimeUtc().addSecs(m_timeoutSeconds);
+    updateCountdown();
+    m_tick.start();
+    setBrowserStatus(tr("Waiting for the browser…"), false);
+    m_opener(url);
+}
+
+void ConnectWizard::onFlowFailed(const QString &message, bool denied) {
+    m_tick.stop();
+    m_countdown->clear();
+    m_cancelFlow->setEnabled(false);
+    m_retry->setEnabled(true);
+    setBrowserStatus(denied ? tr("Access was denied in the browser; nothing was stored. Try again and "
+                                 "choose Allow, or cancel.")
+                            : tr("Not connected: %1. Try again, or cancel.").arg(message),
+                     true);
+    Q_EMIT failed(message);
+}
+
+// ops::ConnectMailbox refuses a grant for another address than the tenant's.
+void ConnectWizard::onFlowSucceeded(const auth::OAuthLoopbackFlow::Result &result) {
+    m_tick.stop();
+    m_countdown->clear();
+    m_cancelFlow->setEnabled(false);
+    setBrowserStatus(tr("Signed in as %1. Storing…").arg(result.email), false);
+    PendingCredentials pending;
+    // The client the flow ran with: its fields sit on the page before, and going Back stops the flow.
+    const auto params = flowParams();
+    pending.grant = ops::ConnectMailbox::OAuthGrant{params.clientId, params.clientSecret, result};
+    store(std::move(pending));
 }
 
 void ConnectWizard::updateCountdown() {
@@ -425,6 +397,11 @@ void ConnectWizard::showError(const QString &error) {
     default:
         setBrowserStatus(error, !error.isEmpty());
     }
+}
+
+auth::CredentialStore::AuthType ConnectWizard::keysType() const {
+    return m_oauth->isChecked() ? auth::CredentialStore::AuthType::OAuth
+                                : auth::CredentialStore::AuthType::ServiceAccount;
 }
 
 std::optional<QByteArray> ConnectWizard::readKeys(QString *error) const {
@@ -475,10 +452,8 @@ bool ConnectWizard::validateCurrentPage() {
         showError(error);
         return false;
     }
-    const auto type = m_oauth->isChecked() ? auth::CredentialStore::AuthType::OAuth
-                                           : auth::CredentialStore::AuthType::ServiceAccount;
     // validate() names the field that is wrong, never the secret values.
-    const bool valid = auth::CredentialStore::validate(type, *keys, &error).has_value();
+    const bool valid = auth::CredentialStore::validate(keysType(), *keys, &error).has_value();
     OPENSSL_cleanse(keys->data(), size_t(keys->size()));
     if (!valid) {
         showError(tr("The keys file is not usable: %1").arg(error));
@@ -503,39 +478,45 @@ void ConnectWizard::accept() {
         showError(error);
         return;
     }
-    const auto type = m_oauth->isChecked() ? auth::CredentialStore::AuthType::OAuth
-                                           : auth::CredentialStore::AuthType::ServiceAccount;
+    PendingCredentials pending;
+    pending.type = keysType();
+    pending.keys = std::move(*keys);
     showError(tr("Storing…"));
-    store(int(type), std::move(*keys), true);
+    store(std::move(pending));
 }
 
-void ConnectWizard::store(int type, QByteArray keys, bool finishOnSuccess) {
+// ops::ConnectMailbox on the DbExecutor's thread: the tenant (created if new; an existing one must have the
+// same address), then the keys sealed with the master-key chain. Success finishes the wizard.
+void ConnectWizard::store(PendingCredentials pending) {
     m_busy = true;
     if (QAbstractButton *finish = button(QWizard::FinishButton))
         finish->setEnabled(false);
     const db::Tenant tenant = tenantFromFields();
     m_executor->run(
         this,
-        [tenant, type, keys = std::move(keys)]() mutable {
-            return storeOnWorker(tenant, auth::CredentialStore::AuthType(type), keys);
+        [tenant, pending = std::move(pending)]() mutable {
+            const ops::ConnectMailbox connect;
+            return pending.grant ? connect.withOAuthGrant(tenant, *pending.grant)
+                                 : connect.withKeys(tenant, pending.type, pending.keys);
         },
-        [this, id = tenant.id, finishOnSuccess](const StoreResult &r) {
-            m_busy = false;
-            if (QAbstractButton *finish = button(QWizard::FinishButton))
-                finish->setEnabled(currentId() != BrowserPage);
-            if (!r.ok) {
-                showError(tr("Not connected: %1").arg(r.error));
-                if (currentId() == BrowserPage)
-                    m_retry->setEnabled(true);
-                Q_EMIT failed(r.error);
-                return;
-            }
-            m_stored = true;
-            showError(QString());
-            Q_EMIT connected(id);
-            if (finishOnSuccess)
-                QWizard::accept();
-        });
+        [this, id = tenant.id](const ops::ConnectMailbox::Result &r) { finishStore(id, r); });
+}
+
+void ConnectWizard::finishStore(const QString &tenantId, const ops::ConnectMailbox::Result &r) {
+    m_busy = false;
+    if (QAbstractButton *finish = button(QWizard::FinishButton))
+        finish->setEnabled(currentId() != BrowserPage);
+    if (!r.ok) {
+        showError(tr("Not connected: %1").arg(r.error));
+        if (currentId() == BrowserPage)
+            m_retry->setEnabled(true);
+        Q_EMIT failed(r.error);
+        return;
+    }
+    m_stored = true;
+    showError(QString());
+    Q_EMIT connected(tenantId);
+    QWizard::accept();
 }
 
 } // namespace ui

@@ -1,6 +1,9 @@
 #pragma once
 
+#include "auth/CredentialStore.h"
+#include "auth/OAuthLoopbackFlow.h"
 #include "db/TenantRepository.h"
+#include "ops/ConnectMailbox.h"
 
 #include <QDateTime>
 #include <QPointer>
@@ -16,10 +19,7 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 class QRadioButton;
-
-namespace auth {
-class OAuthLoopbackFlow;
-}
+class QWizardPage;
 
 namespace ui {
 
@@ -27,8 +27,8 @@ class DbExecutor;
 
 // Connects a Gmail mailbox: the tenant (id, name, address), then its credentials — a service-account key
 // file (domain-wide delegation) or an OAuth keys file {"clientId","clientSecret","refreshToken"} — which are
-// validated here, then sealed with the master key (crypto::KeyProviderChain, the order set in Settings) and
-// stored by auth::CredentialStore off the GUI thread. Or, third choice, "Sign in with Google": the OAuth
+// validated here, then handed to ops::ConnectMailbox off the GUI thread (sealed with the master key of
+// crypto::KeyProviderChain, the order set in Settings). Or, third choice, "Sign in with Google": the OAuth
 // installed-app browser flow (auth::OAuthLoopbackFlow on the GUI thread's event loop, never blocking) opens
 // the authorization URL in the system browser, shows it for copying, counts down its timeout, and stores the
 // sealed refresh token when the browser comes back with consent for the tenant's address.
@@ -76,11 +76,28 @@ Q_SIGNALS:
     void clientSecretLoaded(bool ok);
 
 private:
+    // A keys file's JSON of `type`, or the browser's grant. Secret.
+    struct PendingCredentials {
+        auth::CredentialStore::AuthType type = auth::CredentialStore::AuthType::OAuth;
+        QByteArray keys;
+        std::optional<ops::ConnectMailbox::OAuthGrant> grant;
+    };
+
+    void setUpFields();
+    QWizardPage *createTenantPage();
+    QWizardPage *createKeysPage();
+    QWizardPage *createBrowserPage();
     void showError(const QString &error);
+    auth::CredentialStore::AuthType keysType() const; // of a keys file
     std::optional<QByteArray> readKeys(QString *error) const;
     db::Tenant tenantFromFields() const;
-    void store(int type, QByteArray keys, bool finishOnSuccess);
+    void store(PendingCredentials pending);
+    void finishStore(const QString &tenantId, const ops::ConnectMailbox::Result &r);
+    auth::OAuthLoopbackFlow::Params flowParams() const;
     void startFlow();
+    void onAuthorizationUrl(const QUrl &url);
+    void onFlowFailed(const QString &message, bool denied);
+    void onFlowSucceeded(const auth::OAuthLoopbackFlow::Result &result);
     void stopFlow();
     void updateCountdown();
     void setBrowserStatus(const QString &text, bool error);

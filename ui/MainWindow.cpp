@@ -18,6 +18,8 @@
 #include "db/Migrator.h"
 #include "db/TenantRepository.h"
 #include "ops/AuditTrail.h"
+#include "ops/DeactivateIntegration.h"
+#include "ops/UnlockTenant.h"
 #include "ops/SyncRequests.h"
 
 #include <QAction>
@@ -553,10 +555,11 @@ void MainWindow::unlockSelected() {
     m_executor->run(
         this,
         [tenantId, holder] {
-            db::TenantRepository tenants(db::Database::connection());
+            const auto unlocked = ops::UnlockTenant::unlockIfHeldBy(tenantId, holder);
             ActionResult r;
-            r.cleared = tenants.unlockIfHeldBy(tenantId, holder);
-            r.error = tenants.errorString();
+            if (unlocked.ok)
+                r.cleared = unlocked.wasLocked;
+            r.error = unlocked.error;
             return r;
         },
         [this, tenantId, holder](const ActionResult &r) {
@@ -592,12 +595,11 @@ void MainWindow::deactivateSelected() {
     m_executor->run(
         this,
         [tenantId] {
-            db::IntegrationRepository integrations(db::Database::connection());
+            const auto deactivated =
+                ops::DeactivateIntegration::run(tenantId, QStringLiteral("deactivated by an operator"));
             ActionResult r;
-            r.cleared =
-                integrations.setStatus(tenantId, db::IntegrationRepository::Gmail, QStringLiteral("inactive"),
-                                       QStringLiteral("deactivated by an operator"));
-            r.error = integrations.errorString();
+            r.cleared = deactivated.ok;
+            r.error = deactivated.error;
             return r;
         },
         [this, tenantId](const ActionResult &r) {

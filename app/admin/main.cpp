@@ -1,5 +1,5 @@
 #include "AppSettings.h"
-#include "DemoData.h"
+#include "demo/DemoSeeder.h"
 #include "DemoSession.h"
 #include "MainWindow.h"
 #include "ScreenshotTour.h"
@@ -93,7 +93,7 @@ bool configureDatabase(const QString &url, bool *configured) {
 
 bool seedDemoData(bool configured) {
     QString error;
-    if (!configured || !ui::DemoData::seed(&error)) {
+    if (!configured || !demo::DemoSeeder::seed(&error)) {
         std::fprintf(stderr, "seeding demo data failed: %s\n",
                      qPrintable(configured ? error : QStringLiteral("no database given")));
         return false;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Command.h"
+#include "demo/DemoEnvironment.h"
 
 namespace cli {
 
@@ -17,6 +18,14 @@ public:
     }
     QString synopsis() const override { return QStringLiteral("[--messages N] [--days D]"); }
     int run(CliContext &context, const QStringList &args) override;
+
+private:
+    // Same return convention as Command::parse().
+    int parseOptions(CliContext &context, const QStringList &args,
+                     demo::DemoEnvironment::Options *options) const;
+    // Queues the initial sync, runs it on the engine and prints what it stored.
+    int initialSync(CliContext &context, const demo::DemoEnvironment &environment,
+                    const QString &tenantId) const;
 };
 
 } // namespace cli

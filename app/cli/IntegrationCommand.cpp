@@ -3,9 +3,9 @@
 #include "CliContext.h"
 #include "JsonFormat.h"
 #include "auth/CredentialStore.h"
-#include "crypto/KeyProviderChain.h"
-#include "db/IntegrationRepository.h"
-#include "db/TenantRepository.h"
+#include "ops/ConnectMailbox.h"
+#include "ops/DeactivateIntegration.h"
+#include "ops/IntegrationDetails.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -55,6 +55,54 @@ std::optional<QByteArray> readKeys(const QString &path, QString *error) {
 
 QString orDash(const QString &text) {
     return text.isEmpty() ? QStringLiteral("-") : text;
+}
+
+bool isServiceAccount(const db::Integration &row) {
+    return row.authType ==
+           auth::CredentialStore::databaseName(auth::CredentialStore::AuthType::ServiceAccount);
+}
+
+QJsonObject toJson(const ops::IntegrationDetails::Result &details) {
+    const db::Integration &row = details.integration;
+    QJsonObject object{{QStringLiteral("tenantId"), row.tenantId},
+                       {QStringLiteral("source"), row.source},
+                       {QStringLiteral("authType"), row.authType},
+                       {QStringLiteral("status"), row.status},
+                       {QStringLiteral("statusReason"), JsonFormat::text(row.statusReason)},
+                       {QStringLiteral("keyId"), row.keyId},
+                       {QStringLiteral("tokenExpiresAt"), JsonFormat::dateTime(row.tokenExpiresAt)},
+                       {QStringLiteral("lastUsedAt"), JsonFormat::dateTime(row.lastUsedAt)},
+                       {QStringLiteral("createdAt"), JsonFormat::dateTime(row.createdAt)},
+                       {QStringLiteral("updatedAt"), JsonFormat::dateTime(row.updatedAt)}};
+    if (isServiceAccount(row)) {
+        object.insert(QStringLiteral("clientEmail"), JsonFormat::text(details.facts.clientEmail));
+        object.insert(QStringLiteral("subject"), JsonFormat::text(details.facts.subject));
+    } else {
+        object.insert(QStringLiteral("clientId"), JsonFormat::text(details.facts.clientId));
+    }
+    return object;
+}
+
+void printText(QTextStream &out, const ops::IntegrationDetails::Result &details) {
+    const db::Integration &row = details.integration;
+    out << "tenant:        " << row.tenantId << '\n'
+        << "source:        " << row.source << '\n'
+        << "auth type:     " << row.authType << '\n'
+        << "status:        " << row.status << '\n';
+    if (!row.statusReason.isEmpty())
+        out << "reason:        " << row.statusReason << '\n';
+    if (isServiceAccount(row))
+        out << "client email:  " << orDash(details.facts.clientEmail) << '\n'
+            << "subject:       " << orDash(details.facts.subject) << '\n';
+    else
+        out << "client id:     " << orDash(details.facts.clientId) << '\n';
+    out << "key id:        " << row.keyId << '\n'
+        << "token expires: "
+        << (row.tokenExpiresAt.isValid() ? JsonFormat::isoDateTime(row.tokenExpiresAt) : QStringLiteral("-"))
+        << '\n'
+        << "last used:     "
+        << (row.lastUsedAt.isValid() ? JsonFormat::isoDateTime(row.lastUsedAt) : QStringLiteral("never"))
+        << Qt::endl;
 }
 
 } // namespace
@@ -111,23 +159,15 @@ int IntegrationCommand::set(CliContext &context, const QStringList &args) {
         return context.fail(error);
     }
 
-    auto providers = crypto::KeyProviderChain::standard(context.options().keyFile);
-    const auto vault = providers->vault({}, &error);
-    if (!vault) {
-        OPENSSL_cleanse(keys->data(), keys->size());
-        return context.fail(QStringLiteral("cannot get the master key: ") + error);
-    }
     if (!context.openDatabase(&error)) {
         OPENSSL_cleanse(keys->data(), keys->size());
         return context.fail(error);
     }
-    auth::CredentialStore store(*vault);
-    const bool stored = store.store(tenantId, *authType, *keys);
-    OPENSSL_cleanse(keys->data(), keys->size());
-    if (!stored)
-        return context.fail(store.errorString());
+    const auto stored = ops::ConnectMailbox(context.options().keyFile).storeKeys(tenantId, *authType, *keys);
+    if (!stored.ok)
+        return context.fail(stored.error);
     context.out() << "stored " << auth::CredentialStore::databaseName(*authType) << " credentials for tenant "
-                  << tenantId << " (sealed with master key " << vault->currentKeyId() << ")" << Qt::endl;
+                  << tenantId << " (sealed with master key " << stored.keyId << ")" << Qt::endl;
     return ExitSuccess;
 }
 
@@ -138,82 +178,16 @@ int IntegrationCommand::show(CliContext &context, const QStringList &args) {
     QString tenantId;
     if (const int rc = parseForTenant(context, parser, args, &tenantId); rc >= 0)
         return rc;
-    db::IntegrationRepository integrations;
-    const auto row = integrations.find(tenantId);
-    if (!row)
-        return context.fail(integrations.errorString());
-
-    // Non-secret facts that live inside the sealed keys: for a service account its client_email and
-    // the user it impersonates; for OAuth the client id. If the keys cannot be unsealed the row is
-    // still shown (it is what an admin needs to diagnose), with a warning saying why.
-    QString clientEmail;
-    QString subject;
-    QString clientId;
-    auto providers = crypto::KeyProviderChain::standard(context.options().keyFile);
-    QString error;
-    const auto vault = providers->vault({row->keyId}, &error);
-    std::optional<auth::CredentialStore::Credentials> credentials;
-    if (vault) {
-        auth::CredentialStore store(*vault);
-        credentials = store.load(tenantId);
-        if (!credentials)
-            error = store.errorString();
-    }
-    if (!credentials) {
-        context.err() << "gmail-sync: warning: " << error << Qt::endl;
-    } else if (credentials->authType == auth::CredentialStore::AuthType::ServiceAccount) {
-        clientEmail = credentials->keys.value(QStringLiteral("client_email")).toString();
-        subject = credentials->keys.value(QStringLiteral("subject")).toString();
-        if (subject.isEmpty()) {
-            db::TenantRepository tenants;
-            if (const auto tenant = tenants.find(tenantId))
-                subject = tenant->gmailAddress;
-        }
-    } else {
-        clientId = credentials->keys.value(QStringLiteral("clientId")).toString();
-    }
-    credentials.reset();
-
-    if (parser.isSet(json)) {
-        QJsonObject object{{QStringLiteral("tenantId"), row->tenantId},
-                           {QStringLiteral("source"), row->source},
-                           {QStringLiteral("authType"), row->authType},
-                           {QStringLiteral("status"), row->status},
-                           {QStringLiteral("statusReason"), JsonFormat::text(row->statusReason)},
-                           {QStringLiteral("keyId"), row->keyId},
-                           {QStringLiteral("tokenExpiresAt"), JsonFormat::dateTime(row->tokenExpiresAt)},
-                           {QStringLiteral("lastUsedAt"), JsonFormat::dateTime(row->lastUsedAt)},
-                           {QStringLiteral("createdAt"), JsonFormat::dateTime(row->createdAt)},
-                           {QStringLiteral("updatedAt"), JsonFormat::dateTime(row->updatedAt)}};
-        if (row->authType == QLatin1String("service_account")) {
-            object.insert(QStringLiteral("clientEmail"), JsonFormat::text(clientEmail));
-            object.insert(QStringLiteral("subject"), JsonFormat::text(subject));
-        } else {
-            object.insert(QStringLiteral("clientId"), JsonFormat::text(clientId));
-        }
-        context.out() << QJsonDocument(object).toJson(QJsonDocument::Compact) << Qt::endl;
-        return ExitSuccess;
-    }
-    QTextStream &out = context.out();
-    out << "tenant:        " << row->tenantId << '\n'
-        << "source:        " << row->source << '\n'
-        << "auth type:     " << row->authType << '\n'
-        << "status:        " << row->status << '\n';
-    if (!row->statusReason.isEmpty())
-        out << "reason:        " << row->statusReason << '\n';
-    if (row->authType == QLatin1String("service_account"))
-        out << "client email:  " << orDash(clientEmail) << '\n'
-            << "subject:       " << orDash(subject) << '\n';
+    const auto details = ops::IntegrationDetails::load(tenantId, context.options().keyFile);
+    if (!details.ok)
+        return context.fail(details.error);
+    // The row is still shown when the keys cannot be unsealed: it is what an admin needs to diagnose.
+    if (!details.warning.isEmpty())
+        context.err() << "gmail-sync: warning: " << details.warning << Qt::endl;
+    if (parser.isSet(json))
+        context.out() << QJsonDocument(toJson(details)).toJson(QJsonDocument::Compact) << Qt::endl;
     else
-        out << "client id:     " << orDash(clientId) << '\n';
-    out << "key id:        " << row->keyId << '\n'
-        << "token expires: "
-        << (row->tokenExpiresAt.isValid() ? JsonFormat::isoDateTime(row->tokenExpiresAt)
-                                          : QStringLiteral("-"))
-        << '\n'
-        << "last used:     "
-        << (row->lastUsedAt.isValid() ? JsonFormat::isoDateTime(row->lastUsedAt) : QStringLiteral("never"))
-        << Qt::endl;
+        printText(context.out(), details);
     return ExitSuccess;
 }
 
@@ -222,11 +196,10 @@ int IntegrationCommand::deactivate(CliContext &context, const QStringList &args)
     QString tenantId;
     if (const int rc = parseForTenant(context, parser, args, &tenantId); rc >= 0)
         return rc;
-    db::IntegrationRepository integrations;
-    if (!integrations.setStatus(
-            tenantId, db::IntegrationRepository::Gmail, QStringLiteral("inactive"),
-            QStringLiteral("deactivated by an administrator; run `integration set` to use it again")))
-        return context.fail(integrations.errorString());
+    const auto result = ops::DeactivateIntegration::run(
+        tenantId, QStringLiteral("deactivated by an administrator; run `integration set` to use it again"));
+    if (!result.ok)
+        return context.fail(result.error);
     context.out() << "deactivated the gmail integration of tenant " << tenantId << Qt::endl;
     return ExitSuccess;
 }

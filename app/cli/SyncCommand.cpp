@@ -1,6 +1,7 @@
 #include "SyncCommand.h"
 
 #include "CliContext.h"
+#include "InterruptGuard.h"
 #include "auth/StaticTokenProvider.h"
 #include "auth/TokenManager.h"
 #include "crypto/KeyProviderChain.h"
@@ -19,18 +20,11 @@
 #include <QThread>
 
 #include <atomic>
-#include <csignal>
 #include <mutex>
 
 namespace cli {
 
 namespace {
-
-std::atomic_bool s_interrupted{false};
-
-extern "C" void onInterrupt(int) {
-    s_interrupted = true; // lock-free atomic store: async-signal-safe
-}
 
 std::optional<QDate> parseDate(const QString &text) {
     // Strictly YYYY-MM-DD (Qt::ISODate alone would also take other shapes).
@@ -270,13 +264,11 @@ int SyncCommand::runHere(CliContext &context, const syncengine::SyncOptions &opt
 
     // Run it here. Ctrl-C: the current step is abandoned (nothing half-written) and the job goes back to
     // the queue, resumable from its checkpoint.
-    s_interrupted = false;
-    std::signal(SIGINT, onInterrupt);
-    std::signal(SIGTERM, onInterrupt);
+    const InterruptGuard interrupt;
     QElapsedTimer lastLine;
     QTextStream &err = context.err();
     ops::ForegroundJob job(
-        options, s_interrupted,
+        options, interrupt.flag(),
         [&](const syncengine::ProgressUpdate &u) {
             if (lastLine.isValid() && lastLine.elapsed() < 1000)
                 return;

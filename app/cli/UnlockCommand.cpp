@@ -1,7 +1,7 @@
 #include "UnlockCommand.h"
 
 #include "CliContext.h"
-#include "db/TenantRepository.h"
+#include "ops/UnlockTenant.h"
 
 namespace cli {
 
@@ -10,16 +10,18 @@ int UnlockCommand::run(CliContext &context, const QStringList &args) {
     QString tenantId;
     if (const int rc = parseForTenant(context, parser, args, &tenantId); rc >= 0)
         return rc;
-    db::TenantRepository tenants;
-    const auto result = tenants.forceUnlock(tenantId);
-    if (!result)
-        return context.failTenant(tenants, tenantId);
-    if (!result->wasLocked) {
+    const auto result = ops::UnlockTenant::unlock(tenantId);
+    if (!result.ok)
+        return context.fail(
+            result.notFound
+                ? QStringLiteral("tenant \"%1\" does not exist (see: gmail-sync tenant list)").arg(tenantId)
+                : result.error);
+    if (!result.wasLocked) {
         context.out() << "tenant " << tenantId << " was not locked" << Qt::endl;
         return ExitSuccess;
     }
-    context.out() << "unlocked tenant " << tenantId << " (held by " << result->previousHolder << " since "
-                  << result->lockedSince.toUTC().toString(Qt::ISODate) << ")" << Qt::endl;
+    context.out() << "unlocked tenant " << tenantId << " (held by " << result.previousHolder << " since "
+                  << result.lockedSince.toUTC().toString(Qt::ISODate) << ")" << Qt::endl;
     return ExitSuccess;
 }
 

@@ -1,6 +1,7 @@
 #include "WorkerCommand.h"
 
 #include "CliContext.h"
+#include "InterruptGuard.h"
 #include "SyncCommand.h"
 #include "log/Log.h"
 #include "log/LogEvent.h"
@@ -10,19 +11,41 @@
 #include <QCoreApplication>
 #include <QEventLoop>
 #include <QHostAddress>
-#include <QTimer>
-
-#include <atomic>
-#include <csignal>
 
 namespace cli {
 
 namespace {
 
-std::atomic_bool s_stopRequested{false};
+// HOST:PORT with a literal address, e.g. 127.0.0.1:8080.
+bool isHostPort(const QString &value) {
+    bool ok = false;
+    const qsizetype colon = value.lastIndexOf(QLatin1Char(':'));
+    const int port = colon > 0 ? value.mid(colon + 1).toInt(&ok) : 0;
+    return colon > 0 && ok && port >= 0 && port <= 65535 && !QHostAddress(value.left(colon)).isNull();
+}
 
-extern "C" void onStopSignal(int) {
-    s_stopRequested = true; // lock-free atomic store: async-signal-safe
+// The push endpoint (--listen), Pub/Sub pull and watch renewal; the rest from the environment
+// (push::PushService::fromEnvironment).
+std::optional<push::PushService::Settings> pushSettings(CliContext &context, const QString &listen,
+                                                        const syncengine::SyncOptions &options,
+                                                        QString *error) {
+    push::PushService::Settings settings;
+    if (!listen.isEmpty()) {
+        settings.listenHost = QHostAddress();
+        if (!push::PushEndpoint::parseHostPort(listen, &*settings.listenHost, &settings.listenPort, error))
+            return std::nullopt;
+    }
+    settings.puller.pubsubUrl = QUrl(context.options().pubsubUrl);
+    settings.watch.gmailApiUrl = options.gmailApiUrl;
+    settings.watch.tokenProviderFactory = options.tokenProviderFactory;
+    return push::PushService::fromEnvironment(settings);
+}
+
+// Until SIGTERM or SIGINT (also one that came before).
+void waitForStop(InterruptGuard &interrupt) {
+    QEventLoop loop;
+    interrupt.onInterrupt([&loop] { loop.quit(); });
+    loop.exec();
 }
 
 } // namespace
@@ -42,14 +65,8 @@ int WorkerCommand::run(CliContext &context, const QStringList &args) {
     const int threads = parser.value(concurrency).toInt(&ok);
     if (!ok || threads < 1 || threads > 64)
         return context.usageError(QStringLiteral("--concurrency must be a number from 1 to 64"), usage());
-    if (parser.isSet(listen)) {
-        const QString value = parser.value(listen);
-        const qsizetype colon = value.lastIndexOf(QLatin1Char(':'));
-        const int port = colon > 0 ? value.mid(colon + 1).toInt(&ok) : 0;
-        if (colon <= 0 || !ok || port < 0 || port > 65535 || QHostAddress(value.left(colon)).isNull())
-            return context.usageError(QStringLiteral("--listen needs HOST:PORT, e.g. 127.0.0.1:8080"),
-                                      usage());
-    }
+    if (parser.isSet(listen) && !isHostPort(parser.value(listen)))
+        return context.usageError(QStringLiteral("--listen needs HOST:PORT, e.g. 127.0.0.1:8080"), usage());
 
     QString error;
     if (!context.openDatabase(&error))
@@ -60,29 +77,13 @@ int WorkerCommand::run(CliContext &context, const QStringList &args) {
 
     syncengine::SyncOptions options = SyncCommand::engineOptions(context);
     options.concurrency = threads;
+    const auto settings = pushSettings(context, parser.value(listen), options, &error);
+    if (!settings)
+        return context.usageError(error, usage());
     syncengine::SyncEngine engine(options);
-
-    s_stopRequested = false;
-    std::signal(SIGTERM, onStopSignal);
-    std::signal(SIGINT, onStopSignal);
+    InterruptGuard interrupt;
     engine.start();
-
-    // Push: --listen push endpoint, Pub/Sub pull, watch renewal; settings from the environment
-    // (push::PushService::fromEnvironment).
-    push::PushService::Settings pushSettings;
-    if (parser.isSet(listen)) {
-        pushSettings.listenHost = QHostAddress();
-        if (!push::PushEndpoint::parseHostPort(parser.value(listen), &*pushSettings.listenHost,
-                                               &pushSettings.listenPort, &error)) {
-            engine.stop();
-            return context.usageError(error, usage());
-        }
-    }
-    pushSettings.puller.pubsubUrl = QUrl(context.options().pubsubUrl);
-    pushSettings.watch.gmailApiUrl = options.gmailApiUrl;
-    pushSettings.watch.tokenProviderFactory = options.tokenProviderFactory;
-    push::PushService pushService(push::PushService::fromEnvironment(pushSettings),
-                                  [&engine](qint64) { engine.wakeWorkers(); });
+    push::PushService pushService(*settings, [&engine](qint64) { engine.wakeWorkers(); });
     if (!pushService.start(&error)) {
         engine.stop();
         return context.fail(error);
@@ -94,23 +95,13 @@ int WorkerCommand::run(CliContext &context, const QStringList &args) {
     context.err() << "gmail-sync worker: " << threads << " threads ("
                   << engine.workerIds().join(QStringLiteral(", ")) << "); stop with SIGTERM or Ctrl-C"
                   << Qt::endl;
-
-    QEventLoop loop;
-    QTimer poll;
-    QObject::connect(&poll, &QTimer::timeout, &loop, [&loop] {
-        if (s_stopRequested)
-            loop.quit();
-    });
-    poll.start(100);
-    loop.exec();
+    waitForStop(interrupt);
 
     context.err() << "gmail-sync worker: stopping (finishing or abandoning current steps)" << Qt::endl;
     pushService.stop(); // push: no new jobs while the engine winds down
     engine.stop();
     logging::LogEvent(logging::Level::Info, "worker stopped gracefully").write();
     logging::Log::shutdown();
-    std::signal(SIGTERM, SIG_DFL);
-    std::signal(SIGINT, SIG_DFL);
     return ExitSuccess;
 }
 

@@ -1,5 +1,6 @@
 #include "DemoEnvironment.h"
 
+#include "auth/CredentialJson.h"
 #include "auth/CredentialStore.h"
 #include "auth/TokenManager.h"
 #include "crypto/KeyFileProvider.h"
@@ -166,12 +167,13 @@ bool DemoEnvironment::connectTenant() {
     const auto refreshToken = grantRefreshToken();
     if (!refreshToken)
         return false;
-    const QJsonObject keys{{QStringLiteral("clientId"), m_options.oauthClientId},
-                           {QStringLiteral("clientSecret"), QStringLiteral("demo-client-secret")},
-                           {QStringLiteral("refreshToken"), *refreshToken}};
+    auth::CredentialJson::OAuthKeys keys;
+    keys.clientId = m_options.oauthClientId;
+    keys.clientSecret = QStringLiteral("demo-client-secret");
+    keys.refreshToken = *refreshToken;
     auth::CredentialStore store(*m_vault, db::Database::connection());
     if (!store.store(m_options.tenantId, auth::CredentialStore::AuthType::OAuth,
-                     QJsonDocument(keys).toJson(QJsonDocument::Compact)))
+                     auth::CredentialJson::oauth(keys)))
         return fail(store.errorString());
     return true;
 }
