@@ -21,6 +21,8 @@ packages=(
   postgresql-client qt6-translations-l10n
   # tests: /metrics read by the Prometheus project's own text-format parser
   python3-prometheus-client
+  # package checks (installer/check-package.sh): lintian, desktop-file-validate, appstreamcli, systemd-analyze
+  lintian desktop-file-utils appstream systemd
 )
 
 missing=()

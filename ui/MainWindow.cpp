@@ -31,8 +31,6 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QMenuBar>
-#include <QPainter>
-#include <QPainterPath>
 #include <QProgressBar>
 #include <QSortFilterProxyModel>
 #include <QStatusBar>
@@ -166,19 +164,12 @@ void MainWindow::tenantsRefreshed() {
 MainWindow::~MainWindow() = default;
 
 QIcon MainWindow::appIcon() {
-    // Drawn, not loaded: an envelope with a sync arrow, in the Gmail colours.
-    QPixmap pixmap(64, 64);
-    pixmap.fill(Qt::transparent);
-    QPainter p(&pixmap);
-    p.setRenderHint(QPainter::Antialiasing);
-    p.setPen(QPen(QColor(0xd9, 0x30, 0x25), 4));
-    p.setBrush(Qt::white);
-    p.drawRoundedRect(QRectF(6, 14, 52, 36), 4, 4);
-    p.drawPolyline(QPolygonF({QPointF(8, 16), QPointF(32, 36), QPointF(56, 16)}));
-    p.setPen(QPen(QColor(0x1a, 0x73, 0xe8), 5));
-    p.setBrush(Qt::NoBrush);
-    p.drawArc(QRectF(36, 36, 24, 24), 30 * 16, 280 * 16);
-    return QIcon(pixmap);
+    // resources/resources.qrc (library gsa_resources): PNGs rendered from
+    // resources/icons/gmail-sync-admin.svg.
+    QIcon icon;
+    for (const int size : {16, 32, 48, 64, 128, 256})
+        icon.addFile(QStringLiteral(":/icons/%1/gmail-sync-admin.png").arg(size), QSize(size, size));
+    return icon;
 }
 
 void MainWindow::createActions() {
