@@ -5,6 +5,7 @@
 #include "SyncCommand.h"
 #include "log/Log.h"
 #include "log/LogEvent.h"
+#include "ops/AlertService.h"
 #include "push/PushService.h"
 #include "sync/SyncEngine.h"
 
@@ -90,6 +91,9 @@ int WorkerCommand::run(CliContext &context, const QStringList &args) {
     }
     if (pushService.port() != 0)
         context.err() << "gmail-sync worker: push endpoint on port " << pushService.port() << Qt::endl;
+    // Alerts: scanned by every worker (de-duplicated in the database), POSTed to GMAIL_SYNC_ALERT_WEBHOOKS.
+    ops::AlertService alerts(ops::AlertService::fromEnvironment());
+    alerts.start();
 
     logging::LogEvent(logging::Level::Info, "worker running").count("threads", threads).write();
     context.err() << "gmail-sync worker: " << threads << " threads ("

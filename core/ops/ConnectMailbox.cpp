@@ -3,7 +3,9 @@
 #include "auth/CredentialJson.h"
 #include "crypto/KeyProviderChain.h"
 #include "db/Database.h"
+#include "db/IntegrationRepository.h"
 #include "db/TenantRepository.h"
+#include "ops/AuditTrail.h"
 
 #include <openssl/crypto.h>
 
@@ -24,8 +26,9 @@ ConnectMailbox::Result failure(const QString &error) {
 
 } // namespace
 
-ConnectMailbox::ConnectMailbox(QString keyFileOption)
-    : m_keyFileOption(std::move(keyFileOption)) {}
+ConnectMailbox::ConnectMailbox(QString keyFileOption, QString actor)
+    : m_keyFileOption(std::move(keyFileOption))
+    , m_actor(std::move(actor)) {}
 
 ConnectMailbox::Preflight ConnectMailbox::preflight(const QString &tenantId) const {
     Preflight p;
@@ -62,9 +65,36 @@ ConnectMailbox::Result ConnectMailbox::ensureTenant(const db::Tenant &tenant) co
     return r;
 }
 
+bool ConnectMailbox::hasIntegration(const QString &tenantId) {
+    db::IntegrationRepository integrations(db::Database::connection());
+    return integrations.find(tenantId).has_value();
+}
+
+ConnectMailbox::Result ConnectMailbox::audited(const QString &tenantId, auth::CredentialStore::AuthType type,
+                                               bool hadIntegration, const Result &r) const {
+    const QString authType = type == auth::CredentialStore::AuthType::OAuth
+                                 ? QStringLiteral("oauth")
+                                 : QStringLiteral("service_account");
+    AuditTrail(db::Database::connection())
+        .record(m_actor.isEmpty() ? AuditTrail::osActor() : m_actor,
+                hadIntegration ? QStringLiteral("reconnect") : QStringLiteral("connect"), tenantId,
+                {{QStringLiteral("authType"), authType},
+                 {QStringLiteral("tenantCreated"), r.tenantCreated},
+                 {QStringLiteral("keyId"), r.keyId}},
+                r.ok ? QString() : r.error);
+    return r;
+}
+
 ConnectMailbox::Result ConnectMailbox::storeKeys(const QString &tenantId,
                                                  auth::CredentialStore::AuthType type,
                                                  QByteArray &keys) const {
+    const bool had = hasIntegration(tenantId);
+    return audited(tenantId, type, had, sealAndStore(tenantId, type, keys));
+}
+
+ConnectMailbox::Result ConnectMailbox::sealAndStore(const QString &tenantId,
+                                                    auth::CredentialStore::AuthType type,
+                                                    QByteArray &keys) const {
     Result r;
     QString error;
     const auto vault = crypto::KeyProviderChain::standard(m_keyFileOption)->vault({}, &error);
@@ -83,6 +113,13 @@ ConnectMailbox::Result ConnectMailbox::storeKeys(const QString &tenantId,
 ConnectMailbox::Result ConnectMailbox::withKeys(const db::Tenant &tenant,
                                                 auth::CredentialStore::AuthType type,
                                                 QByteArray &keys) const {
+    const bool had = hasIntegration(tenant.id);
+    return audited(tenant.id, type, had, withKeysUnaudited(tenant, type, keys));
+}
+
+ConnectMailbox::Result ConnectMailbox::withKeysUnaudited(const db::Tenant &tenant,
+                                                         auth::CredentialStore::AuthType type,
+                                                         QByteArray &keys) const {
     // Checked first: keys that cannot work leave no new tenant behind.
     QString error;
     if (!auth::CredentialStore::validate(type, keys, &error)) {
@@ -94,7 +131,7 @@ ConnectMailbox::Result ConnectMailbox::withKeys(const db::Tenant &tenant,
         wipe(keys);
         return tenantResult;
     }
-    Result r = storeKeys(tenant.id, type, keys);
+    Result r = sealAndStore(tenant.id, type, keys);
     r.tenantCreated = tenantResult.tenantCreated;
     return r;
 }
@@ -114,9 +151,11 @@ ConnectMailbox::Result ConnectMailbox::withOAuthGrant(db::Tenant tenant, const O
         tenant.gmailAddress = existing ? existing->gmailAddress : signedIn;
     }
     if (tenant.gmailAddress.compare(signedIn, Qt::CaseInsensitive) != 0)
-        return failure(QStringLiteral("the browser signed in as %1, but the address of tenant %2 is %3; "
-                                      "nothing was stored. Try again with the right account")
-                           .arg(signedIn, tenant.id, tenant.gmailAddress));
+        return audited(
+            tenant.id, auth::CredentialStore::AuthType::OAuth, hasIntegration(tenant.id),
+            failure(QStringLiteral("the browser signed in as %1, but the address of tenant %2 is %3; "
+                                   "nothing was stored. Try again with the right account")
+                        .arg(signedIn, tenant.id, tenant.gmailAddress)));
     if (tenant.displayName.isEmpty())
         tenant.displayName = tenant.id;
     QByteArray keys =

@@ -38,7 +38,8 @@ public:
     };
 
     // keyFileOption: as crypto::KeyProviderChain::standard (--key-file; empty: the environment's).
-    explicit ConnectMailbox(QString keyFileOption = QString());
+    // actor: who connects, for the audit trail (empty: the OS user running this process).
+    explicit ConnectMailbox(QString keyFileOption = QString(), QString actor = QString());
 
     Preflight preflight(const QString &tenantId) const;
     // A keys file's JSON of `type` (a service-account key file, or OAuth {"clientId","clientSecret",
@@ -53,8 +54,17 @@ public:
 
 private:
     Result ensureTenant(const db::Tenant &tenant) const;
+    Result sealAndStore(const QString &tenantId, auth::CredentialStore::AuthType type,
+                        QByteArray &keys) const;
+    Result withKeysUnaudited(const db::Tenant &tenant, auth::CredentialStore::AuthType type,
+                             QByteArray &keys) const;
+    // Records the action once in the audit trail (connect, or reconnect when the tenant had an integration).
+    Result audited(const QString &tenantId, auth::CredentialStore::AuthType type, bool hadIntegration,
+                   const Result &r) const;
+    static bool hasIntegration(const QString &tenantId);
 
     QString m_keyFileOption;
+    QString m_actor;
 };
 
 } // namespace ops

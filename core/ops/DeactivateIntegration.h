@@ -16,7 +16,8 @@ public:
     DeactivateIntegration() = delete;
 
     // `reason` is what the operator reads later next to the status (say who did it and what undoes it).
-    static Result run(const QString &tenantId, const QString &reason);
+    // actor: who deactivates, for the audit trail (empty: the OS user running this process).
+    static Result run(const QString &tenantId, const QString &reason, const QString &actor = {});
 };
 
 } // namespace ops

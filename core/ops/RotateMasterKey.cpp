@@ -1,5 +1,9 @@
 #include "ops/RotateMasterKey.h"
 
+#include "ops/AuditTrail.h"
+
+#include <QJsonArray>
+
 #include "auth/CredentialStore.h"
 #include "crypto/KeyFileProvider.h"
 #include "crypto/KeyProviderChain.h"
@@ -53,6 +57,18 @@ std::optional<QStringList> storedKeyIds(QString *error) {
 } // namespace
 
 RotateMasterKey::Result RotateMasterKey::run(const Request &request) {
+    const Result r = rotate(request);
+    AuditTrail(db::Database::connection())
+        .record(request.actor.isEmpty() ? AuditTrail::osActor() : request.actor,
+                QStringLiteral("rotate-keys"), {},
+                {{QStringLiteral("newKeyId"), r.newKeyId},
+                 {QStringLiteral("previousKeyIds"), QJsonArray::fromStringList(r.previousKeyIds)},
+                 {QStringLiteral("resealed"), r.resealed ? QJsonValue(*r.resealed) : QJsonValue()}},
+                r.ok ? QString() : r.error);
+    return r;
+}
+
+RotateMasterKey::Result RotateMasterKey::rotate(const Request &request) {
     Result r;
     auto providers = crypto::KeyProviderChain::standard(request.keyFileOption);
     crypto::MasterKeyProvider *source = providers->active(&r.error);

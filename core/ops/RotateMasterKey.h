@@ -18,6 +18,7 @@ public:
         // Where the new key is (a 0600 key file) or is to be written (created with a fresh key). Empty: a
         // fresh key parked in the keychain, which must then be the active source.
         QString newKeyFile;
+        QString actor; // who rotates, for the audit trail (empty: the OS user running this process)
     };
     struct Result {
         bool ok = false;
@@ -32,6 +33,9 @@ public:
     RotateMasterKey() = delete;
 
     static Result run(const Request &request);
+
+private:
+    static Result rotate(const Request &request);
 };
 
 } // namespace ops

@@ -21,10 +21,11 @@ public:
     UnlockTenant() = delete;
 
     // Clears the lease whoever holds it.
-    static Result unlock(const QString &tenantId);
+    // actor: who unlocks, for the audit trail (empty: the OS user running this process).
+    static Result unlock(const QString &tenantId, const QString &actor = {});
     // Clears it only if `holder` (the one the operator was shown) still holds it: a lock taken over since
     // then stays.
-    static Result unlockIfHeldBy(const QString &tenantId, const QString &holder);
+    static Result unlockIfHeldBy(const QString &tenantId, const QString &holder, const QString &actor = {});
 };
 
 } // namespace ops

@@ -108,7 +108,7 @@ StepOutcome JobContext::fetchChunks(const QStringList &ids, StepWrite *write, co
     return StepOutcome::success();
 }
 
-StepOutcome JobContext::fetchChunk(const QStringList &chunk, StepWrite *write, const Accept &accept) {
+StepOutcome JobContext::markInFlight(const QStringList &chunk) {
     if (stopRequested())
         return StepOutcome::stopped();
     if (StepOutcome alive = keepAlive(); !alive.ok())
@@ -120,6 +120,12 @@ StepOutcome JobContext::fetchChunk(const QStringList &chunk, StepWrite *write, c
     inFlight += chunk;
     if (!m_jobs.setInFlight(m_job.id, m_workerId, inFlight))
         return StepOutcome::lost(m_jobs.errorString());
+    return StepOutcome::success();
+}
+
+StepOutcome JobContext::fetchChunk(const QStringList &chunk, StepWrite *write, const Accept &accept) {
+    if (StepOutcome o = markInFlight(chunk); !o.ok())
+        return o;
     SourceError error;
     QElapsedTimer timer;
     timer.start();
@@ -139,23 +145,37 @@ StepOutcome JobContext::fetchChunk(const QStringList &chunk, StepWrite *write, c
                                              .arg(result->failed.first().error),
                                          false});
     m_pendingIds += chunk;
-    write->skipped += result->notFound.size();
-    write->goneIds += result->notFound;
-    for (const UndeliveredMessage &f : std::as_const(result->failed)) {
+    takeFetched(*result, write);
+    if (StepOutcome o = submitParse(std::move(result->messages), write, accept); !o.ok())
+        return o;
+    report(false);
+    return StepOutcome::success();
+}
+
+// Books what a fetch answered into the step: gone ids, failures, fetched ids, and the counts in flight.
+void JobContext::takeFetched(const SourceFetch &result, StepWrite *write) {
+    write->skipped += result.notFound.size();
+    write->goneIds += result.notFound;
+    for (const UndeliveredMessage &f : result.failed) {
         write->failures.append(
             {f.id, f.tooLarge ? db::MessageFailure::Kind::TooLarge : db::MessageFailure::Kind::Fetch,
              f.error});
         m_failedThisJob.insert(f.id);
     }
-    for (const gmail::RawMessage &m : std::as_const(result->messages)) {
+    for (const gmail::RawMessage &m : result.messages) {
         write->fetchedIds.append(m.id);
         m_permanentFailures.remove(m.id); // fetched after all (--retry-failed): an ordinary message again
         m_crashSuspects.remove(m.id);
     }
-    if (!result->failed.isEmpty())
+    if (!result.failed.isEmpty())
         m_resolveFailures = true;
-    m_inFlight += result->messages.size() + result->notFound.size() + result->failed.size();
-    auto parse = [this, messages = std::move(result->messages), records = &write->records,
+    m_inFlight += result.messages.size() + result.notFound.size() + result.failed.size();
+}
+
+// Parses on the parse stage's thread; the records (or the parser's refusals) land in the step.
+StepOutcome JobContext::submitParse(QList<gmail::RawMessage> messages, StepWrite *write,
+                                    const Accept &accept) {
+    auto parse = [this, messages = std::move(messages), records = &write->records,
                   refused = &write->parseFailures, &accept] {
         QElapsedTimer parseTimer;
         parseTimer.start();
@@ -170,10 +190,7 @@ StepOutcome JobContext::fetchChunk(const QStringList &chunk, StepWrite *write, c
         m_parseNs += parseTimer.nsecsElapsed(); // read by this thread after wait()
         return StepOutcome::success();
     };
-    if (StepOutcome o = m_parseStage.submit(std::move(parse)); !o.ok())
-        return o;
-    report(false);
-    return StepOutcome::success();
+    return m_parseStage.submit(std::move(parse));
 }
 
 namespace {
@@ -183,6 +200,60 @@ struct StepPolicy {
     int maxMessageAttempts = db::MessageFailureRepository::kDefaultMaxAttempts;
 };
 
+// The step's rows: upserts, deletions and label changes. Empty on success, else the error.
+QString writeRows(db::EmailRepository &emails, const StepWrite &w, const QString &tenantId,
+                  db::JobCounts *counts) {
+    if (!w.records.isEmpty()) {
+        const auto up = emails.upsert(tenantId, w.records);
+        if (!up)
+            return emails.errorString();
+        counts->inserted = up->inserted;
+        counts->updated = up->updated;
+    }
+    if (!w.deletes.isEmpty()) {
+        const auto removed = emails.remove(tenantId, w.deletes);
+        if (!removed)
+            return emails.errorString();
+        counts->deleted += *removed;
+    }
+    if (!w.labelChanges.isEmpty()) {
+        const auto changed = emails.applyLabelChanges(tenantId, w.labelChanges);
+        if (!changed)
+            return emails.errorString();
+        counts->updated += *changed;
+    }
+    return {};
+}
+
+// The step's failure records: resolved (stored now, deleted for good, gone from Gmail) and new ones.
+QString writeFailures(QSqlDatabase &db, const StepWrite &w, qint64 jobId, const QString &tenantId,
+                      const StepPolicy &policy) {
+    db::MessageFailureRepository failures(db);
+    if (policy.resolveFailures && !failures.resolve(tenantId, w.goneIds + w.deletes + w.fetchedIds))
+        return failures.errorString();
+    if (!w.failures.isEmpty() && !failures.record(tenantId, jobId, w.failures, policy.maxMessageAttempts))
+        return failures.errorString();
+    return {};
+}
+
+// The listed ids a window sync keeps for its sweep, and the sweep itself.
+QString writeSeenAndSweep(db::EmailRepository &emails, db::JobRepository &jobs, const StepWrite &w,
+                          qint64 jobId, const QString &tenantId, db::JobCounts *counts) {
+    if (w.resetSeen && !jobs.forgetSeenIds(jobId))
+        return jobs.errorString();
+    if (!jobs.recordSeenIds(jobId, w.seenIds))
+        return jobs.errorString();
+    if (w.sweep) {
+        const auto removed = emails.removeNotSeenInWindow(tenantId, w.sweepFrom, jobId);
+        if (!removed)
+            return emails.errorString();
+        counts->deleted += *removed;
+        if (!jobs.forgetSeenIds(jobId))
+            return jobs.errorString();
+    }
+    return {};
+}
+
 // The body of one step's transaction, run on the step writer's thread with its connection: rows,
 // deletions, label changes, the window sweep and the fenced checkpoint land together or not at all.
 StepOutcome writeStep(QSqlDatabase &db, const StepWrite &w, qint64 jobId, const QString &tenantId,
@@ -191,63 +262,30 @@ StepOutcome writeStep(QSqlDatabase &db, const StepWrite &w, qint64 jobId, const 
     if (!db.transaction())
         return StepOutcome::failed(QStringLiteral("cannot start a transaction: ") +
                                    db::Database::describeError(db.lastError()));
-    auto rollback = [&db](const QString &error) {
-        db.rollback();
-        return StepOutcome::failed(error);
-    };
     db::EmailRepository emails(db);
     db::JobRepository jobs(db);
     counts->processed = w.processed;
     counts->skipped = w.skipped;
     counts->failed = w.failures.size() + w.quarantined;
-    if (!w.records.isEmpty()) {
-        const auto up = emails.upsert(tenantId, w.records);
-        if (!up)
-            return rollback(emails.errorString());
-        counts->inserted = up->inserted;
-        counts->updated = up->updated;
-    }
-    if (!w.deletes.isEmpty()) {
-        const auto removed = emails.remove(tenantId, w.deletes);
-        if (!removed)
-            return rollback(emails.errorString());
-        counts->deleted += *removed;
-    }
-    if (!w.labelChanges.isEmpty()) {
-        const auto changed = emails.applyLabelChanges(tenantId, w.labelChanges);
-        if (!changed)
-            return rollback(emails.errorString());
-        counts->updated += *changed;
-    }
-    db::MessageFailureRepository failures(db);
-    if (policy.resolveFailures) {
-        // Stored now, deleted for good, or gone from Gmail: no longer a failure of this tenant.
-        const QStringList resolved = w.goneIds + w.deletes + w.fetchedIds;
-        if (!failures.resolve(tenantId, resolved))
-            return rollback(failures.errorString());
-    }
-    if (!w.failures.isEmpty() && !failures.record(tenantId, jobId, w.failures, policy.maxMessageAttempts))
-        return rollback(failures.errorString());
-    if (w.resetSeen && !jobs.forgetSeenIds(jobId))
-        return rollback(jobs.errorString());
-    if (!jobs.recordSeenIds(jobId, w.seenIds))
-        return rollback(jobs.errorString());
-    if (w.sweep) {
-        const auto removed = emails.removeNotSeenInWindow(tenantId, w.sweepFrom, jobId);
-        if (!removed)
-            return rollback(emails.errorString());
-        counts->deleted += *removed;
-        if (!jobs.forgetSeenIds(jobId))
-            return rollback(jobs.errorString());
+    QString error = writeRows(emails, w, tenantId, counts);
+    if (error.isEmpty())
+        error = writeFailures(db, w, jobId, tenantId, policy);
+    if (error.isEmpty())
+        error = writeSeenAndSweep(emails, jobs, w, jobId, tenantId, counts);
+    if (!error.isEmpty()) {
+        db.rollback();
+        return StepOutcome::failed(error);
     }
     if (!jobs.checkpoint(jobId, workerId, checkpoint, *counts)) {
         db.rollback();
         // Fenced: the row says the job is no longer ours — nothing of this step may land.
         return StepOutcome::lost(jobs.errorString());
     }
-    if (!db.commit())
-        return rollback(QStringLiteral("cannot commit the step: ") +
-                        db::Database::describeError(db.lastError()));
+    if (!db.commit()) {
+        const QString commitError = db::Database::describeError(db.lastError());
+        db.rollback();
+        return StepOutcome::failed(QStringLiteral("cannot commit the step: ") + commitError);
+    }
     return StepOutcome::success();
 }
 

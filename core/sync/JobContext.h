@@ -116,6 +116,9 @@ private:
     StepOutcome fetchChunks(const QStringList &ids, StepWrite *write, const Accept &accept,
                             bool retryQuarantined);
     StepOutcome fetchChunk(const QStringList &chunk, StepWrite *write, const Accept &accept);
+    StepOutcome markInFlight(const QStringList &chunk); // before fetching: what a crash would leave suspect
+    void takeFetched(const SourceFetch &result, StepWrite *write);
+    StepOutcome submitParse(QList<gmail::RawMessage> messages, StepWrite *write, const Accept &accept);
     void loadQuarantine();
     void report(bool force);
     void landed(); // takes over the counts and checkpoint of the step that just landed

@@ -104,12 +104,25 @@ private Q_SLOTS:
         QCOMPARE(acme.size(), 2);
     }
 
+    // Unlock and deactivate from the CLI go through core/ops, which records them (once each).
+    void unlockAndDeactivateAreRecorded() {
+        int code = -1;
+        cli({QStringLiteral("unlock"), QStringLiteral("acme")}, &code);
+        QCOMPARE(code, 0);
+        QCOMPARE(rows(QStringLiteral("unlock")), 1);
+        cli({QStringLiteral("integration"), QStringLiteral("deactivate"), QStringLiteral("acme")}, &code);
+        QCOMPARE(rows(QStringLiteral("deactivate")), 1); // recorded whatever the outcome (no integration here)
+        QSqlQuery q(db::Database::connection());
+        QVERIFY(q.exec(QStringLiteral("SELECT outcome FROM audit_log WHERE action = 'deactivate'")) && q.next());
+        QCOMPARE(q.value(0).toString() == QLatin1String("ok"), code == 0);
+    }
+
     void theTableIsAppendOnly() {
         QSqlQuery q(db::Database::connection());
         QVERIFY(!q.exec(QStringLiteral("UPDATE audit_log SET outcome = 'ok'")));
         QVERIFY(!q.exec(QStringLiteral("DELETE FROM audit_log")));
         QVERIFY(q.exec(QStringLiteral("SELECT count(*) FROM audit_log")) && q.next());
-        QCOMPARE(q.value(0).toInt(), 4);
+        QCOMPARE(q.value(0).toInt(), 6);
     }
 };
 
