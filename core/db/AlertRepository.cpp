@@ -1,5 +1,7 @@
 #include "db/AlertRepository.h"
 
+#include "db/SqlValues.h"
+
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStringList>
@@ -21,16 +23,6 @@ Alert readAlert(const QSqlQuery &q) {
     return Alert{q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toString(),
                  q.value(3).toString(),   utc(q.value(4)),       utc(q.value(5)),
                  utc(q.value(6)),         q.value(7).toInt(),    q.value(8).toString()};
-}
-
-QString arrayLiteral(const QStringList &values) {
-    QStringList quoted;
-    for (QString v : values)
-        quoted << QLatin1Char('"') +
-                      v.replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
-                          .replace(QLatin1Char('"'), QStringLiteral("\\\"")) +
-                      QLatin1Char('"');
-    return QLatin1Char('{') + quoted.join(QLatin1Char(',')) + QLatin1Char('}');
 }
 
 } // namespace
@@ -102,7 +94,7 @@ std::optional<int> AlertRepository::reconcile(const QString &condition,
         QStringLiteral("UPDATE alerts SET resolved_at = now() WHERE condition = :c AND resolved_at IS NULL"
                        " AND NOT (tenant_id = ANY (CAST(:tenants AS text[])))"));
     q.bindValue(QStringLiteral(":c"), condition);
-    q.bindValue(QStringLiteral(":tenants"), arrayLiteral(holding.keys()));
+    q.bindValue(QStringLiteral(":tenants"), sql::arrayLiteral(holding.keys()));
     if (!q.exec()) {
         fail(QStringLiteral("resolving %1 alerts").arg(condition), q);
         return std::nullopt;

@@ -1,25 +1,13 @@
 #include "db/LabelRepository.h"
 
+#include "db/SqlValues.h"
+
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStringList>
 #include <QVariant>
 
 namespace db {
-
-namespace {
-
-QString arrayLiteral(const QStringList &values) {
-    QStringList quoted;
-    for (QString v : values)
-        quoted << QLatin1Char('"') +
-                      v.replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
-                          .replace(QLatin1Char('"'), QStringLiteral("\\\"")) +
-                      QLatin1Char('"');
-    return QLatin1Char('{') + quoted.join(QLatin1Char(',')) + QLatin1Char('}');
-}
-
-} // namespace
 
 LabelRepository::LabelRepository(QSqlDatabase db)
     : m_db(std::move(db)) {}
@@ -65,7 +53,7 @@ bool LabelRepository::replaceAll(const QString &tenantId, const QList<Label> &la
     q.prepare(QStringLiteral(
         "DELETE FROM labels WHERE tenant_id = :t AND NOT (label_id = ANY (CAST(:ids AS text[])))"));
     q.bindValue(QStringLiteral(":t"), tenantId);
-    q.bindValue(QStringLiteral(":ids"), arrayLiteral(ids));
+    q.bindValue(QStringLiteral(":ids"), sql::arrayLiteral(ids));
     if (!q.exec() || !m_db.commit()) {
         fail(QStringLiteral("cannot remove the deleted labels of %1").arg(tenantId), q);
         m_db.rollback();
