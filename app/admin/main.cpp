@@ -1,5 +1,4 @@
 #include "AppSettings.h"
-#include "demo/DemoSeeder.h"
 #include "DemoSession.h"
 #include "MainWindow.h"
 #include "ScreenshotTour.h"
@@ -7,6 +6,7 @@
 #include "common/AppInfo.h"
 #include "db/ConnectionSettings.h"
 #include "db/Database.h"
+#include "demo/DemoSeeder.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

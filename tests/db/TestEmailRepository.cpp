@@ -42,9 +42,8 @@ private Q_SLOTS:
         db::EmailRepository::appendCopyField(out, QStringLiteral("a\tb\nc\\d\re") + QChar(0) +
                                                       QStringLiteral("f"));
         QCOMPARE(out, QByteArray("a\\tb\\nc\\\\d\\ref"));
-        QCOMPARE(
-            db::sql::arrayLiteral({QStringLiteral("x\"y"), QStringLiteral("b\\s"), QString()}),
-            QStringLiteral("{\"x\\\"y\",\"b\\\\s\",\"\"}"));
+        QCOMPARE(db::sql::arrayLiteral({QStringLiteral("x\"y"), QStringLiteral("b\\s"), QString()}),
+                 QStringLiteral("{\"x\\\"y\",\"b\\\\s\",\"\"}"));
     }
 
     void upsertInsertsThenIsIdempotent() {

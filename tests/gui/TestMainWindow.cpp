@@ -200,8 +200,9 @@ private Q_SLOTS:
         QTRY_VERIFY(!unlock->isEnabled());
         // The operator's unlock is in the audit trail once ("No" did nothing, so left nothing).
         QSqlQuery audit(db::Database::connection());
-        QVERIFY(audit.exec(QStringLiteral("SELECT count(*), min(actor) FROM audit_log WHERE action = 'unlock' AND "
-                                          "tenant_id = 'acme' AND outcome = 'ok'")) &&
+        QVERIFY(audit.exec(
+                    QStringLiteral("SELECT count(*), min(actor) FROM audit_log WHERE action = 'unlock' AND "
+                                   "tenant_id = 'acme' AND outcome = 'ok'")) &&
                 audit.next());
         QCOMPARE(audit.value(0).toInt(), 1);
         QVERIFY(audit.value(1).toString().startsWith(QLatin1String("os:")));

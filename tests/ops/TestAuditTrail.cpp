@@ -111,9 +111,11 @@ private Q_SLOTS:
         QCOMPARE(code, 0);
         QCOMPARE(rows(QStringLiteral("unlock")), 1);
         cli({QStringLiteral("integration"), QStringLiteral("deactivate"), QStringLiteral("acme")}, &code);
-        QCOMPARE(rows(QStringLiteral("deactivate")), 1); // recorded whatever the outcome (no integration here)
+        QCOMPARE(rows(QStringLiteral("deactivate")),
+                 1); // recorded whatever the outcome (no integration here)
         QSqlQuery q(db::Database::connection());
-        QVERIFY(q.exec(QStringLiteral("SELECT outcome FROM audit_log WHERE action = 'deactivate'")) && q.next());
+        QVERIFY(q.exec(QStringLiteral("SELECT outcome FROM audit_log WHERE action = 'deactivate'")) &&
+                q.next());
         QCOMPARE(q.value(0).toString() == QLatin1String("ok"), code == 0);
     }
 

@@ -91,8 +91,9 @@ private Q_SLOTS:
         QVERIFY2(text, qPrintable(error));
         const QStringList samples = parsedByPrometheus(*text, &error);
         QVERIFY2(!samples.isEmpty(), qPrintable(error + QString::fromUtf8(*text)));
-        QVERIFY2(samples.contains(QStringLiteral("counter gsa_jobs_total{kind='initial',status='queued'} 1.0")),
-                 qPrintable(samples.join(QLatin1Char('\n'))));
+        QVERIFY2(
+            samples.contains(QStringLiteral("counter gsa_jobs_total{kind='initial',status='queued'} 1.0")),
+            qPrintable(samples.join(QLatin1Char('\n'))));
         QVERIFY(samples.contains(QStringLiteral("gauge gsa_queue_depth{} 2.0")));
         QVERIFY(samples.contains(QStringLiteral("gauge gsa_tenant_emails{tenant='acme'} 0.0")));
         QVERIFY(samples.filter(QStringLiteral("gsa_build_info{version=")).size() == 1);
